@@ -1,0 +1,57 @@
+"""Answer records and how a ranked hit becomes an answer with its citation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from corpus.records import Article, Reference
+from retrieval.ranker import Hit
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where an answer comes from: article, section, footnotes, link."""
+
+    article: str
+    section: str
+    url: str | None
+    references: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says to a question, and the ranked passages it chose from."""
+
+    question: str
+    text: str
+    abstained: bool
+    citation: Citation | None
+    hits: tuple[Hit, ...] = ()
+
+
+def cite(article: Article, hit: Hit, url: str | None) -> Citation:
+    """The citation for the answering sentences of ``hit`` (their footnotes, else the passage's)."""
+    sentences = [hit.passage.sentences[i] for i in hit.sentences]
+    numbers = [n for s in sentences for n in s.citations] or list(hit.passage.citations)
+    refs = tuple(r for n in dict.fromkeys(numbers) if (r := article.reference(n)) is not None)
+    return Citation(article.title, hit.passage.section, url or None, refs)
+
+
+def answer_text(hit: Hit) -> str:
+    """The sentence (or two) of the passage that answers, in article order."""
+    chosen = hit.sentences or (0,)
+    return " ".join(hit.passage.sentences[i].text for i in chosen)
+
+
+def decline_text(article: Article, examples: Sequence[str] = ()) -> str:
+    """A polite refusal that says what the bot can answer instead."""
+    topics = [s for s in article.sections if s not in ("Lead", "Infobox")]
+    about = f"the article “{article.title}”"
+    text = f"Sorry, {about} doesn't say. I can answer questions about {article.title}"
+    if topics:
+        text += " – for example on " + "; ".join(t[:1].lower() + t[1:] for t in topics)
+    text += "."
+    if examples:
+        text += " Try: " + " / ".join(examples[:2])
+    return text

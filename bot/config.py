@@ -1,0 +1,204 @@
+"""Configuration: ``config.toml`` read once into frozen dataclasses and passed down.
+
+Precedence: command-line flag > environment (``ECPAT_BOT_<TABLE>_<KEY>``) > file > default.
+A file may hold only the keys it changes. Unknown tables or keys and bad values are errors
+that name the key, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from retrieval.bm25 import VARIANTS
+from retrieval.ranker import RetrievalSettings
+
+CONFIG_ENV = "ECPAT_BOT_CONFIG"
+ENV_PREFIX = "ECPAT_BOT_"
+
+
+class ConfigError(ValueError):
+    """A config file, key or value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class ArticleConfig:
+    path: str = ""
+    url: str = "https://en.wikipedia.org/wiki/ECPAT"
+    max_passage_chars: int = 700
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    variant: str = "lucene"
+    k1: float = 1.2
+    b: float = 0.75
+    sentence_weight: float = 1.0
+    max_edits: int = 2
+    top_k: int = 3
+
+    def settings(self) -> RetrievalSettings:
+        return RetrievalSettings(self.variant, self.k1, self.b, self.sentence_weight, self.max_edits)
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    min_coverage: float = 0.5
+    min_score: float = 0.0
+    max_sentences: int = 2
+    max_question_chars: int = 1000
+
+
+@dataclass(frozen=True)
+class ConversationConfig:
+    max_turns: int = 10
+    idle_minutes: float = 60.0
+    followup_weight: float = 0.5
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    base_url: str = "https://api.telegram.org/bot"
+
+
+@dataclass(frozen=True)
+class Config:
+    article: ArticleConfig = field(default_factory=ArticleConfig)
+    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    answer: AnswerConfig = field(default_factory=AnswerConfig)
+    conversation: ConversationConfig = field(default_factory=ConversationConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+
+
+def _coerce(name: str, kind: Any, value: Any) -> Any:
+    """Check ``value`` against the field type; strings (from env/flags) are parsed."""
+    if isinstance(value, str) and kind is not str:
+        text = value.strip()
+        try:
+            if kind is bool:
+                if text.lower() not in {"true", "false", "1", "0", "yes", "no"}:
+                    raise ValueError
+                return text.lower() in {"true", "1", "yes"}
+            if kind is int:
+                return int(text)
+            if kind is float:
+                return float(text)
+            if kind == tuple[int, ...]:
+                return tuple(int(part) for part in text.replace(",", " ").split())
+        except ValueError:
+            raise ConfigError(f"config key {name}: cannot read {value!r} as {_kind(kind)}") from None
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind == tuple[int, ...] and isinstance(value, list):
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return tuple(value)
+    elif isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    raise ConfigError(f"config key {name}: expected {_kind(kind)}, got {value!r}")
+
+
+def _kind(kind: Any) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    return names.get(kind, "a list of integers")
+
+
+def _check(config: Config) -> None:
+    """Value checks that types alone cannot express."""
+    r, a, c = config.retrieval, config.answer, config.conversation
+    rules = [
+        (r.variant in VARIANTS, "retrieval.variant", f"one of {', '.join(VARIANTS)}"),
+        (r.k1 >= 0, "retrieval.k1", "0 or more"),
+        (0 <= r.b <= 1, "retrieval.b", "between 0 and 1"),
+        (r.sentence_weight >= 0, "retrieval.sentence_weight", "0 or more"),
+        (0 <= r.max_edits <= 2, "retrieval.max_edits", "0, 1 or 2"),
+        (1 <= r.top_k <= 50, "retrieval.top_k", "between 1 and 50"),
+        (0 <= a.min_coverage <= 1, "answer.min_coverage", "between 0 and 1"),
+        (a.min_score >= 0, "answer.min_score", "0 or more"),
+        (1 <= a.max_sentences <= 5, "answer.max_sentences", "between 1 and 5"),
+        (a.max_question_chars >= 10, "answer.max_question_chars", "at least 10"),
+        (config.article.max_passage_chars >= 50, "article.max_passage_chars", "at least 50"),
+        (c.max_turns >= 1, "conversation.max_turns", "at least 1"),
+        (c.idle_minutes > 0, "conversation.idle_minutes", "more than 0"),
+        (0 <= c.followup_weight <= 1, "conversation.followup_weight", "between 0 and 1"),
+    ]
+    for ok, name, expected in rules:
+        if not ok:
+            raise ConfigError(f"config key {name} must be {expected}")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"config file {path} is not valid TOML: {err}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read config file {path}: {err}") from None
+
+
+def build_config(
+    data: Mapping[str, Any],
+    overrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    base_dir: Path | None = None,
+) -> Config:
+    """A :class:`Config` from file data, then env, then ``overrides`` (``"table.key"``)."""
+    layers: dict[str, dict[str, Any]] = {}
+    tables = {f.name: f for f in fields(Config)}
+    for table, values in data.items():
+        if table not in tables:
+            raise ConfigError(f"unknown config table [{table}] (known: {', '.join(tables)})")
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"config [{table}] must be a table of keys")
+        layers[table] = dict(values)
+    if data.get("article", {}).get("path") and base_dir is not None:
+        path = Path(str(data["article"]["path"])).expanduser()
+        layers["article"]["path"] = str(path if path.is_absolute() else base_dir / path)
+    for table, tfield in tables.items():
+        for f in fields(tfield.default_factory()):  # type: ignore[misc]
+            var = f"{ENV_PREFIX}{table}_{f.name}".upper()
+            if env and var in env:
+                layers.setdefault(table, {})[f.name] = env[var]
+    for dotted, value in (overrides or {}).items():
+        table, _, key = dotted.partition(".")
+        if value is not None:
+            layers.setdefault(table, {})[key] = value
+    sections = {}
+    for table, tfield in tables.items():
+        cls = tfield.default_factory  # type: ignore[misc]
+        hints = get_type_hints(cls)
+        given = layers.get(table, {})
+        unknown = sorted(set(given) - set(hints))
+        if unknown:
+            raise ConfigError(f"unknown config key {table}.{unknown[0]}")
+        values = {k: _coerce(f"{table}.{k}", hints[k], v) for k, v in given.items()}
+        sections[table] = dataclasses.replace(cls(), **values)
+    config = Config(**sections)
+    _check(config)
+    return config
+
+
+def load_config(
+    path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Config:
+    """Load the config: ``path``, else $ECPAT_BOT_CONFIG, else ./config.toml if present."""
+    env = os.environ if env is None else env
+    chosen = path or env.get(CONFIG_ENV) or None
+    if chosen is None and Path("config.toml").is_file():
+        chosen = "config.toml"
+    data: dict[str, Any] = {}
+    base_dir = None
+    if chosen:
+        file = Path(chosen).expanduser()
+        data = read_toml(file)
+        base_dir = file.resolve().parent
+    return build_config(data, overrides, env, base_dir)

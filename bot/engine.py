@@ -1,0 +1,173 @@
+"""The one conversational engine behind the CLI, the REPL, eval and Telegram.
+
+``Engine.reply(conversation, message)`` returns a :class:`Reply` and the next
+:class:`Conversation`; state is immutable and picklable so any front end can keep it
+(per chat in Telegram, per session in the REPL, per question in eval).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, replace
+
+from bot.answer import Answer, answer_text, cite, decline_text
+from bot.config import Config
+from bot.followup import inherited, is_followup
+from bot.intents import intent
+from corpus.load import load_article
+from corpus.records import Article
+from retrieval.ranker import Hit, Retriever
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = ("When was ECPAT founded?", "Who chairs ECPAT?", "What is The Code?")
+SMALL_TALK = {
+    "greeting": "Hello! Ask me anything about {title}, for example: “{ex0}”",
+    "thanks": "You're welcome! Ask me another question about {title} any time.",
+    "identity": "I'm a bot that answers questions about the Wikipedia article “{title}”, "
+    "quoting the sentence that answers and citing where it comes from.",
+    "help": "Ask me a question about {title} and I'll answer from the Wikipedia article, with "
+    "its source. Say “more” for the next passage, “sources” for the references. "
+    "Try: “{ex0}” / “{ex1}” / “{ex2}”",
+    "bye": "Goodbye! Come back with more questions about {title}.",
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One answered question: what was searched, what was found, what was shown."""
+
+    question: str
+    terms: tuple[tuple[str, float], ...]
+    hits: tuple[Hit, ...]
+    answer: Answer
+    shown: int = 0
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """The recent turns of one chat, newest last."""
+
+    turns: tuple[Turn, ...] = ()
+    updated_at: float = 0.0
+
+    @property
+    def last(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to show: ``kind`` says what it is, ``text`` the body, ``answer`` the cited answer.
+
+    Kinds: answer, decline, more, sources, smalltalk, invalid (an empty or over-long message).
+    """
+
+    kind: str
+    text: str
+    answer: Answer | None = None
+
+    @property
+    def abstained(self) -> bool:
+        return self.answer is None or self.answer.abstained
+
+
+class Engine:
+    """Answers messages about one article."""
+
+    def __init__(self, article: Article, config: Config) -> None:
+        self.article = article
+        self.config = config
+        self.retriever = Retriever(article.passages, config.retrieval.settings())
+        self.examples = EXAMPLES if article.title.startswith("End Child") else ()
+
+    @classmethod
+    def from_config(cls, config: Config) -> Engine:
+        article = load_article(config.article.path, config.article.max_passage_chars)
+        return cls(article, config)
+
+    # -- the conversational entry point -------------------------------------------------
+
+    def reply(
+        self, conversation: Conversation, message: str, now: float | None = None
+    ) -> tuple[Reply, Conversation]:
+        """Answer ``message`` in the context of ``conversation``."""
+        now = time.time() if now is None else now
+        idle = self.config.conversation.idle_minutes * 60
+        if conversation.turns and now - conversation.updated_at > idle:
+            conversation = Conversation()
+        text = message.strip()
+        limit = self.config.answer.max_question_chars
+        if not text:
+            return Reply("invalid", "Please type a question about the article."), conversation
+        if len(text) > limit:
+            msg = f"That question is too long ({len(text):,} characters); please keep it under {limit:,}."
+            return Reply("invalid", msg), conversation
+        kind = intent(text)
+        if kind == "more":
+            return self.more(conversation)
+        if kind == "sources":
+            return self.sources(conversation)
+        if kind is not None:
+            return Reply("smalltalk", self._small_talk(kind)), conversation
+        return self._answer(conversation, text, now)
+
+    def ask(self, question: str) -> Reply:
+        """A one-off question in a fresh conversation."""
+        return self.reply(Conversation(), question)[0]
+
+    def more(self, conversation: Conversation) -> tuple[Reply, Conversation]:
+        """The next best passage for the last question."""
+        last = conversation.last
+        if last is None:
+            return Reply("more", "Ask me a question first; then “more” shows the next passage."), conversation
+        following = [h for h in last.hits[last.shown + 1 :] if h.coverage > 0]
+        if not following:
+            return Reply("more", "That's all the article has on that question."), conversation
+        hit = following[0]
+        shown = last.hits.index(hit)
+        text = " ".join(s.text for s in hit.passage.sentences)
+        answer = Answer(last.question, text, False, cite(self.article, hit, self.config.article.url), last.hits)
+        turn = replace(last, shown=shown, answer=answer)
+        return Reply("more", text, answer), replace(conversation, turns=(*conversation.turns[:-1], turn))
+
+    def sources(self, conversation: Conversation) -> tuple[Reply, Conversation]:
+        """The full references behind the last answer."""
+        last = conversation.last
+        if last is None or last.answer.citation is None:
+            return Reply("sources", "There is no answer to give sources for yet. Ask me a question first."), conversation
+        citation = last.answer.citation
+        lines = [f"{citation.article}, section “{citation.section}”"]
+        if citation.url:
+            lines[0] += f": {citation.url}"
+        lines += [f"[{r.n}] {r.text}" for r in citation.references]
+        if not citation.references:
+            lines.append("(no footnotes on this passage)")
+        return Reply("sources", "\n".join(lines), last.answer), conversation
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _small_talk(self, kind: str) -> str:
+        ex = list(self.examples) + ["What is this article about?"] * 3
+        return SMALL_TALK[kind].format(title=self.article.title, ex0=ex[0], ex1=ex[1], ex2=ex[2])
+
+    def _answer(self, conversation: Conversation, text: str, now: float) -> tuple[Reply, Conversation]:
+        retriever, cfg = self.retriever, self.config
+        query = retriever.query(text)
+        last = conversation.last
+        if last is not None and is_followup(text, len(query.terms)):
+            context = inherited(dict(last.terms), cfg.conversation.followup_weight)
+            query = retriever.query(text, context)
+        hits = retriever.search(query, cfg.retrieval.top_k, cfg.answer.max_sentences)
+        best = hits[0] if hits else None
+        url = cfg.article.url
+        if best is None or best.coverage < cfg.answer.min_coverage or best.score < cfg.answer.min_score:
+            answer = Answer(text, decline_text(self.article, self.examples), True, None, hits)
+            kind = "decline"
+        else:
+            answer = Answer(text, answer_text(best), False, cite(self.article, best, url), hits)
+            kind = "answer"
+        turn = Turn(text, query.weights, hits, answer)
+        turns = (*conversation.turns, turn)[-cfg.conversation.max_turns :]
+        return Reply(kind, answer.text, answer), Conversation(turns, now)

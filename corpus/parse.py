@@ -1,0 +1,200 @@
+"""Turn Wikipedia plain text (as copied from the page) into an :class:`Article`.
+
+The layout this reads: a title line, page chrome, an optional infobox block of short label
+lines, lead paragraphs, sections whose heading lines end in ``[edit]``, and a numbered
+reference list (``  1. ^ ...``). Captions (short lines without sentence punctuation) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from corpus.records import Article, Passage, Reference, Sentence
+from corpus.sentences import split_sentences, strip_markers
+
+LEAD = "Lead"
+INFOBOX = "Infobox"
+
+_CHROME = (
+    "from wikipedia, the free encyclopedia",
+    "jump to navigation",
+    "jump to search",
+    "this article is about",
+    "for other uses, see",
+)
+_HEADING = re.compile(r"^(?P<title>.+?)\s*\[edit\]\s*$")
+_REFERENCE = re.compile(r"^\s*(?P<n>\d{1,4})\.\s*\^\s*(?P<text>.*)$")
+_URL = re.compile(r"https?://\S+")
+# A bare site name in a reference ("www.childrightsconnect.org") still gives a checkable link.
+_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:org|com|net|int|gov|edu|info)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+# Infobox labels, longest first so "Area served" wins over a shorter prefix.
+_LABELS = sorted(
+    (
+        "Founded", "Founder", "Founders", "Type", "Purpose", "Headquarters", "Location",
+        "Area served", "Key people", "Website", "Formation", "Region", "Region served",
+        "Members", "Membership", "Focus", "Method", "Methods", "Revenue", "Employees",
+        "Staff", "Volunteers", "Official language", "Parent organization", "Affiliations",
+        "Leader", "Chair", "President", "Secretary general", "Budget", "Motto", "Origins",
+        "Established", "Status", "Legal status", "Services", "Fields", "Products",
+        "Industry", "Subsidiaries", "Owner", "Abbreviation", "Formerly called",
+    ),
+    key=len,
+    reverse=True,
+)
+
+
+class ArticleError(ValueError):
+    """The text cannot be used as an article (empty, or no paragraphs)."""
+
+
+def slug(text: str) -> str:
+    """A stable, readable id fragment: ``"Network membership"`` -> ``"network-membership"``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())[:6]
+    return "-".join(words) or "section"
+
+
+def _reference_url(body: str) -> str | None:
+    url = _URL.search(body)
+    if url:
+        return url.group(0)
+    domain = _DOMAIN.search(body)
+    return f"https://{domain.group(0).lower()}" if domain else None
+
+
+def _is_chrome(line: str) -> bool:
+    low = line.strip().lower()
+    return any(low.startswith(c) for c in _CHROME)
+
+
+def _is_prose(line: str) -> bool:
+    """True for a paragraph line: long enough or ending like a sentence."""
+    clean, _ = strip_markers(line.strip())
+    return bool(_SENTENCE_END.search(clean)) and len(clean.split()) >= 4
+
+
+def _parse_infobox(lines: list[str]) -> tuple[tuple[str, str], ...]:
+    """Label lines as (label, value) facts; the first unlabelled line is the name."""
+    facts: list[tuple[str, str]] = []
+    pending: str | None = None
+    for raw in lines:
+        line = strip_markers(raw.strip())[0]
+        if not line:
+            continue
+        if line.startswith(("•", "·", "*")):
+            facts.append(("Headquarters", line.lstrip("•·* ").strip()))
+            pending = None
+            continue
+        label = next(
+            (lab for lab in _LABELS if line == lab or line.startswith(lab + " ")), None
+        )
+        if label is not None:
+            value = line[len(label) :].strip()
+            if value:
+                facts.append((label, value))
+                pending = None
+            else:
+                pending = label
+        elif pending is not None:
+            facts.append((pending, line))
+            pending = None
+        elif not facts:
+            facts.append(("Name", line))
+    return tuple(facts)
+
+
+def _chunk_sentences(sentences: tuple[Sentence, ...], max_chars: int) -> list[tuple[Sentence, ...]]:
+    """Greedy slices of consecutive sentences, each under ``max_chars`` when possible."""
+    chunks: list[list[Sentence]] = [[]]
+    size = 0
+    for sentence in sentences:
+        if chunks[-1] and size + len(sentence.text) + 1 > max_chars:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(sentence)
+        size += len(sentence.text) + 1
+    return [tuple(chunk) for chunk in chunks if chunk]
+
+
+def _passages_for(
+    section: str, paragraph_no: int, raw: str, max_chars: int
+) -> list[Passage]:
+    sentences = split_sentences(raw.strip())
+    chunks = _chunk_sentences(sentences, max_chars)
+    base = f"{slug(section)}-{paragraph_no}"
+    passages = []
+    for i, chunk in enumerate(chunks, start=1):
+        pid = base if len(chunks) == 1 else f"{base}.{i}"
+        citations = tuple(dict.fromkeys(n for s in chunk for n in s.citations))
+        text = " ".join(s.text for s in chunk)
+        passages.append(Passage(pid, section, text, chunk, citations))
+    return passages
+
+
+def _facts_passage(facts: tuple[tuple[str, str], ...]) -> Passage | None:
+    shown = [(label, value) for label, value in facts if label != "Name"]
+    if not shown:
+        return None
+    name = dict(facts).get("Name")
+    sentences = tuple(Sentence(f"{label}: {value}.") for label, value in shown)
+    if name:
+        sentences = (Sentence(f"{name}."), *sentences)
+    text = " ".join(s.text for s in sentences)
+    return Passage(INFOBOX.lower(), INFOBOX, text, sentences)
+
+
+def parse_article(text: str, max_passage_chars: int = 700) -> Article:
+    """Parse article text. Raises :class:`ArticleError` when no paragraph can be found."""
+    if max_passage_chars < 50:
+        raise ValueError("max_passage_chars must be at least 50")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if not nonblank:
+        raise ArticleError("the article is empty")
+    title = strip_markers(lines[nonblank[0]].strip())[0] or "Untitled"
+    i = nonblank[0] + 1
+    while i < len(lines) and (not lines[i].strip() or _is_chrome(lines[i])):
+        i += 1
+    infobox: list[str] = []
+    while i < len(lines) and lines[i].strip() and not _is_prose(lines[i]):
+        if _HEADING.match(lines[i].strip()) or _REFERENCE.match(lines[i]):
+            break
+        infobox.append(lines[i])
+        i += 1
+    facts = _parse_infobox(infobox) if len(infobox) >= 2 else ()
+    if len(infobox) < 2:
+        i -= len(infobox)
+
+    section = LEAD
+    sections: list[str] = []
+    passages: list[Passage] = []
+    references: list[Reference] = []
+    paragraph_no = 0
+    for line in lines[i:]:
+        stripped = line.strip()
+        if not stripped or _is_chrome(stripped):
+            continue
+        ref = _REFERENCE.match(line)
+        if ref:
+            body = ref.group("text").strip()
+            references.append(Reference(int(ref.group("n")), body, _reference_url(body)))
+            continue
+        heading = _HEADING.match(stripped)
+        if heading:
+            section, paragraph_no = heading.group("title").strip(), 0
+            continue
+        if not _is_prose(stripped):
+            continue  # figure captions, map legends, stray labels
+        if section not in sections:
+            sections.append(section)
+        paragraph_no += 1
+        passages.extend(_passages_for(section, paragraph_no, stripped, max_passage_chars))
+    if not passages:
+        raise ArticleError("the article has no paragraphs")
+    facts_passage = _facts_passage(facts)
+    if facts_passage is not None:
+        passages.insert(0, facts_passage)
+        sections.insert(0, INFOBOX)
+    return Article(title, tuple(passages), tuple(sections), facts, tuple(references))

@@ -1,0 +1,60 @@
+"""Sentence splitting and footnote-marker handling for Wikipedia plain text.
+
+Markers such as ``[1]`` or ``[9][10]`` sit right after the words or the full stop they support,
+so they are split off per sentence and kept as that sentence's citation numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corpus.records import Sentence
+
+_MARKER = re.compile(r"\[(\d{1,4})\]")
+_NOTE = re.compile(r"\[(?:citation needed|clarification needed|according to whom\?|when\?|who\?)\]")
+# A sentence ends at . ! or ? (optionally followed by closing quotes/brackets and footnote
+# markers) when white space and an upper-case letter, digit, quote or bracket follow.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])([\"'”’)\]]*(?:\[\d{1,4}\])*)\s+(?=[\"“‘(\[]?[A-Z0-9])"
+)
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr vs etc e.g i.e u.s u.k u.n no inc ltd co corp gen col lt sgt"
+    " rev fig approx est dept univ jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def strip_markers(text: str) -> tuple[str, tuple[int, ...]]:
+    """Remove footnote markers from ``text``; return the clean text and the numbers, in order."""
+    numbers = tuple(dict.fromkeys(int(m) for m in _MARKER.findall(text)))
+    clean = _NOTE.sub("", _MARKER.sub("", text))
+    clean = re.sub(r"\s+([,.;:!?)])", r"\1", clean)
+    return re.sub(r"\s{2,}", " ", clean).strip(), numbers
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    words = chunk.rstrip().split()
+    if not words:
+        return False
+    last = words[-1].rstrip(".").lower()
+    # "J." or "U.S." style initials, or a known abbreviation.
+    return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Split raw paragraph text into sentences, each with its own citation numbers."""
+    pieces: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end(1)
+        chunk = text[start:end]
+        if _ends_with_abbreviation(_MARKER.sub("", chunk)):
+            continue
+        pieces.append(chunk)
+        start = match.end()
+    pieces.append(text[start:])
+    sentences = []
+    for piece in pieces:
+        clean, numbers = strip_markers(piece)
+        if clean:
+            sentences.append(Sentence(clean, numbers))
+    return tuple(sentences)

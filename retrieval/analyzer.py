@@ -1,0 +1,49 @@
+"""One analyzer for passages and questions, so both sides of a match see the same terms.
+
+Unicode normalisation and case folding, digit grouping removed ("1,300" -> "1300"), English
+stop words dropped, Snowball stemming (PyStemmer).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+from retrieval.stopwords import STOP_WORDS
+
+_DIGIT_GROUP = re.compile(r"(?<=\d)[,\u00a0\u202f](?=\d{3}(?!\d))")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def normalize(text: str) -> str:
+    """NFKC, case folding, typographic apostrophes made plain, digit groups joined."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("’", "'").replace("‘", "'").replace("´", "'")
+    return _DIGIT_GROUP.sub("", text)
+
+
+def words(text: str) -> list[str]:
+    """Normalised words with stop words removed (surface forms, before stemming)."""
+    out = []
+    for word in _WORD.findall(normalize(text)):
+        if word.endswith("'s"):
+            word = word[:-2]
+        word = word.replace("'", "")
+        if word and word not in STOP_WORDS and (len(word) > 1 or word.isdigit()):
+            out.append(word)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of one normalised word (digits are kept as they are)."""
+    return word if word.isdigit() else _STEMMER.stemWord(word)
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms of ``text``: normalised, stop words out, stemmed, in order."""
+    return [stem(w) for w in words(text)]

@@ -1,0 +1,82 @@
+"""Typo tolerance: map a word the article never uses to the nearest word it does use.
+
+Candidates come from a one-deletion index (both sides), then the optimal-string-alignment
+distance (adjacent transpositions count once: "chiar" -> "chair") decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def osa_distance(a: str, b: str) -> int:
+    """Edit distance with insertions, deletions, substitutions and adjacent transpositions."""
+    if a == b:
+        return 0
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def allowed_edits(word: str, max_edits: int) -> int:
+    """Short words are too easy to confuse: none under 4 letters, one up to 7, else two."""
+    if len(word) < 4 or word.isdigit():
+        return 0
+    return min(max_edits, 1 if len(word) <= 7 else 2)
+
+
+class Speller:
+    """Nearest-vocabulary-word lookup over the article's own (surface) words."""
+
+    def __init__(self, counts: Mapping[str, int], max_edits: int = 2) -> None:
+        self._counts = dict(counts)
+        self._max_edits = max_edits
+        self._keys: dict[str, set[str]] = {}
+        for word in self._counts:
+            for key in _deletes(word) | {word}:
+                self._keys.setdefault(key, set()).add(word)
+        self._cache: dict[str, str | None] = {}
+
+    def correct(self, word: str) -> str | None:
+        """The closest known word within the allowed edits, or None (ties: commoner word)."""
+        if word in self._counts:
+            return word
+        if word in self._cache:
+            return self._cache[word]
+        limit = allowed_edits(word, self._max_edits)
+        best: tuple[int, int, str] | None = None
+        if limit:
+            candidates: set[str] = set()
+            for key in _deletes(word) | {word}:
+                candidates |= self._keys.get(key, set())
+            for cand in candidates:
+                if abs(len(cand) - len(word)) > limit or len(cand) < 4:
+                    continue
+                dist = osa_distance(word, cand)
+                if dist <= limit:
+                    rank = (dist, -self._counts[cand], cand)
+                    best = rank if best is None or rank < best else best
+        result = best[2] if best else None
+        self._cache[word] = result
+        return result
+
+
+def build_speller(documents: Iterable[Iterable[str]], max_edits: int = 2) -> Speller:
+    """A speller over the surface words of ``documents`` (each an iterable of words)."""
+    counts: dict[str, int] = {}
+    for doc in documents:
+        for word in set(doc):
+            counts[word] = counts.get(word, 0) + 1
+    return Speller(counts, max_edits)

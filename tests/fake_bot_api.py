@@ -1,0 +1,549 @@
+"""A small Telegram Bot API server on 127.0.0.1 for end-to-end tests (stdlib only).
+
+The real python-telegram-bot Application talks to it over HTTP through
+``base_url``. It keeps updates with getUpdates offset semantics, records every
+call, pushes updates to a webhook when one is set, validates everything the bot
+sends with Telegram's rules (see ``fake_bot_api_rules``) and injects faults
+(429 flood control, 502 gateway errors) on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from fake_bot_api_rules import (
+    CHAT_ACTIONS,
+    MAX_CALLBACK_ANSWER_LENGTH,
+    BadRequest,
+    check_commands,
+    check_inline_results,
+    check_message_text,
+    check_reply_markup,
+)
+
+TOKEN = "123456789:TEST-token_value-for-tests-only-AAA"
+BOT_ID = 123456789
+BOT_USERNAME = "ecpat_test_bot"
+
+# Parameters PTB sends JSON-encoded inside form fields; every other value is a plain string.
+_JSON_FIELDS = frozenset(
+    {
+        "reply_markup",
+        "entities",
+        "link_preview_options",
+        "results",
+        "commands",
+        "allowed_updates",
+        "reply_parameters",
+        "scope",
+        "button",
+        "disable_notification",
+        "drop_pending_updates",
+        "show_alert",
+        "is_personal",
+        "protect_content",
+        "max_connections",
+        "offset",
+        "limit",
+        "timeout",
+        "cache_time",
+        "message_id",
+        "message_thread_id",
+    }
+)
+
+
+@dataclass
+class Call:
+    """One request the bot made, with the answer the fake server gave."""
+
+    method: str
+    params: dict[str, Any]
+    status: int
+    response: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class _Fault:
+    status: int
+    description: str
+    parameters: dict[str, Any] | None
+    remaining: int
+
+
+def _coerce(name: str, value: str) -> Any:
+    if name == "chat_id":
+        return int(value) if value.lstrip("-").isdigit() else value
+    if name in _JSON_FIELDS:
+        return json.loads(value)
+    return value
+
+
+class FakeBotApi:
+    """Thread-backed Bot API server; use as a context manager or call start()/stop()."""
+
+    def __init__(self, token: str = TOKEN, username: str = BOT_USERNAME) -> None:
+        self.token = token
+        self.username = username
+        self.bot_user = {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "ECPAT bot",
+            "username": username,
+        }
+        self.calls: list[Call] = []
+        self.acknowledged_offsets: list[int] = []
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.commands: list[dict[str, Any]] = []
+        self.webhook: dict[str, Any] | None = None
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status)
+        self._pending: list[dict[str, Any]] = []
+        self._next_update_id = 1000
+        self._next_message_id = 1
+        self._open_queries: set[str] = set()
+        self._faults: dict[str, list[_Fault]] = {}
+        self._cond = threading.Condition()
+        self._closing = False
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._threads: list[threading.Thread] = []
+
+    # -- lifecycle ---------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    def start(self) -> FakeBotApi:
+        for target in (self._server.serve_forever, self._push_webhook_loop):
+            thread = threading.Thread(
+                target=target, daemon=True, name=f"fake-bot-api-{target.__name__}"
+            )
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+        self._server.shutdown()
+        self._server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> FakeBotApi:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- what tests feed in -------------------------------------------------------
+    def enqueue(self, update: dict[str, Any]) -> int:
+        """Queue one update (without update_id); returns the update_id it was given."""
+        with self._cond:
+            update_id = self._next_update_id
+            self._next_update_id += 1
+            update = {"update_id": update_id, **update}
+            for key in ("message", "edited_message"):
+                if key in update:
+                    self._remember_message(update[key])
+            if "callback_query" in update:
+                self._open_queries.add(update["callback_query"]["id"])
+                if "message" in update["callback_query"]:
+                    self._remember_message(update["callback_query"]["message"])
+            if "inline_query" in update:
+                self._open_queries.add(update["inline_query"]["id"])
+            self._pending.append(update)
+            self._cond.notify_all()
+            return update_id
+
+    def fail_next(
+        self,
+        method: str,
+        count: int = 1,
+        status: int = 502,
+        description: str = "Bad Gateway",
+        parameters: dict[str, Any] | None = None,
+    ) -> None:
+        """Answer the next ``count`` calls of ``method`` with an error."""
+        with self._cond:
+            self._faults.setdefault(method, []).append(
+                _Fault(status, description, parameters, count)
+            )
+
+    def flood_next_send_message(self, count: int = 1, retry_after: int = 1) -> None:
+        """Telegram's flood control: 429 with parameters.retry_after."""
+        self.fail_next(
+            "sendMessage",
+            count,
+            429,
+            f"Too Many Requests: retry after {retry_after}",
+            {"retry_after": retry_after},
+        )
+
+    def fail_next_get_updates(self, count: int = 1) -> None:
+        self.fail_next("getUpdates", count, 502, "Bad Gateway")
+
+    # -- what tests read back -----------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls if c.method == method]
+
+    def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        """Messages the bot sent successfully (as Telegram stored them), oldest first."""
+        with self._cond:
+            return [
+                c.response["result"]
+                for c in self.calls
+                if c.method == "sendMessage"
+                and c.status == 200
+                and (chat_id is None or c.params.get("chat_id") == chat_id)
+            ]
+
+    def rejected(self) -> list[Call]:
+        """Calls answered 400 by a validation rule (never expected in a passing test)."""
+        with self._cond:
+            return [c for c in self.calls if c.status == 400]
+
+    @property
+    def pending_update_ids(self) -> list[int]:
+        with self._cond:
+            return [u["update_id"] for u in self._pending]
+
+    def wait_for(
+        self, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition"
+    ) -> None:
+        """Block until predicate() holds; fail with a readable message after timeout."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not predicate():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    methods = [c.method for c in self.calls][-15:]
+                    raise AssertionError(
+                        f"timed out after {timeout}s waiting for {what}; last calls: {methods}"
+                    )
+                self._cond.wait(min(left, 0.05))
+
+    async def async_wait_for(
+        self, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition"
+    ) -> None:
+        """Like wait_for but without blocking an event loop that runs the bot."""
+        await asyncio.to_thread(self.wait_for, predicate, timeout, what)
+
+    def wait_for_sent(
+        self, chat_id: int, count: int, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        self.wait_for(
+            lambda: len(self.sent(chat_id)) >= count,
+            timeout,
+            f"{count} message(s) to chat {chat_id}",
+        )
+        return self.sent(chat_id)
+
+    async def async_wait_for_sent(
+        self, chat_id: int, count: int, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self.wait_for_sent, chat_id, count, timeout)
+
+    # -- internals ----------------------------------------------------------------
+    def _remember_message(self, message: dict[str, Any]) -> None:
+        chat = message["chat"]
+        self.chats[chat["id"]] = chat
+        self.messages[(chat["id"], message["message_id"])] = message
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        faults = self._faults.get(method)
+        if not faults:
+            return None
+        fault = faults[0]
+        fault.remaining -= 1
+        if fault.remaining <= 0:
+            faults.pop(0)
+        return fault
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                self._answer(api.handle(self.path, self.headers.get("Content-Type", ""), body))
+
+            def do_GET(self) -> None:
+                self._answer(api.handle(self.path, "", b""))
+
+            def _answer(self, result: tuple[int, bytes]) -> None:
+                status, payload = result
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Silence per-request logging; the calls list is the record."""
+
+        return Handler
+
+    def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, bytes]:
+        """Route one HTTP request; returns (status, JSON body)."""
+        url = urlsplit(path)
+        prefix = f"/bot{self.token}/"
+        if not url.path.startswith(prefix):
+            return 404, json.dumps(
+                {"ok": False, "error_code": 404, "description": "Not Found"}
+            ).encode()
+        method = url.path[len(prefix) :]
+        params: dict[str, Any] = {k: _coerce(k, v) for k, v in parse_qsl(url.query)}
+        if body and content_type.startswith("application/json"):
+            params.update(json.loads(body))
+        elif body:
+            text = body.decode()
+            params.update({k: _coerce(k, v) for k, v in parse_qsl(text, keep_blank_values=True)})
+        if method == "getUpdates":
+            return self._get_updates(params)
+        with self._cond:
+            status, response = self._dispatch(method, params)
+            self.calls.append(Call(method, params, status, response))
+            self._cond.notify_all()
+        return status, json.dumps(response).encode()
+
+    def _fault_response(self, fault: _Fault) -> dict[str, Any]:
+        response: dict[str, Any] = {
+            "ok": False,
+            "error_code": fault.status,
+            "description": fault.description,
+        }
+        if fault.parameters:
+            response["parameters"] = fault.parameters
+        return response
+
+    def _get_updates(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        with self._cond:
+            fault = self._take_fault("getUpdates")
+            if fault is not None:
+                self.calls.append(
+                    Call("getUpdates", params, fault.status, self._fault_response(fault))
+                )
+                self._cond.notify_all()
+                return fault.status, b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+            if self.webhook is not None:
+                response = {
+                    "ok": False,
+                    "error_code": 409,
+                    "description": "Conflict: can't use getUpdates method while webhook is active; "
+                    "use deleteWebhook to delete the webhook first",
+                }
+                self.calls.append(Call("getUpdates", params, 409, response))
+                return 409, json.dumps(response).encode()
+            offset = int(params.get("offset") or 0)
+            if offset > 0:
+                self.acknowledged_offsets.append(offset)
+                self._pending = [u for u in self._pending if u["update_id"] >= offset]
+            limit = int(params.get("limit") or 100)
+            deadline = time.monotonic() + float(params.get("timeout") or 0)
+            while not self._pending and not self._closing and time.monotonic() < deadline:
+                self._cond.wait(min(deadline - time.monotonic(), 0.05))
+            result = self._pending[:limit]
+            response = {"ok": True, "result": result}
+            self.calls.append(Call("getUpdates", params, 200, response))
+            self._cond.notify_all()
+            return 200, json.dumps(response).encode()
+
+    def _dispatch(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        fault = self._take_fault(method)
+        if fault is not None:
+            return fault.status, self._fault_response(fault)
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            return 404, {
+                "ok": False,
+                "error_code": 404,
+                "description": "Not Found: method not found",
+            }
+        try:
+            result = handler(params)
+        except BadRequest as exc:
+            return 400, {"ok": False, "error_code": 400, "description": exc.description}
+        return 200, {"ok": True, "result": result}
+
+    def _chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self.chats.get(params.get("chat_id"))  # type: ignore[arg-type]
+        if chat is None:
+            raise BadRequest("chat not found")
+        return chat
+
+    # -- Bot API methods ----------------------------------------------------------
+    def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {**self.bot_user, "can_join_groups": True, "supports_inline_queries": True}
+
+    def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        if params.get("drop_pending_updates"):
+            self._pending.clear()
+        return True
+
+    def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        if not str(params.get("url", "")).startswith(("http://127.0.0.1", "https://")):
+            raise BadRequest("bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook = {"url": params["url"], "secret_token": params.get("secret_token")}
+        if params.get("drop_pending_updates"):
+            self._pending.clear()
+        return True
+
+    def _api_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "pending_update_count": len(self._pending),
+        }
+
+    def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        check_commands(params.get("commands"))
+        self.commands = list(params["commands"])
+        return True
+
+    def _api_getMyCommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.commands
+
+    def _api_deleteMyCommands(self, params: dict[str, Any]) -> bool:
+        self.commands = []
+        return True
+
+    def _api_sendChatAction(self, params: dict[str, Any]) -> bool:
+        self._chat(params)
+        if params.get("action") not in CHAT_ACTIONS:
+            raise BadRequest("wrong parameter action in request")
+        return True
+
+    def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        parsed = check_message_text(params.get("text"), params.get("parse_mode"))
+        check_reply_markup(params.get("reply_markup"))
+        reply = params.get("reply_parameters")
+        replied = reply and (chat["id"], reply.get("message_id")) in self.messages
+        if reply and not replied and not reply.get("allow_sending_without_reply"):
+            raise BadRequest("message to be replied not found")
+        message: dict[str, Any] = {
+            "message_id": self._next_message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.bot_user,
+            "text": parsed.text,
+        }
+        self._next_message_id += 1
+        if parsed.entities:
+            message["entities"] = parsed.entities
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        if replied:
+            message["reply_to_message"] = self.messages[(chat["id"], reply["message_id"])]
+        self.messages[(chat["id"], message["message_id"])] = message
+        return message
+
+    def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        old = self.messages.get((chat["id"], params.get("message_id")))  # type: ignore[arg-type]
+        if old is None or old.get("from", {}).get("id") != BOT_ID:
+            raise BadRequest("message to edit not found")
+        parsed = check_message_text(params.get("text"), params.get("parse_mode"))
+        check_reply_markup(params.get("reply_markup"))
+        new = {
+            **old,
+            "text": parsed.text,
+            "entities": parsed.entities,
+            "edit_date": int(time.time()),
+        }
+        if params.get("reply_markup"):
+            new["reply_markup"] = params["reply_markup"]
+        else:
+            new.pop("reply_markup", None)
+        if (new["text"], new["entities"], new.get("reply_markup")) == (
+            old["text"],
+            old.get("entities", []),
+            old.get("reply_markup"),
+        ):
+            raise BadRequest(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        self.messages[(chat["id"], old["message_id"])] = new
+        return new
+
+    def _close_query(self, query_id: Any) -> None:
+        if query_id not in self._open_queries:
+            raise BadRequest("query is too old and response timeout expired or query ID is invalid")
+        self._open_queries.discard(query_id)
+
+    def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        if len(str(params.get("text", ""))) > MAX_CALLBACK_ANSWER_LENGTH:
+            raise BadRequest("MESSAGE_TOO_LONG")
+        self._close_query(params.get("callback_query_id"))
+        return True
+
+    def _api_answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        check_inline_results(params.get("results"))
+        self._close_query(params.get("inline_query_id"))
+        return True
+
+    def _api_close(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _api_logOut(self, params: dict[str, Any]) -> bool:
+        return True
+
+    # -- webhook delivery ---------------------------------------------------------
+    def _push_webhook_loop(self) -> None:
+        """Deliver pending updates to the webhook one at a time, like Telegram."""
+        while True:
+            with self._cond:
+                while not self._closing and (self.webhook is None or not self._pending):
+                    self._cond.wait(0.05)
+                if self._closing:
+                    return
+                webhook = dict(self.webhook)  # type: ignore[arg-type]
+                update = self._pending[0]
+            status = self._post_update(webhook, update)
+            with self._cond:
+                self.webhook_deliveries.append((update["update_id"], status))
+                if status == 200 and self._pending and self._pending[0] is update:
+                    self._pending.pop(0)
+                self._cond.notify_all()
+            if status != 200:
+                time.sleep(0.1)
+
+    @staticmethod
+    def _post_update(webhook: dict[str, Any], update: dict[str, Any]) -> int:
+        headers = {"Content-Type": "application/json"}
+        if webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
+        request = urllib.request.Request(
+            webhook["url"], json.dumps(update).encode(), headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:
+            return 0
