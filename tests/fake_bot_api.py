@@ -133,10 +133,9 @@ class FakeBotApi:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
     def start(self) -> FakeBotApi:
-        for target in (self._server.serve_forever, self._push_webhook_loop):
-            thread = threading.Thread(
-                target=target, daemon=True, name=f"fake-bot-api-{target.__name__}"
-            )
+        targets = (lambda: self._server.serve_forever(poll_interval=0.05), self._push_webhook_loop)
+        for target in targets:
+            thread = threading.Thread(target=target, daemon=True, name="fake-bot-api")
             thread.start()
             self._threads.append(thread)
         return self
