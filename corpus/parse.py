@@ -198,3 +198,22 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
         passages.insert(0, facts_passage)
         sections.insert(0, INFOBOX)
     return Article(title, tuple(passages), tuple(sections), facts, tuple(references))
+
+
+def article_from_paragraphs(
+    title: str, paragraphs: list[str], section: str | None = None
+) -> Article:
+    """An article made of given paragraphs, one passage each (ids ``p1``, ``p2``, ...).
+
+    For corpora that come already split (SQuAD): a passage is exactly one source paragraph.
+    """
+    section = section or title
+    passages = []
+    for no, paragraph in enumerate(paragraphs, start=1):
+        sentences = split_sentences(paragraph.strip()) or (Sentence(paragraph.strip()),)
+        citations = tuple(dict.fromkeys(n for s in sentences for n in s.citations))
+        text = " ".join(s.text for s in sentences)
+        passages.append(Passage(f"p{no}", section, text, sentences, citations))
+    if not any(p.text for p in passages):
+        raise ArticleError("the article has no paragraphs")
+    return Article(title or "Untitled", tuple(passages), (section,))

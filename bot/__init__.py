@@ -1,0 +1,1 @@
+"""The conversational engine and its front ends: command line, REPL, eval, Telegram."""
