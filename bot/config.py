@@ -64,6 +64,20 @@ class ConversationConfig:
 @dataclass(frozen=True)
 class TelegramConfig:
     base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = ""
+    mode: str = "polling"
+    poll_timeout: int = 30
+    persistence_path: str = "ecpat-bot-telegram.pickle"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_path: str = "telegram"
+    webhook_secret_token: str = ""
+    questions_per_minute: int = 10
+    allowed_chat_ids: tuple[int, ...] = ()
+    messages_per_second: float = 25.0
+    chat_messages_per_second: float = 1.0
+    flood_retries: int = 3
 
 
 @dataclass(frozen=True)
