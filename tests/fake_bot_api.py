@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fake_bot_api_rules import (
     CHAT_ACTIONS,
@@ -29,6 +29,7 @@ from fake_bot_api_rules import (
     check_message_text,
     check_reply_markup,
 )
+from telegram.request import BaseRequest, RequestData
 
 TOKEN = "123456789:TEST-token_value-for-tests-only-AAA"
 BOT_ID = 123456789
@@ -546,3 +547,33 @@ class FakeBotApi:
             return exc.code
         except OSError:
             return 0
+
+
+class OfflineRequest(BaseRequest):
+    """PTB transport that hands requests straight to a FakeBotApi: an offline bot, no sockets."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    @property
+    def read_timeout(self) -> float:
+        return 1.0
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        body = urlencode(request_data.json_parameters).encode() if request_data else b""
+        return self.api.handle(urlsplit(url).path, "application/x-www-form-urlencoded", body)

@@ -1,0 +1,218 @@
+"""``ecpat-bot telegram``: the python-telegram-bot Application, wired and run.
+
+``build_application`` only wires (handlers, defaults, rate limiter, persistence) and
+``run`` only chooses long polling or a webhook; the behaviour lives in
+:mod:`bot.telegram_handlers`. The bot token comes from $TELEGRAM_BOT_TOKEN and is scrubbed
+from every log record while the bot runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Config, ConfigError, TelegramConfig
+from bot.engine import Engine
+from bot.telegram_handlers import Handlers
+from bot.telegram_limits import ChatOrderedProcessor, PacedRateLimiter
+
+log = logging.getLogger(__name__)
+
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+MEDIA = (
+    filters.PHOTO
+    | filters.Sticker.ALL
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.Document.ALL
+    | filters.LOCATION
+    | filters.VENUE
+    | filters.CONTACT
+)
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def check_settings(settings: TelegramConfig) -> TelegramConfig:
+    """Value checks for the [telegram] table, raised as ConfigError naming the key."""
+    if settings.mode not in ("polling", "webhook"):
+        raise ConfigError('config key telegram.mode must be "polling" or "webhook"')
+    if settings.mode == "webhook" and not settings.webhook_url:
+        raise ConfigError('config key telegram.webhook_url is required when mode = "webhook"')
+    secret = settings.webhook_secret_token
+    if secret and not _SECRET_TOKEN.fullmatch(secret):
+        raise ConfigError("config key telegram.webhook_secret_token: use 1-256 of A-Z a-z 0-9 _ -")
+    positive = ("poll_timeout", "messages_per_second", "webhook_port")
+    for key in positive:
+        if getattr(settings, key) <= 0:
+            raise ConfigError(f"config key telegram.{key} must be more than 0")
+    for key in ("questions_per_minute", "chat_messages_per_second", "flood_retries"):
+        if getattr(settings, key) < 0:
+            raise ConfigError(f"config key telegram.{key} must be 0 or more")
+    return settings
+
+
+def file_url(settings: TelegramConfig) -> str:
+    """``base_file_url``, or the file endpoint of ``base_url`` (``.../bot`` → ``.../file/bot``)."""
+    if settings.base_file_url:
+        return settings.base_file_url
+    head, sep, tail = settings.base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if sep else settings.base_url
+
+
+def build_application(
+    config: Config,
+    token: str,
+    engine: Engine | None = None,
+    request: BaseRequest | None = None,
+) -> Application:
+    """The Application with every handler registered; nothing is started.
+
+    ``request`` replaces PTB's HTTP transport (an offline bot for handler tests).
+    """
+    settings = check_settings(config.telegram)
+    handlers = Handlers(engine or Engine.from_config(config), settings)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.base_url)
+        .base_file_url(file_url(settings))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_sending_without_reply=True,
+            )
+        )
+        .rate_limiter(
+            PacedRateLimiter(
+                settings.messages_per_second,
+                settings.chat_messages_per_second,
+                settings.flood_retries,
+            )
+        )
+        .concurrent_updates(ChatOrderedProcessor())
+        .post_init(handlers.post_init)
+    )
+    if request is not None:
+        builder.request(request).get_updates_request(request)
+    if settings.persistence_path:
+        store = PersistenceInput(bot_data=False, user_data=False, callback_data=False)
+        builder.persistence(PicklePersistence(settings.persistence_path, store_data=store))
+    app = builder.build()
+    app.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    for name in ("start", "help", "about", "sources", "more", "reset"):
+        app.add_handler(CommandHandler(name, getattr(handlers, name)))
+    message = filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(message & filters.COMMAND, handlers.unknown_command))
+    app.add_handler(MessageHandler(message & filters.TEXT, handlers.question))
+    app.add_handler(MessageHandler(message & MEDIA, handlers.media))
+    app.add_handler(CallbackQueryHandler(handlers.button, pattern="^(more|sources)$"))
+    app.add_handler(InlineQueryHandler(handlers.inline))
+    app.add_error_handler(handlers.error)
+    return app
+
+
+def polling_options(settings: TelegramConfig) -> dict[str, Any]:
+    """Long polling that keeps updates sent while the bot was down (never drops them)."""
+    return {
+        "timeout": settings.poll_timeout,
+        "allowed_updates": ALLOWED_UPDATES,
+        "drop_pending_updates": False,
+        "bootstrap_retries": 5,
+    }
+
+
+def webhook_options(settings: TelegramConfig) -> dict[str, Any]:
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": settings.webhook_path,
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret_token or None,
+        "allowed_updates": ALLOWED_UPDATES,
+        "drop_pending_updates": False,
+        "bootstrap_retries": 5,
+    }
+
+
+@contextlib.contextmanager
+def redacting(*secrets: str) -> Iterator[None]:
+    """Replace ``secrets`` in every log record (message and traceback) while active."""
+    secrets = tuple(s for s in secrets if s)
+    previous = logging.getLogRecordFactory()
+
+    def scrub(text: str) -> str:
+        for secret in secrets:
+            text = text.replace(secret, "[REDACTED]")
+        return text
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call; leave it to logging's own error reporting
+            return record
+        if any(secret in message for secret in secrets):
+            record.msg, record.args = scrub(message), None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        return record
+
+    logging.setLogRecordFactory(factory)
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(previous)
+
+
+def run(config: Config) -> int:
+    """Run the bot until SIGINT/SIGTERM; returns the exit code."""
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise ConfigError(
+            f"{TOKEN_ENV} is not set: create a bot with @BotFather and export its token "
+            "(see docs/telegram.md)"
+        )
+    settings = check_settings(config.telegram)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
+    with redacting(token, settings.webhook_secret_token):
+        try:
+            app = build_application(config, token)
+            log.info("Starting the Telegram bot (%s) at %s", settings.mode, settings.base_url)
+            if settings.mode == "webhook":
+                app.run_webhook(**webhook_options(settings))
+            else:
+                app.run_polling(**polling_options(settings))
+        except InvalidToken:
+            raise ConfigError(f"Telegram rejected the token in {TOKEN_ENV}") from None
+        except TelegramError as exc:
+            log.error("The Telegram bot stopped: %s", exc)
+            return 1
+    log.info("The Telegram bot stopped cleanly")
+    return 0

@@ -1,0 +1,301 @@
+"""Telegram handlers: thin adapters between updates and the one conversational engine.
+
+Each chat's :class:`Conversation` lives in ``context.chat_data`` so PTB persistence keeps
+it across restarts. Groups are answered only when the bot is addressed. Everything the
+bot says goes through :mod:`bot.telegram_html`, so every message is valid Telegram HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from telegram import (
+    BotCommand,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.config import TelegramConfig
+from bot.engine import Conversation, Engine, Reply
+from bot.telegram_html import link, reference_list, render_lines, render_reply
+from bot.telegram_limits import QuestionLimiter
+
+log = logging.getLogger(__name__)
+
+CONVERSATION = "conversation"  # key in context.chat_data
+COMMANDS = (
+    BotCommand("start", "What I know, with example questions"),
+    BotCommand("help", "How to ask me questions"),
+    BotCommand("about", "The article I answer from, with its link"),
+    BotCommand("sources", "The article's reference list"),
+    BotCommand("more", "More on the last question"),
+    BotCommand("reset", "Forget this conversation"),
+)
+BUTTONS = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("More", callback_data="more"),
+            InlineKeyboardButton("Sources", callback_data="sources"),
+        ]
+    ]
+)
+READS_TEXT = "I can only read text questions. Please type your question about {title}."
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+SLOW_DOWN = (
+    "You're asking faster than I can keep up. Please wait about {seconds} seconds and ask again."
+)
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def _is_group(chat: Chat | None) -> bool:
+    return chat is not None and chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+def addressed_text(message: Message, bot_id: int, username: str) -> str | None:
+    """The question in ``message`` with the bot's mention removed, or None if not for the bot.
+
+    Private chats: always for the bot. Groups: a mention of the bot's username, a text mention
+    of the bot, or a reply to one of the bot's messages.
+    """
+    text = message.text or message.caption or ""
+    if not _is_group(message.chat):
+        return text
+    parsed = message.parse_entities() if message.text else message.parse_caption_entities()
+    mine = [
+        (entity, value)
+        for entity, value in parsed.items()
+        if (entity.type == MessageEntity.MENTION and value[1:].casefold() == username.casefold())
+        or (entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id)
+    ]
+    replied = message.reply_to_message
+    if not mine and not (replied and replied.from_user and replied.from_user.id == bot_id):
+        return None
+    for _, value in mine:
+        text = text.replace(value, " ")
+    return " ".join(text.split()).strip(" ,:;")
+
+
+class Handlers:
+    """The bot's behaviour; one instance per Application, methods registered as callbacks."""
+
+    def __init__(self, engine: Engine, settings: TelegramConfig) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.limiter = QuestionLimiter(settings.questions_per_minute)
+
+    # -- start-up and gatekeeping --------------------------------------------------------
+    async def post_init(self, application: object) -> None:
+        """Register the command menu with Telegram (run by run_polling/run_webhook)."""
+        bot = application.bot  # type: ignore[attr-defined]
+        await bot.set_my_commands(list(COMMANDS))
+        log.info("Bot @%s is ready; command menu registered", bot.username)
+
+    async def gate(self, update: Update, context: Context) -> None:
+        """Stop updates from chats outside ``allowed_chat_ids`` before any handler runs."""
+        allowed = self.settings.allowed_chat_ids
+        if not allowed:
+            return
+        chat, user = update.effective_chat, update.effective_user
+        ident = chat.id if chat else (user.id if user else None)
+        if ident not in allowed:
+            log.info("Ignoring an update from chat %s: not in telegram.allowed_chat_ids", ident)
+            raise ApplicationHandlerStop
+
+    # -- commands --------------------------------------------------------------------------
+    async def start(self, update: Update, context: Context) -> None:
+        article = self.engine.article
+        topics = [s for s in article.sections if s not in ("Lead", "Infobox")]
+        lines: list = [
+            f"Hello! I answer questions about the Wikipedia article “{article.title}”, "
+            "and I say which section and footnotes each answer comes from.",
+            "",
+            "I know about: " + "; ".join(topics) + "." if topics else "",
+            "",
+            "Try asking:",
+            *(f"• {q}" for q in self._examples()),
+            "",
+            "Commands: /help /about /sources /more /reset",
+        ]
+        await self._send(update, render_lines(lines))
+
+    async def help(self, update: Update, context: Context) -> None:
+        username = context.bot.username
+        lines = [
+            "Ask me a question about the article in plain words and I'll answer with the "
+            "sentence that answers it and its source.",
+            "",
+            "Under an answer: “More” shows the next passage, “Sources” its references.",
+            "/more – more on the last question",
+            "/sources – the article's reference list",
+            "/about – the article and its link",
+            "/reset – start a fresh conversation",
+            "",
+            f"In groups, mention me (@{username}) or reply to one of my messages.",
+            f"In any chat, type @{username} and a question to share an answer.",
+        ]
+        await self._send(update, render_lines(lines))
+
+    async def about(self, update: Update, context: Context) -> None:
+        article, url = self.engine.article, self.engine.config.article.url
+        lead = next((p for p in article.passages if p.section == "Lead"), None)
+        summary = lead.sentences[0].text if lead and lead.sentences else ""
+        lines: list = [f"I answer from the Wikipedia article “{article.title}”.", summary]
+        if url:
+            lines.append(link("Read the article on Wikipedia", url))
+        lines.append("Article text: CC BY-SA 4.0, by the Wikipedia contributors.")
+        await self._send(update, render_lines([line for line in lines if line]))
+
+    async def sources(self, update: Update, context: Context) -> None:
+        await self._send(update, reference_list(self.engine.article))
+
+    async def more(self, update: Update, context: Context) -> None:
+        reply, conversation = self.engine.more(self._conversation(context))
+        context.chat_data[CONVERSATION] = conversation  # type: ignore[index]
+        await self._send_reply(update, reply)
+
+    async def reset(self, update: Update, context: Context) -> None:
+        context.chat_data[CONVERSATION] = Conversation()  # type: ignore[index]
+        await self._send(update, render_lines(["Done: I've forgotten our conversation. Ask away!"]))
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        message = update.message
+        if message is None or message.text is None:
+            return
+        if (
+            _is_group(message.chat)
+            and f"@{context.bot.username}".casefold() not in message.text.casefold()
+        ):
+            return  # a command for another bot
+        await self._send(update, render_lines(["I don't know that command. Try /help."]))
+
+    # -- questions, buttons, inline, media --------------------------------------------------
+    async def question(self, update: Update, context: Context) -> None:
+        message = update.message
+        if message is None or message.from_user is None:
+            return
+        text = addressed_text(message, context.bot.id, context.bot.username)
+        if text is None:
+            return  # group chatter not addressed to the bot
+        if text.strip():
+            verdict, wait = self.limiter.check(message.from_user.id)
+            if verdict == "drop":
+                return
+            if verdict == "warn":
+                await self._send(update, render_lines([SLOW_DOWN.format(seconds=wait)]))
+                return
+        await self._typing(update, context)
+        reply, conversation = self.engine.reply(self._conversation(context), text)
+        context.chat_data[CONVERSATION] = conversation  # type: ignore[index]
+        await self._send_reply(update, reply)
+
+    async def button(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        conversation = self._conversation(context)
+        if query.data == "sources":
+            reply, conversation = self.engine.sources(conversation)
+        else:
+            reply, conversation = self.engine.more(conversation)
+        context.chat_data[CONVERSATION] = conversation  # type: ignore[index]
+        await self._send_reply(update, reply)
+
+    async def inline(self, update: Update, context: Context) -> None:
+        query = update.inline_query
+        if query is None:
+            return
+        text = query.query.strip()
+        if not text:
+            await query.answer([], cache_time=300)
+            return
+        reply = self.engine.ask(text)
+        found = reply.kind == "answer"
+        title = reply.text if found else "The article doesn't say"
+        result = InlineQueryResultArticle(
+            id=hashlib.sha256(text.encode()).hexdigest()[:32],
+            title=title if len(title) <= 60 else title[:59] + "…",
+            description=(reply.text[:120] if found else "Try another question about the article"),
+            input_message_content=InputTextMessageContent(
+                render_reply(reply)[0],
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            ),
+        )
+        await query.answer([result], cache_time=60)
+
+    async def media(self, update: Update, context: Context) -> None:
+        message = update.message
+        if message is None:
+            return
+        if addressed_text(message, context.bot.id, context.bot.username) is None:
+            return
+        await self._send(update, render_lines([READS_TEXT.format(title=self.engine.article.title)]))
+
+    async def error(self, update: object, context: Context) -> None:
+        """Log any handler error with its traceback; tell the user politely, without internals."""
+        log.error("Error while handling an update", exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await update.effective_chat.send_message(SORRY, parse_mode=None)
+            except TelegramError as exc:
+                log.warning(
+                    "Could not tell chat %s about the error: %s", update.effective_chat.id, exc
+                )
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _examples(self) -> list[str]:
+        examples = list(self.engine.examples)
+        topics = [s for s in self.engine.article.sections if s not in ("Lead", "Infobox")]
+        examples += [f"What does the article say about {t[:1].lower() + t[1:]}?" for t in topics]
+        return (examples or ["What is this article about?"])[:3]
+
+    @staticmethod
+    def _conversation(context: Context) -> Conversation:
+        conversation = (
+            context.chat_data.get(CONVERSATION) if context.chat_data is not None else None
+        )
+        return conversation if isinstance(conversation, Conversation) else Conversation()
+
+    @staticmethod
+    async def _typing(update: Update, context: Context) -> None:
+        """Best effort: a missing "typing…" is not worth an error message."""
+        if update.effective_chat is None:
+            return
+        try:
+            await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        except TelegramError as exc:
+            log.debug("No typing action for chat %s: %s", update.effective_chat.id, exc)
+
+    async def _send_reply(self, update: Update, reply: Reply) -> None:
+        answer = reply.answer
+        cited = answer is not None and answer.citation is not None and not answer.abstained
+        buttons = BUTTONS if reply.kind in ("answer", "more") and cited else None
+        await self._send(update, render_reply(reply), buttons)
+
+    @staticmethod
+    async def _send(
+        update: Update, messages: list[str], buttons: InlineKeyboardMarkup | None = None
+    ) -> None:
+        """Send messages in order; in groups the first quotes the question it answers."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        quote = update.message if _is_group(chat) and update.message is not None else None
+        for index, text in enumerate(messages):
+            markup = buttons if index == len(messages) - 1 else None
+            if quote is not None and index == 0:
+                await quote.reply_text(text, reply_markup=markup, do_quote=True)
+            else:
+                await chat.send_message(text, reply_markup=markup)

@@ -1,0 +1,140 @@
+"""Pacing for the Telegram bot: per-user question limits, outgoing rate limits, chat order.
+
+Telegram allows about 30 messages a second overall and about one a second per chat;
+PTB's AIORateLimiter covers the overall and group limits and flood-control retries, this
+adds the per-chat pace. Updates are processed concurrently across chats but strictly in
+order within one chat, so a chat's answers never overtake each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Literal
+
+from aiolimiter import AsyncLimiter
+from telegram import Update
+from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+
+# Endpoints that post a message into a chat (these count against the per-chat pace).
+_MESSAGE_ENDPOINTS = frozenset({"sendMessage", "editMessageText", "sendPhoto", "sendDocument"})
+
+
+class QuestionLimiter:
+    """At most ``per_minute`` questions per user in any 60 s; one notice when exceeded."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._asked: dict[int, deque[float]] = {}
+        self._warned_until: dict[int, float] = {}
+
+    def check(self, user_id: int) -> tuple[Literal["ok", "warn", "drop"], int]:
+        """Verdict and seconds to wait: ok (counted), warn (tell once per window) or drop."""
+        if self.per_minute <= 0:
+            return "ok", 0
+        now = self.clock()
+        asked = self._asked.setdefault(user_id, deque())
+        while asked and now - asked[0] >= 60:
+            asked.popleft()
+        if len(asked) < self.per_minute:
+            asked.append(now)
+            self._warned_until.pop(user_id, None)
+            return "ok", 0
+        wait = max(1, round(60 - (now - asked[0])))
+        if self._warned_until.get(user_id, 0) > now:
+            return "drop", wait
+        self._warned_until[user_id] = asked[0] + 60
+        return "warn", wait
+
+
+class PacedRateLimiter(AIORateLimiter):
+    """AIORateLimiter (overall and group limits, 429 retries) plus a per-private-chat pace.
+
+    The overall leaky bucket is kept small (a burst of a few messages) so that no one-second
+    window ever holds more than ``messages_per_second`` plus that burst. Chat actions
+    ("typing…") are cosmetic and bypass the limits.
+    """
+
+    def __init__(
+        self, messages_per_second: float, chat_messages_per_second: float, max_retries: int
+    ) -> None:
+        burst = max(1, round(messages_per_second / 8))
+        super().__init__(
+            overall_max_rate=burst,
+            overall_time_period=burst / messages_per_second,
+            max_retries=max_retries,
+        )
+        self._chat_rate = chat_messages_per_second
+        self._chat_limiters: dict[int, AsyncLimiter] = {}
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+        if len(self._chat_limiters) > 1024:
+            for key, limiter in list(self._chat_limiters.items()):
+                if limiter.has_capacity(limiter.max_rate):
+                    del self._chat_limiters[key]
+        if chat_id not in self._chat_limiters:
+            self._chat_limiters[chat_id] = AsyncLimiter(1, 1 / self._chat_rate)
+        return self._chat_limiters[chat_id]
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint == "sendChatAction":
+            return await callback(*args, **kwargs)
+        chat_id = data.get("chat_id")
+        paced = endpoint in _MESSAGE_ENDPOINTS and isinstance(chat_id, int) and chat_id > 0
+        if paced and self._chat_rate > 0:
+            async with self._chat_limiter(chat_id):  # type: ignore[arg-type]
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
+
+
+def _chat_key(update: object) -> int | None:
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return update.effective_user.id if update.effective_user is not None else None
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Concurrent across chats, sequential (in arrival order) within each chat."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _chat_key(update)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key], self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
