@@ -1,0 +1,324 @@
+"""``ecpat-bot eval`` and ``ecpat-bot tune``: flags, engines from config, terminal output.
+
+Thin on purpose: the scoring lives in :mod:`bot.evaluate`, the search in :mod:`bot.tune`, so
+tests and other tools get the same figures as the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot import evaluate, tune
+from bot.cli import UsageError
+from bot.config import Config, load_config
+from bot.engine import Engine
+from bot.evaluate import EngineFor, Result
+from bot.questions import FORMATS, QuestionSet, QuestionSetError, load_questions
+
+log = logging.getLogger(__name__)
+
+PROGRESS_MIN = 50  # sets shorter than this finish before a bar is worth drawing
+ROWS = (
+    ("answer accuracy", "answer_accuracy", "answerable", "answerable questions answered right"),
+    ("decline rate", "decline_rate", "unanswerable", "unanswerable questions declined"),
+    ("false declines", "false_decline_rate", "answerable", "answerable questions declined"),
+    ("passage hit@1", "hit_at_1", "answerable", "gold passage ranked first"),
+    ("passage hit@k", "hit_at_k", "answerable", "gold passage in the top k"),
+    ("MRR", "mrr", None, "mean reciprocal rank of the gold passage"),
+)
+COLUMNS = (
+    ("acc", "accuracy"),
+    ("ans.acc", "answer_accuracy"),
+    ("decline", "decline_rate"),
+    ("f.decl", "false_decline_rate"),
+    ("hit@1", "hit_at_1"),
+    ("hit@k", "hit_at_k"),
+    ("MRR", "mrr"),
+    ("alone", "accuracy_without_context"),
+)
+
+
+def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add ``eval`` and ``tune`` to the ``ecpat-bot`` parser."""
+    ev = subparsers.add_parser("eval", help="measure the bot on a question set")
+    _question_flags(ev)
+    ev.add_argument("--json", action="store_true", help="print one JSON object (summary, results)")
+    ev.add_argument("--k", type=int, metavar="N", help="passages ranked per question (top_k)")
+    ev.add_argument(
+        "--fail-under",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="exit 1 when a figure is below VALUE (METRIC or CATEGORY.METRIC)",
+    )
+    ev.add_argument(
+        "--fail-over",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="exit 1 when a figure is above VALUE (e.g. false_decline_rate=0.05)",
+    )
+    ev.add_argument(
+        "--no-context", action="store_true", help="ask every question without its context questions"
+    )
+    ev.add_argument(
+        "--max-failures",
+        type=int,
+        default=50,
+        metavar="N",
+        help="failed questions listed (default 50; 0: all)",
+    )
+    add_common_flags(ev)
+    ev.set_defaults(handler=run_eval)
+    tu = subparsers.add_parser("tune", help="search BM25 settings and the decline threshold")
+    _question_flags(tu)
+    tu.add_argument("--variants", metavar="LIST", help="BM25 variants, comma-separated")
+    tu.add_argument("--k1", metavar="LIST", help="k1 values, comma-separated")
+    tu.add_argument("--b", metavar="LIST", help="b values, comma-separated")
+    tu.add_argument("--min-coverage", metavar="LIST", help="decline thresholds, comma-separated")
+    tu.add_argument("--folds", type=int, default=5, metavar="N", help="cross-validation folds")
+    tu.add_argument(
+        "--objective",
+        default="accuracy",
+        metavar="METRIC",
+        help=f"figure to maximise (one of {', '.join(tune.OBJECTIVES)})",
+    )
+    tu.add_argument("--seed", type=int, default=0, help="fold assignment seed")
+    tu.add_argument("--write", metavar="PATH", help="also write the best settings to PATH")
+    tu.add_argument("--force", action="store_true", help="let --write replace an existing file")
+    add_common_flags(tu)
+    tu.set_defaults(handler=run_tune)
+
+
+def _question_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="question set (JSONL or SQuAD JSON)")
+    parser.add_argument("--format", choices=FORMATS, help="question format (default: detected)")
+
+
+# -- shared ---------------------------------------------------------------------------------
+
+
+def _load(args: argparse.Namespace) -> QuestionSet:
+    try:
+        qset = load_questions(args.file, args.format)
+    except QuestionSetError as err:
+        raise UsageError(str(err)) from None
+    for problem in qset.problems:
+        print(f"{args.file}: {problem} (skipped)", file=sys.stderr)
+    return qset
+
+
+def engine_factory(qset: QuestionSet, config: Config) -> Callable[[Config], EngineFor]:
+    """Engines for a config: the configured article once, or one per SQuAD article."""
+    if qset.format == "squad":
+        return lambda cfg: evaluate.squad_engines(qset.articles, cfg)
+    article = Engine.from_config(config).article
+
+    def build(cfg: Config) -> EngineFor:
+        engine = Engine(article, cfg)
+        return lambda question: engine
+
+    return build
+
+
+class ProgressBar:
+    """A one-line bar on a terminal; silent when the stream is not a TTY (logs, CI, pipes)."""
+
+    def __init__(self, stream: TextIO, total: int, label: str = "") -> None:
+        self.stream, self.total, self.label = stream, total, label
+        self.on = total >= PROGRESS_MIN and stream.isatty()
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.on:
+            return
+        percent = done * 100 // max(total, 1)
+        if percent != self.shown:
+            self.shown = percent
+            bar = "#" * (percent // 4)
+            self.stream.write(f"\r{self.label}[{bar:<25}] {done}/{total}")
+            if done >= total:
+                self.stream.write("\r" + " " * (len(self.label) + 40) + "\r")
+            self.stream.flush()
+
+
+# -- eval -----------------------------------------------------------------------------------
+
+
+def _gates(specs: list[str], flag: str) -> list[tuple[str, float]]:
+    gates = []
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        try:
+            threshold = float(value)
+        except ValueError:
+            threshold = None
+        if not sep or threshold is None:
+            raise UsageError(f"{flag} expects METRIC=VALUE, got {spec!r}")
+        if name.rpartition(".")[2] not in evaluate.METRICS:
+            known = ", ".join(evaluate.METRICS)
+            raise UsageError(f"{flag}: unknown metric {name!r} (known: {known})")
+        gates.append((name, threshold))
+    return gates
+
+
+def run_eval(args: argparse.Namespace, config: Config) -> int:
+    """Ask every question, print the report, apply the gates (exit 1 when one fails)."""
+    under, over = _gates(args.fail_under, "--fail-under"), _gates(args.fail_over, "--fail-over")
+    if args.k is not None:
+        config = load_config(args.config, {"article.path": args.article, "retrieval.top_k": args.k})
+    qset = _load(args)
+    categories = set(qset.categories)
+    for name, _ in under + over:
+        category = name.rpartition(".")[0]
+        if category and category not in categories:
+            raise UsageError(f"unknown category {category!r} in gate {name!r}")
+    engine_for = engine_factory(qset, config)(config)
+    bar = ProgressBar(sys.stderr, len(qset.questions), "eval ")
+    results = evaluate.run(qset.questions, engine_for, not args.no_context, progress=bar)
+    extra = {
+        "file": str(args.file),
+        "format": qset.format,
+        "context": not args.no_context,
+        "malformed": [str(p) for p in qset.problems],
+    }
+    summary = evaluate.summarize(results, config.retrieval.top_k, extra)
+    if args.json:
+        payload = {"summary": summary, "results": [evaluate.result_json(r) for r in results]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(report(summary, results, args.max_failures))
+    return _check_gates(summary, under, over)
+
+
+def _check_gates(
+    summary: dict[str, Any], under: list[tuple[str, float]], over: list[tuple[str, float]]
+) -> int:
+    failed = 0
+    checks = [(n, t, True) for n, t in under] + [(n, t, False) for n, t in over]
+    for name, threshold, below in checks:
+        value = evaluate.metric_value(summary, name)
+        if value is None:
+            print(f"eval: {name} cannot be checked: no questions it applies to", file=sys.stderr)
+            failed += 1
+        elif (value < threshold) if below else (value > threshold):
+            word = "below" if below else "above"
+            print(f"eval: {name} {value:.4f} is {word} the threshold {threshold}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def report(summary: dict[str, Any], results: tuple[Result, ...], max_failures: int = 50) -> str:
+    """The terminal report: figures, a per-category table, then the failed questions."""
+    k = summary["k"]
+    lines = [
+        f"{summary['file']}: {summary['questions']} questions ({summary['answerable']} answerable,"
+        f" {summary['unanswerable']} unanswerable), {summary['format']}, top_k {k}"
+        + ("" if summary["context"] else ", context questions NOT asked"),
+        "",
+    ]
+    for label, key, base, meaning in ROWS:
+        value, total = summary[key], summary[base] if base else None
+        count = f"{round(value * total)}/{total} " if value is not None and total else ""
+        lines.append(f"  {label.replace('@k', f'@{k}'):<17}{_fmt(value):>7}   {count}{meaning}")
+    lines.append(
+        f"  {'latency':<17}median {_fmt(summary['latency_median_ms'], 2)} ms, "
+        f"p95 {_fmt(summary['latency_p95_ms'], 2)} ms"
+    )
+    for cat, group in summary["by_category"].items():
+        if group["with_context"]:
+            n = group["with_context"]
+            lines.append(
+                f"  {'context':<17}{cat}: {round(group['accuracy_with_context'] * n)}/{n} right "
+                f"with context, {round(group['accuracy_without_context'] * n)}/{n} asked alone"
+                f" ({group['lost_to_context']} lost to context)"
+            )
+    lines += ["", _table(summary), ""]
+    failures = [r for r in results if not r.correct]
+    lines.append(f"Failed questions: {len(failures)}")
+    shown = failures if max_failures <= 0 else failures[:max_failures]
+    for r in shown:
+        lines += _failure(r)
+    if len(shown) < len(failures):
+        lines.append(f"... and {len(failures) - len(shown)} more (--max-failures 0 lists all)")
+    return "\n".join(lines)
+
+
+def _table(summary: dict[str, Any]) -> str:
+    width = max([len("category"), *(len(c) for c in summary["by_category"])]) + 2
+    head = f"{'category':<{width}}{'n':>5}" + "".join(f"{h:>9}" for h, _ in COLUMNS)
+    rows = [head, "-" * len(head)]
+    groups = [*summary["by_category"].items(), ("all", summary)]
+    for cat, group in groups:
+        cells = "".join(f"{_fmt(group[key]):>9}" for _, key in COLUMNS)
+        rows.append(f"{cat:<{width}}{group['questions']:>5}{cells}")
+    return "\n".join(rows)
+
+
+def _short(text: str, limit: int = 220) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _failure(r: Result) -> list[str]:
+    q = r.question
+    lines = [f"- {q.id} [{q.category}] {q.question}"]
+    if q.context:
+        lines.append(f"    after: {' / '.join(q.context)}")
+    expected = "a decline" if q.unanswerable else " | ".join(f"“{a}”" for a in q.answers[:4])
+    lines.append(f"    expected: {_short(expected, 160)}")
+    said = "declined" if r.kind == "decline" else r.kind
+    lines.append(f"    bot ({said}): {_short(r.answer)}")
+    if not q.unanswerable:
+        top = ", ".join(p.id for p in r.passages) or "none"
+        where = f"rank {r.rank}" if r.rank else "not in the ranked passages"
+        lines.append(f"    gold passage: {where} (ranked: {top})")
+    return lines
+
+
+# -- tune -----------------------------------------------------------------------------------
+
+
+def run_tune(args: argparse.Namespace, config: Config) -> int:
+    """Grid search with k-fold CV; prints a TOML document (report lines are comments)."""
+    try:
+        grid = tune.grid_from_flags(config, args.variants, args.k1, args.b, args.min_coverage)
+        tune.check_options(args.objective, args.folds)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    target = Path(args.write) if args.write else None
+    if target is not None and target.exists() and not args.force:
+        raise UsageError(f"{target} exists; add --force to replace it")
+    qset = _load(args)
+    bar = ProgressBar(sys.stderr, grid.engines * len(qset.questions), "tune ")
+    outcome = tune.search(
+        qset.questions,
+        engine_factory(qset, config),
+        config,
+        grid,
+        args.folds,
+        args.objective,
+        args.seed,
+        progress=bar,
+    )
+    text = tune.render(outcome, str(args.file))
+    print(text)
+    if target is not None:
+        try:
+            target.write_text(tune.to_toml(outcome.best, header=f"ecpat-bot tune {args.file}"))
+        except OSError as err:
+            raise UsageError(f"cannot write {target}: {err.strerror}") from None
+        print(f"# written to {target}")
+    return 0

@@ -1,0 +1,264 @@
+"""Running a question set through the conversational engine, and the figures that come out.
+
+Pure apart from the clock: questions and engines in, :class:`Result` records and a summary
+dict out. Every question goes through ``Engine.reply`` — the same call Telegram and the REPL
+make — in a fresh conversation, its ``context`` questions first, so the figures describe what
+users actually get. The summary is computed only from fields the ``--json`` results carry, so
+anyone can recompute every figure from them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import statistics
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.engine import Conversation, Engine, Reply
+from bot.questions import Question, contains_answer, normalize
+from corpus.parse import article_from_paragraphs
+
+log = logging.getLogger(__name__)
+
+# Figures a --fail-under / --fail-over gate may name (alone, or as CATEGORY.METRIC).
+METRICS = (
+    "accuracy",
+    "answer_accuracy",
+    "decline_rate",
+    "false_decline_rate",
+    "hit_at_1",
+    "hit_at_k",
+    "mrr",
+    "latency_median_ms",
+    "latency_p95_ms",
+    "accuracy_without_context",
+)
+
+EngineFor = Callable[[Question], Engine]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RankedPassage:
+    """One passage the reply ranked, as ``--json`` shows it."""
+
+    id: str
+    section: str
+    score: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the engine did with one question, and whether that was right.
+
+    ``matches``: the reply text holds a gold answer (whether or not it abstained);
+    ``rank``: 1-based rank of the first ranked passage holding the gold answer (SQuAD: the gold
+    paragraph), None when absent or the question is unanswerable; ``coverage``: the best
+    passage's share of the question (what ``answer.min_coverage`` is compared with);
+    ``correct_alone``: correctness when asked without its context (rows with context only).
+    """
+
+    question: Question
+    answer: str
+    kind: str
+    abstained: bool
+    matches: bool
+    correct: bool
+    latency_ms: float
+    passages: tuple[RankedPassage, ...]
+    rank: int | None
+    coverage: float | None
+    correct_alone: bool | None = None
+
+
+def is_correct(question: Question, abstained: bool, matches: bool) -> bool:
+    """Unanswerable: right when the bot abstains. Answerable: right when it answers with gold."""
+    return abstained if question.unanswerable else (not abstained and matches)
+
+
+def gold_rank(question: Question, passages: Sequence[RankedPassage]) -> int | None:
+    """Rank of the first passage holding the answer (SQuAD: the gold paragraph id)."""
+    if question.unanswerable:
+        return None
+    golds = [g for a in question.answers if (g := normalize(a))]
+    for rank, passage in enumerate(passages, start=1):
+        if question.gold_passage is not None:
+            if passage.id == question.gold_passage:
+                return rank
+        elif any(g in normalize(passage.text) for g in golds):
+            return rank
+    return None
+
+
+def _ask(engine: Engine, question: Question, use_context: bool) -> tuple[Reply, float]:
+    """The reply to the final question and the wall time of that one engine call (ms)."""
+    conversation = Conversation()
+    if use_context:
+        for earlier in question.context:
+            _, conversation = engine.reply(conversation, earlier)
+    start = time.perf_counter()
+    reply, _ = engine.reply(conversation, question.question)
+    return reply, (time.perf_counter() - start) * 1000
+
+
+def evaluate_question(
+    engine: Engine, question: Question, use_context: bool = True, compare_alone: bool = True
+) -> Result:
+    """Ask one question (after its context) and score the reply."""
+    reply, latency = _ask(engine, question, use_context)
+    hits = reply.answer.hits if reply.answer is not None else ()
+    passages = tuple(
+        RankedPassage(h.passage.id, h.passage.section, round(h.score, 6), h.passage.text)
+        for h in hits
+    )
+    matches = not question.unanswerable and contains_answer(reply.text, question.answers)
+    correct_alone = None
+    if compare_alone and use_context and question.context:
+        alone, _ = _ask(engine, question, use_context=False)
+        alone_matches = contains_answer(alone.text, question.answers)
+        correct_alone = is_correct(question, alone.abstained, alone_matches)
+    return Result(
+        question=question,
+        answer=reply.text,
+        kind=reply.kind,
+        abstained=reply.abstained,
+        matches=matches,
+        correct=is_correct(question, reply.abstained, matches),
+        latency_ms=round(latency, 3),
+        passages=passages,
+        rank=gold_rank(question, passages),
+        coverage=hits[0].coverage if hits else None,
+        correct_alone=correct_alone,
+    )
+
+
+def run(
+    questions: Sequence[Question],
+    engine_for: EngineFor,
+    use_context: bool = True,
+    compare_alone: bool = True,
+    progress: Progress | None = None,
+) -> tuple[Result, ...]:
+    """Every question through its engine, in order; ``progress(done, total)`` after each."""
+    results = []
+    for done, question in enumerate(questions, start=1):
+        engine = engine_for(question)
+        results.append(evaluate_question(engine, question, use_context, compare_alone))
+        if progress is not None:
+            progress(done, len(questions))
+    return tuple(results)
+
+
+def squad_engines(articles: Iterable[tuple[str, Sequence[str]]], config: Any) -> EngineFor:
+    """One engine per SQuAD article (one passage per paragraph); questions go to their own."""
+    engines = {
+        title: Engine(article_from_paragraphs(title, list(paragraphs)), config)
+        for title, paragraphs in articles
+    }
+
+    def engine_for(question: Question) -> Engine:
+        return engines[question.article or ""]
+
+    return engine_for
+
+
+# -- figures --------------------------------------------------------------------------------
+
+
+def _ratio(hits: int, total: int) -> float | None:
+    return hits / total if total else None
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least ``share`` of them at or below."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
+
+
+def figures(results: Sequence[Result]) -> dict[str, Any]:
+    """The metrics of a group of results (a whole run, or one category)."""
+    answerable = [r for r in results if not r.question.unanswerable]
+    unanswerable = [r for r in results if r.question.unanswerable]
+    ranks = [r.rank for r in answerable]
+    latencies = [r.latency_ms for r in results]
+    with_context = [r for r in results if r.correct_alone is not None]
+    return {
+        "questions": len(results),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "accuracy": _ratio(sum(r.correct for r in results), len(results)),
+        "answer_accuracy": _ratio(sum(r.correct for r in answerable), len(answerable)),
+        "decline_rate": _ratio(sum(r.abstained for r in unanswerable), len(unanswerable)),
+        "false_decline_rate": _ratio(sum(r.abstained for r in answerable), len(answerable)),
+        "hit_at_1": _ratio(sum(rank == 1 for rank in ranks), len(ranks)),
+        "hit_at_k": _ratio(sum(rank is not None for rank in ranks), len(ranks)),
+        "mrr": _ratio(sum(1 / rank for rank in ranks if rank), len(ranks)),
+        "latency_median_ms": statistics.median(latencies) if latencies else None,
+        "latency_p95_ms": percentile(latencies, 0.95),
+        "with_context": len(with_context),
+        "accuracy_with_context": _ratio(sum(r.correct for r in with_context), len(with_context)),
+        "accuracy_without_context": _ratio(
+            sum(bool(r.correct_alone) for r in with_context), len(with_context)
+        ),
+        "lost_to_context": sum(bool(r.correct_alone) and not r.correct for r in with_context),
+    }
+
+
+def summarize(
+    results: Sequence[Result], k: int, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Overall figures, then the same per category (first-seen order), plus ``extra`` keys."""
+    summary: dict[str, Any] = {**(extra or {}), "k": k, **figures(results)}
+    categories = dict.fromkeys(r.question.category for r in results)
+    summary["by_category"] = {
+        cat: figures([r for r in results if r.question.category == cat]) for cat in categories
+    }
+    return summary
+
+
+def metric_value(summary: Mapping[str, Any], name: str) -> float | None:
+    """``METRIC`` or ``CATEGORY.METRIC`` from a summary; KeyError when it names nothing."""
+    category, _, metric = name.rpartition(".")
+    if metric not in METRICS:
+        raise KeyError(name)
+    if not category:
+        return summary[metric]
+    group = summary["by_category"].get(category)
+    if group is None:
+        raise KeyError(name)
+    return group[metric]
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """One ``--json`` result: the question, what the bot said, the ranked passages."""
+    q = result.question
+    row: dict[str, Any] = {
+        "id": q.id,
+        "question": q.question,
+        "category": q.category,
+        "context": list(q.context),
+        "answers": list(q.answers),
+        "unanswerable": q.unanswerable,
+        "answer": result.answer,
+        "kind": result.kind,
+        "abstained": result.abstained,
+        "correct": result.correct,
+        "correct_without_context": result.correct_alone,
+        "rank": result.rank,
+        "coverage": result.coverage,
+        "latency_ms": result.latency_ms,
+        "passages": [
+            {"id": p.id, "section": p.section, "score": p.score, "text": p.text}
+            for p in result.passages
+        ],
+    }
+    if q.article is not None:
+        row["article"] = q.article
+        row["gold_passage"] = q.gold_passage
+    return row

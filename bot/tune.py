@@ -1,0 +1,265 @@
+"""``ecpat-bot tune``: grid search over BM25 settings and the decline threshold, with k-fold CV.
+
+Picking the best of many settings on the same questions that score it flatters the winner,
+so the figures reported as the estimate are cross-validated: each fold's setting is chosen on
+the other folds and scored on the held-out one. Only (variant, k1, b) changes the ranking; the
+decline threshold ``answer.min_coverage`` is applied afterwards to each result's best-passage
+coverage, so one engine run per ranking setting covers every threshold. The winner is then run
+once more through a real engine with its threshold, and those are the in-sample figures shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.config import Config
+from bot.evaluate import EngineFor, Progress, Result, figures, is_correct, run
+from bot.questions import Question
+from retrieval.bm25 import VARIANTS
+
+log = logging.getLogger(__name__)
+
+OBJECTIVES = ("accuracy", "answer_accuracy", "decline_rate", "hit_at_1", "hit_at_k", "mrr")
+DEFAULT_VARIANTS = VARIANTS
+DEFAULT_K1 = (0.9, 1.2, 1.5, 2.0)
+DEFAULT_B = (0.5, 0.75, 0.9)
+DEFAULT_MIN_COVERAGE = (0.3, 0.4, 0.5, 0.6, 0.7)
+SHOWN = ("accuracy", "answer_accuracy", "decline_rate", "false_decline_rate", "hit_at_1", "mrr")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One point of the grid."""
+
+    variant: str
+    k1: float
+    b: float
+    min_coverage: float
+
+    def label(self) -> str:
+        return f"{self.variant} k1={self.k1:g} b={self.b:g} min_coverage={self.min_coverage:g}"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The values tried; the configured ones come first, so ties keep the current settings."""
+
+    variants: tuple[str, ...]
+    k1: tuple[float, ...]
+    b: tuple[float, ...]
+    min_coverage: tuple[float, ...]
+
+    @property
+    def engines(self) -> int:
+        return len(self.variants) * len(self.k1) * len(self.b)
+
+    def settings(self) -> list[Setting]:
+        points = itertools.product(self.variants, self.k1, self.b, self.min_coverage)
+        return [Setting(*point) for point in points]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the search found: the winner, its figures, the CV estimate, each fold's pick."""
+
+    best: Setting
+    objective: str
+    folds: int
+    in_sample: dict
+    cross_validated: dict
+    fold_picks: tuple[Setting, ...]
+    ranking: tuple[tuple[Setting, float], ...]
+    questions: int
+
+
+def _values(text: str | None, default: Sequence, current, convert: Callable) -> tuple:
+    if text is None:
+        values = list(default)
+    else:
+        try:
+            values = [convert(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            raise ValueError(f"cannot read the list {text!r}") from None
+        if not values:
+            raise ValueError("a grid list must not be empty")
+    if text is None and current not in values:
+        values.insert(0, current)
+    elif current in values:
+        values.remove(current)
+        values.insert(0, current)
+    return tuple(dict.fromkeys(values))
+
+
+def grid_from_flags(
+    config: Config,
+    variants: str | None = None,
+    k1: str | None = None,
+    b: str | None = None,
+    min_coverage: str | None = None,
+) -> Grid:
+    """The grid from comma-separated flag values (defaults when None), checked like config."""
+    r, a = config.retrieval, config.answer
+    grid = Grid(
+        _values(variants, DEFAULT_VARIANTS, r.variant, lambda s: s.strip()),
+        _values(k1, DEFAULT_K1, r.k1, float),
+        _values(b, DEFAULT_B, r.b, float),
+        _values(min_coverage, DEFAULT_MIN_COVERAGE, a.min_coverage, float),
+    )
+    bad = [v for v in grid.variants if v not in VARIANTS]
+    if bad:
+        raise ValueError(f"unknown BM25 variant {bad[0]!r} (choose from {', '.join(VARIANTS)})")
+    if any(v < 0 for v in grid.k1):
+        raise ValueError("k1 values must be 0 or more")
+    if any(not 0 <= v <= 1 for v in grid.b + grid.min_coverage):
+        raise ValueError("b and min_coverage values must be between 0 and 1")
+    return grid
+
+
+def check_options(objective: str, folds: int) -> None:
+    if objective not in OBJECTIVES:
+        raise ValueError(f"unknown objective {objective!r} (choose from {', '.join(OBJECTIVES)})")
+    if folds < 2:
+        raise ValueError("--folds must be at least 2")
+
+
+def configured(config: Config, setting: Setting) -> Config:
+    """``config`` with a grid point's values (already range-checked by the grid)."""
+    retrieval = dataclasses.replace(
+        config.retrieval, variant=setting.variant, k1=setting.k1, b=setting.b
+    )
+    answer = dataclasses.replace(config.answer, min_coverage=setting.min_coverage)
+    return dataclasses.replace(config, retrieval=retrieval, answer=answer)
+
+
+def at_threshold(result: Result, min_coverage: float) -> Result:
+    """A result obtained with ``min_coverage = 0`` as it would be with ``min_coverage``.
+
+    The engine declines when the best passage covers less than the threshold; everything else
+    (ranking, the sentence quoted) does not depend on it, so only ``abstained`` can change.
+    """
+    if result.abstained or result.coverage is None or result.coverage >= min_coverage:
+        return result
+    correct = is_correct(result.question, True, result.matches)
+    return dataclasses.replace(result, abstained=True, kind="decline", correct=correct)
+
+
+def assign_folds(questions: Sequence[Question], folds: int, seed: int) -> list[int]:
+    """A fold per question, shuffled within each category so every fold has a share of each."""
+    rng = random.Random(seed)
+    fold = [0] * len(questions)
+    by_category: dict[str, list[int]] = {}
+    for index, question in enumerate(questions):
+        by_category.setdefault(question.category, []).append(index)
+    offset = 0
+    for indices in by_category.values():
+        rng.shuffle(indices)
+        for position, index in enumerate(indices):
+            fold[index] = (offset + position) % folds
+        offset += len(indices)
+    return fold
+
+
+def search(
+    questions: Sequence[Question],
+    engines: Callable[[Config], EngineFor],
+    config: Config,
+    grid: Grid,
+    folds: int = 5,
+    objective: str = "accuracy",
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Score every grid point, cross-validate the choice, and pick the overall winner."""
+    check_options(objective, folds)
+    folds = min(folds, len(questions))
+    if folds < 2:
+        raise ValueError("tuning needs at least 2 questions")
+    total = grid.engines * len(questions)
+    runs: dict[tuple[str, float, float], tuple[Result, ...]] = {}
+    for n, (variant, k1, b) in enumerate(itertools.product(grid.variants, grid.k1, grid.b)):
+        cfg = configured(config, Setting(variant, k1, b, 0.0))
+        done = n * len(questions)
+        step = None if progress is None else (lambda i, _t, d=done: progress(d + i, total))
+        runs[(variant, k1, b)] = run(questions, engines(cfg), compare_alone=False, progress=step)
+    settings = grid.settings()
+
+    def results(setting: Setting, indices: Sequence[int]) -> list[Result]:
+        base = runs[(setting.variant, setting.k1, setting.b)]
+        return [at_threshold(base[i], setting.min_coverage) for i in indices]
+
+    def best(indices: Sequence[int]) -> tuple[Setting, list[tuple[Setting, float]]]:
+        scored = []
+        for order, setting in enumerate(settings):
+            f = figures(results(setting, indices))
+            scored.append(((f[objective] or 0.0, f["mrr"] or 0.0, -order), setting))
+        scored.sort(key=lambda item: item[0], reverse=True)
+        return scored[0][1], [(s, key[0]) for key, s in scored]
+
+    fold_of = assign_folds(questions, folds, seed)
+    held_out: list[Result] = []
+    picks = []
+    for f in range(folds):
+        train = [i for i in range(len(questions)) if fold_of[i] != f]
+        test = [i for i in range(len(questions)) if fold_of[i] == f]
+        pick, _ = best(train)
+        picks.append(pick)
+        held_out += results(pick, test)
+        log.info("fold %d: %s", f + 1, pick.label())
+    winner, ranking = best(range(len(questions)))
+    real = run(questions, engines(configured(config, winner)), compare_alone=False)
+    simulated = results(winner, range(len(questions)))
+    if [r.correct for r in real] != [r.correct for r in simulated]:
+        log.warning("threshold shortcut disagrees with a real engine run; trust the real figures")
+    return Outcome(
+        winner,
+        objective,
+        folds,
+        figures(real),
+        figures(held_out),
+        tuple(picks),
+        tuple(ranking),
+        len(questions),
+    )
+
+
+def to_toml(setting: Setting, header: str = "") -> str:
+    """The settings as a config file fragment ``load_config`` accepts."""
+    lines = [f"# {header}"] if header else []
+    lines += [
+        "[retrieval]",
+        f'variant = "{setting.variant}"',
+        f"k1 = {float(setting.k1)!r}",
+        f"b = {float(setting.b)!r}",
+        "",
+        "[answer]",
+        f"min_coverage = {float(setting.min_coverage)!r}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _line(figs: dict) -> str:
+    return ", ".join(
+        f"{name} {'-' if figs[name] is None else format(figs[name], '.3f')}" for name in SHOWN
+    )
+
+
+def render(outcome: Outcome, source: str, top: int = 5) -> str:
+    """The report as TOML comments, then the best settings: stdout is a usable config file."""
+    lines = [
+        f"# ecpat-bot tune {source}: {outcome.questions} questions, objective {outcome.objective}",
+        f"# {outcome.folds}-fold cross-validated (setting chosen on the other folds):",
+        f"#   {_line(outcome.cross_validated)}",
+        "# settings chosen per fold:",
+        *(f"#   fold {n}: {s.label()}" for n, s in enumerate(outcome.fold_picks, start=1)),
+        f"# best on all questions (top {top} of {len(outcome.ranking)}):",
+        *(f"#   {score:.3f}  {s.label()}" for s, score in outcome.ranking[:top]),
+        "# best setting, in-sample (optimistic; the cross-validated line is the estimate):",
+        f"#   {_line(outcome.in_sample)}",
+        "",
+    ]
+    return "\n".join(lines) + to_toml(outcome.best)
