@@ -1,7 +1,8 @@
 """One analyzer for passages and questions, so both sides of a match see the same terms.
 
-Unicode normalisation and case folding, digit grouping removed ("1,300" -> "1300"), English
-stop words dropped, Snowball stemming (PyStemmer).
+Unicode normalisation, case folding and accent folding (a question typed without accents,
+"Herve", must still meet "Hervé"), digit grouping removed ("1,300" -> "1300"), English stop
+words dropped, Snowball stemming (PyStemmer).
 """
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ _STEMMER = Stemmer.Stemmer("english")
 
 
 def normalize(text: str) -> str:
-    """NFKC, case folding, typographic apostrophes made plain, digit groups joined."""
+    """NFKC, case and accent folding, typographic apostrophes made plain, digit groups joined."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+        text = unicodedata.normalize("NFKC", text)
     text = text.replace("’", "'").replace("‘", "'").replace("´", "'")
     return _DIGIT_GROUP.sub("", text)
 

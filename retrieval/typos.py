@@ -2,6 +2,12 @@
 
 Candidates come from a one-deletion index (both sides), then the optimal-string-alignment
 distance (adjacent transpositions count once: "chiar" -> "chair") decides.
+
+A question's unknown word is far more often a real word the article happens not to use than a
+typo, and one changed letter turns a short real word into another ("name" -> "game", "lone"
+-> "long", "finding" -> "funding"). So a correction must keep the first letter (typing slips
+rarely hit it), a word of up to five letters may only have two letters swapped, and a single
+substituted letter is accepted only in words of eight letters or more.
 """
 
 from __future__ import annotations
@@ -28,6 +34,24 @@ def osa_distance(a: str, b: str) -> int:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
     return prev[-1]
+
+
+def plausible_slip(word: str, candidate: str) -> bool:
+    """Whether ``word`` could be ``candidate`` mistyped, by the rules in the module docstring."""
+    if not candidate or candidate[0] != word[0]:
+        return False
+    if len(word) <= 5:
+        return len(candidate) == len(word) and _is_transposition(word, candidate)
+    if len(word) <= 7 and len(candidate) == len(word):
+        return _is_transposition(word, candidate)
+    return True
+
+
+def _is_transposition(a: str, b: str) -> bool:
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and (
+        a[diff[1]] == b[diff[0]]
+    )
 
 
 def allowed_edits(word: str, max_edits: int) -> int:
@@ -63,6 +87,8 @@ class Speller:
                 candidates |= self._keys.get(key, set())
             for cand in candidates:
                 if abs(len(cand) - len(word)) > limit or len(cand) < 4:
+                    continue
+                if not plausible_slip(word, cand):
                     continue
                 dist = osa_distance(word, cand)
                 if dist <= limit:
