@@ -176,6 +176,14 @@ class FakeBotApi:
             self._cond.notify_all()
             return update_id
 
+    def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Register an update as Telegram would and hand it out at once (for offline bots)."""
+        update_id = self.enqueue(update)
+        with self._cond:
+            delivered = next(u for u in self._pending if u["update_id"] == update_id)
+            self._pending.remove(delivered)
+            return delivered
+
     def fail_next(
         self,
         method: str,

@@ -1,0 +1,101 @@
+"""Running the real bot against ``FakeBotApi``: offline (in-memory) or over HTTP.
+
+``polling`` and ``webhook`` start the Application the way ``run_polling``/``run_webhook``
+do (initialize, post_init, updater, start) but inside the test's event loop, so a test
+can talk to the fake server while the bot runs, then stop it cleanly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fake_bot_api import TOKEN, Call, FakeBotApi, OfflineRequest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.config import Config, build_config
+from bot.engine import Engine
+from bot.telegram import build_application, polling_options, webhook_options
+
+
+def bot_config(api: FakeBotApi, state_dir: Path | None = None, **telegram: Any) -> Config:
+    """Config pointing at the fake server, with short polls and (optionally) a state file."""
+    values: dict[str, Any] = {
+        "base_url": api.base_url,
+        "poll_timeout": 1,
+        "persistence_path": str(state_dir / "telegram.pickle") if state_dir else "",
+        **telegram,
+    }
+    return build_config({"telegram": values})
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OfflineBot:
+    """The bot's Application with an in-memory transport; updates are processed one by one."""
+
+    def __init__(self, api: FakeBotApi, engine: Engine, **telegram: Any) -> None:
+        self.api = api
+        self.config = bot_config(api, **telegram)
+        self.app = build_application(self.config, TOKEN, engine, request=OfflineRequest(api))
+
+    async def __aenter__(self) -> OfflineBot:
+        await self.app.initialize()
+        await self.app.post_init(self.app)  # type: ignore[misc]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.app.shutdown()
+
+    async def send(self, update: dict[str, Any]) -> list[Call]:
+        """Process one update; returns the Bot API calls it caused."""
+        before = len(self.api.calls)
+        delivered = self.api.deliver(update)
+        await self.app.process_update(Update.de_json(delivered, self.app.bot))
+        return self.api.calls[before:]
+
+    @property
+    def chat_data(self) -> Any:
+        return self.app.chat_data
+
+
+@contextlib.asynccontextmanager
+async def polling(app: Application, config: Config) -> AsyncIterator[Application]:
+    """Long polling exactly as ``run`` configures it."""
+    await app.initialize()
+    try:
+        await app.post_init(app)  # type: ignore[misc]
+        await app.updater.start_polling(**polling_options(config.telegram))  # type: ignore[union-attr]
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()  # type: ignore[union-attr]
+            await app.stop()
+    finally:
+        await app.shutdown()
+
+
+@contextlib.asynccontextmanager
+async def webhook(app: Application, config: Config) -> AsyncIterator[Application]:
+    """Webhook mode exactly as ``run`` configures it."""
+    await app.initialize()
+    try:
+        await app.post_init(app)  # type: ignore[misc]
+        await app.updater.start_webhook(**webhook_options(config.telegram))  # type: ignore[union-attr]
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()  # type: ignore[union-attr]
+            await app.stop()
+    finally:
+        await app.shutdown()
