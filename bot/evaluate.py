@@ -213,12 +213,17 @@ def figures(results: Sequence[Result]) -> dict[str, Any]:
 def summarize(
     results: Sequence[Result], k: int, extra: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Overall figures, then the same per category (first-seen order), plus ``extra`` keys."""
+    """Overall figures, the same per category (first-seen order) and per SQuAD article."""
     summary: dict[str, Any] = {**(extra or {}), "k": k, **figures(results)}
     categories = dict.fromkeys(r.question.category for r in results)
     summary["by_category"] = {
         cat: figures([r for r in results if r.question.category == cat]) for cat in categories
     }
+    articles = dict.fromkeys(r.question.article for r in results if r.question.article)
+    if articles:  # SQuAD: each article is its own corpus, so its own figures say most
+        summary["by_article"] = {
+            name: figures([r for r in results if r.question.article == name]) for name in articles
+        }
     return summary
 
 
