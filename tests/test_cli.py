@@ -1,0 +1,317 @@
+"""The command line: ``bot.cli.main`` in-process (fast) and the real ``python -m bot``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+TITLE = "End Child Prostitution and Trafficking"
+URL = "https://en.wikipedia.org/wiki/ECPAT"
+FOUNDED = f"Founded: 1990.\n\nSource: {TITLE} › Infobox — {URL}\n"
+CODE_SECTION = (
+    "The code of conduct for the protection of children from sexual exploitation in travel and "
+    "tourism"
+)
+DECLINE = (
+    f"Sorry, the article “{TITLE}” doesn't say. I can answer questions about {TITLE} – for "
+    "example on research and human rights reporting; network membership; the code of conduct "
+    "for the protection of children from sexual exploitation in travel and tourism; protecting "
+    "children online. Try: When was ECPAT founded? / Who chairs ECPAT?"
+)
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_usage_error(code: int, out: str, err: str) -> str:
+    """Exit 2, nothing on stdout, exactly one line on stderr: ``ecpat-bot: error: ...``."""
+    assert code == 2
+    assert out == ""
+    assert err.startswith("ecpat-bot: error: ")
+    assert err.endswith("\n")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    return err
+
+
+# -- ask, text ---------------------------------------------------------------------------------
+
+
+def test_ask_founded(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(capsys, "ask", "When was ECPAT founded?")
+    assert (code, out, err) == (0, FOUNDED, "")
+    assert "1990" in out
+
+
+def test_ask_with_references(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_main(capsys, "ask", "What is The Code?")
+    assert code == 0
+    assert out == (
+        "The Code is a set of protocols that tourism operators may sign up to, in order to ensure "
+        "that their businesses do not facilitate or encourage the sexual exploitation of children "
+        "by travelers and tourists. The Code was developed by ECPAT Sweden in 1996 and is "
+        "promoted through the international ECPAT network.\n"
+        "\n"
+        f"Source: {TITLE} › {CODE_SECTION} — {URL}\n"
+        '  [9] Ms. Anne van der TuukAbang Africa Travel (2013-11-21). "History". The Code. '
+        "Retrieved 2014-01-22.\n"
+        '  [10] Hetter, Katia. "Fighting sex trafficking in hotels, one room at a time". CNN.\n'
+    )
+
+
+def test_ask_markup_is_answered_normally(isolated: Path, capsys) -> None:
+    code, out, err = run_main(capsys, "ask", "<b>When</b> was ECPAT *founded*?")
+    assert (code, out, err) == (0, FOUNDED, "")
+
+
+def test_ask_unrelated_declines(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(capsys, "ask", "What is the capital of France?")
+    assert (code, out, err) == (0, DECLINE + "\n", "")
+
+
+def test_ask_small_talk(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_main(capsys, "ask", "hi")
+    assert code == 0
+    assert out == f"Hello! Ask me anything about {TITLE}, for example: “When was ECPAT founded?”\n"
+
+
+# -- ask --json --------------------------------------------------------------------------------
+
+
+def ask_json(capsys: pytest.CaptureFixture[str], question: str, *flags: str) -> dict:
+    code, out, err = run_main(capsys, "ask", "--json", question, *flags)
+    assert (code, err) == (0, "")
+    data = json.loads(out)  # the whole of stdout is one JSON object
+    assert isinstance(data, dict)
+    assert out.startswith("{") and out.endswith("}\n")
+    assert set(data) == {"question", "answer", "abstained", "citation", "passages"}
+    assert data["question"] == question
+    for p in data["passages"]:
+        assert set(p) == {"id", "section", "score", "text"}
+        assert isinstance(p["score"], float)
+    scores = [p["score"] for p in data["passages"]]
+    assert scores == sorted(scores, reverse=True)
+    assert len(data["passages"]) <= 3  # top_k
+    return data
+
+
+def test_json_answer(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = ask_json(capsys, "When was ECPAT founded?")
+    assert data["abstained"] is False
+    assert data["answer"] == "Founded: 1990."
+    assert data["citation"] == {
+        "article": TITLE,
+        "section": "Infobox",
+        "url": URL,
+        "references": [],
+    }
+    assert len(data["passages"]) == 3
+    assert data["passages"][0]["id"] == "infobox"
+    assert data["passages"][0]["section"] == "Infobox"
+    assert "Founded: 1990." in data["passages"][0]["text"]
+
+
+def test_json_references(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = ask_json(capsys, "Which agreements has ECPAT signed?")
+    assert data["abstained"] is False
+    assert "Internet Watch Foundation" in data["answer"]
+    citation = data["citation"]
+    assert set(citation) == {"article", "section", "url", "references"}
+    assert citation["section"] == "Protecting children online"
+    assert citation["references"] == [
+        {
+            "n": 13,
+            "text": '"ECPAT International and the INHOPE Foundation cooperate in the fight against '
+            'child sexual abuse material". inhopefoundation.org. Retrieved 4 August 2015.',
+            "url": "https://inhopefoundation.org",
+        },
+        {
+            "n": 14,
+            "text": "http://www.childhelplineinternational.org/resources/news/mou-asia-pacfic/",
+            "url": "http://www.childhelplineinternational.org/resources/news/mou-asia-pacfic/",
+        },
+    ]
+    assert data["passages"][0]["id"] == "protecting-children-online-1"
+
+
+def test_json_unrelated(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = ask_json(capsys, "What is the capital of France?")
+    assert data["abstained"] is True
+    assert data["citation"] is None
+    assert data["answer"] == DECLINE
+    assert "network membership" in data["answer"]  # says what it can answer instead
+
+
+def test_json_small_talk(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = ask_json(capsys, "thanks")
+    assert (data["abstained"], data["citation"], data["passages"]) == (True, None, [])
+    assert data["answer"].startswith("You're welcome!")
+
+
+def test_json_passages_follow_top_k(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (isolated / "config.toml").write_text("[retrieval]\ntop_k = 1\n")
+    data = ask_json(capsys, "When was ECPAT founded?")
+    assert [p["id"] for p in data["passages"]] == ["infobox"]
+
+
+# -- input and setup errors: exit 2 and one line -----------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_empty_question(isolated: Path, capsys: pytest.CaptureFixture[str], question: str) -> None:
+    err = assert_usage_error(*run_main(capsys, "ask", question))
+    assert err == "ecpat-bot: error: Please type a question about the article.\n"
+
+
+def test_empty_question_json(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert_usage_error(*run_main(capsys, "ask", "--json", ""))
+
+
+def test_huge_question(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err = assert_usage_error(*run_main(capsys, "ask", "x" * 100_000))
+    assert "too long" in err
+    assert "100,000" in err
+
+
+def test_missing_article(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err = assert_usage_error(*run_main(capsys, "ask", "When?", "--article", "nope.txt"))
+    assert err == "ecpat-bot: error: article not found: nope.txt\n"
+
+
+def test_empty_article(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (isolated / "empty.txt").write_text("")
+    err = assert_usage_error(*run_main(capsys, "ask", "When?", "--article", "empty.txt"))
+    assert "empty" in err
+
+
+def test_article_is_a_folder(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert_usage_error(*run_main(capsys, "ask", "When?", "--article", str(isolated)))
+
+
+def test_article_not_utf8(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (isolated / "bin.txt").write_bytes(b"\xff\xfe\x00broken")
+    assert_usage_error(*run_main(capsys, "ask", "When?", "--article", "bin.txt"))
+
+
+def test_bad_toml(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (isolated / "config.toml").write_text("[retrieval\nk1 = 1\n")
+    err = assert_usage_error(*run_main(capsys, "ask", "When was ECPAT founded?"))
+    assert "config.toml" in err
+
+
+def test_unknown_config_key(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (isolated / "config.toml").write_text("[retrieval]\nk2 = 1\n")
+    err = assert_usage_error(*run_main(capsys, "ask", "When was ECPAT founded?"))
+    assert "retrieval.k2" in err
+
+
+def test_missing_config_file(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err = assert_usage_error(*run_main(capsys, "ask", "When?", "--config", "nope.toml"))
+    assert "nope.toml" in err
+
+
+def test_bad_env_value(
+    isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ECPAT_BOT_RETRIEVAL_TOP_K", "many")
+    err = assert_usage_error(*run_main(capsys, "ask", "When was ECPAT founded?"))
+    assert "retrieval.top_k" in err
+
+
+def test_no_command_is_a_usage_error(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([])
+    assert info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "ecpat-bot: error:" in err
+
+
+# -- another article ---------------------------------------------------------------------------
+
+GUILD_SCHOOL = (
+    "The guild opened its first training school in 1902, teaching lamp care and signal codes.\n"
+    "\n"
+    f"Source: Lighthouse Keepers Guild › History — {URL}\n"
+    "  [3] https://example.org/guild/school\n"
+)
+
+
+def test_article_flag_answers_from_that_article(
+    isolated: Path, capsys: pytest.CaptureFixture[str], small_article: Path
+) -> None:
+    question = "When did the guild open its first training school?"
+    code, out, err = run_main(capsys, "ask", question, "--article", str(small_article))
+    assert (code, out, err) == (0, GUILD_SCHOOL, "")
+    code, out, _ = run_main(
+        capsys, "ask", "When was ECPAT founded?", "--article", str(small_article)
+    )
+    assert out.startswith("Sorry, the article “Lighthouse Keepers Guild” doesn't say.")
+
+
+def test_article_flag_beats_env_and_env_beats_file(
+    isolated: Path,
+    capsys: pytest.CaptureFixture[str],
+    small_article: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    question = "When did the guild open its first training school?"
+    (isolated / "config.toml").write_text('[article]\npath = "from-file.txt"\n')
+    err = assert_usage_error(*run_main(capsys, "ask", question))
+    assert "from-file.txt" in err
+    monkeypatch.setenv("ECPAT_BOT_ARTICLE_PATH", str(small_article))
+    assert run_main(capsys, "ask", question) == (0, GUILD_SCHOOL, "")
+    monkeypatch.setenv("ECPAT_BOT_ARTICLE_PATH", "from-env.txt")
+    assert run_main(capsys, "ask", question, "--article", str(small_article))[1] == GUILD_SCHOOL
+
+
+# -- the real command --------------------------------------------------------------------------
+
+
+def test_real_command_ask(run_bot) -> None:
+    done = run_bot("ask", "When was ECPAT founded?")
+    assert (done.returncode, done.stdout, done.stderr) == (0, FOUNDED, "")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ask", ""),
+        ("ask", "When was ECPAT founded?", "--article", "nope.txt"),
+    ],
+)
+def test_real_command_errors(run_bot, args: tuple[str, ...]) -> None:
+    done = run_bot(*args)
+    assert_usage_error(done.returncode, done.stdout, done.stderr)
+
+
+def test_real_command_huge_question(run_bot) -> None:
+    done = run_bot("ask", "When " * 20_000)
+    assert_usage_error(done.returncode, done.stdout, done.stderr)
+
+
+def test_ask_does_not_import_telegram(bot_env: dict[str, str], tmp_path: Path) -> None:
+    code = (
+        "import sys; from bot.cli import main; main(['ask','When was ECPAT founded?']); "
+        "assert not any(m == 'telegram' or m.startswith('telegram.') for m in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=bot_env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == FOUNDED
