@@ -44,6 +44,7 @@ class OfflineBot:
 
     def __init__(self, api: FakeBotApi, engine: Engine, **telegram: Any) -> None:
         self.api = api
+        telegram.setdefault("chat_messages_per_second", 0)  # pacing is tested end to end
         self.config = bot_config(api, **telegram)
         self.app = build_application(self.config, TOKEN, engine, request=OfflineRequest(api))
 
