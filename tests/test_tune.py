@@ -1,0 +1,172 @@
+"""``ecpat-bot tune``: the TOML it prints loads as config, the threshold shortcut, the folds."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot import tune
+from bot.cli import main
+from bot.config import Config, load_config
+from bot.engine import Engine
+from bot.evaluate import EngineFor, run
+from bot.questions import Question, load_questions
+from corpus import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "corpus" / "questions" / "ecpat.jsonl"
+
+ROWS = [
+    {
+        "id": "g1",
+        "question": "When did the guild open its first training school?",
+        "answers": ["1902"],
+        "category": "fact",
+    },
+    {
+        "id": "g2",
+        "question": "How many keepers had the school trained by 1950?",
+        "answers": ["400"],
+        "category": "fact",
+    },
+    {
+        "id": "g3",
+        "question": "When was the guild founded?",
+        "answers": ["1871"],
+        "category": "fact",
+    },
+    {
+        "id": "u1",
+        "question": "What is the capital of Peru?",
+        "answers": [],
+        "unanswerable": True,
+        "category": "unrelated",
+    },
+    {"id": "u2", "question": "Hello", "answers": [], "unanswerable": True, "category": "unrelated"},
+]
+SMALL_GRID = (
+    "--variants",
+    "lucene,okapi",
+    "--k1",
+    "1.2",
+    "--b",
+    "0.75",
+    "--min-coverage",
+    "0.3,0.6",
+)
+
+
+@pytest.fixture
+def qfile(isolated: Path) -> Path:
+    path = isolated / "q.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in ROWS) + "\n", encoding="utf-8")
+    return path
+
+
+def test_tune_prints_toml_that_load_config_accepts(qfile, small_article, capsys):
+    out_path = qfile.parent / "best.toml"
+    argv = ["tune", str(qfile), "--article", str(small_article), *SMALL_GRID, "--folds", "2"]
+    assert main([*argv, "--write", str(out_path)]) == 0
+    out = capsys.readouterr().out
+    printed = tomllib.loads(out)  # the whole report is TOML: the figures are comments
+    assert set(printed) == {"retrieval", "answer"}
+    assert printed["retrieval"]["variant"] in ("lucene", "okapi")
+    assert printed["answer"]["min_coverage"] in (0.3, 0.6)
+    assert "2-fold cross-validated" in out and "fold 2:" in out
+    config = load_config(out_path)
+    assert config.retrieval.variant == printed["retrieval"]["variant"]
+    assert (config.retrieval.k1, config.retrieval.b) == (1.2, 0.75)
+    assert config.answer.min_coverage == printed["answer"]["min_coverage"]
+    assert config.retrieval.top_k == Config().retrieval.top_k  # untouched keys keep defaults
+
+
+def test_write_does_not_replace_a_file_without_force(qfile, small_article, capsys):
+    target = qfile.parent / "config.toml"
+    target.write_text("# mine\n", encoding="utf-8")
+    argv = [
+        "tune",
+        str(qfile),
+        "--article",
+        str(small_article),
+        *SMALL_GRID,
+        "--write",
+        str(target),
+    ]
+    assert main(argv) == 2
+    assert "add --force" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "# mine\n"
+    assert main([*argv, "--force"]) == 0
+    assert load_config(target).answer.min_coverage in (0.3, 0.6)
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (("--b", "1.5"), "between 0 and 1"),
+        (("--variants", "bm99"), "unknown BM25 variant 'bm99'"),
+        (("--k1", "x"), "cannot read the list"),
+        (("--objective", "latency_p95_ms"), "unknown objective"),
+        (("--folds", "1"), "at least 2"),
+    ],
+)
+def test_bad_tune_options_are_usage_errors(qfile, capsys, flags, message):
+    assert main(["tune", str(qfile), *flags]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_default_grid_puts_configured_values_first() -> None:
+    config = Config()
+    config = dataclasses.replace(
+        config, answer=dataclasses.replace(config.answer, min_coverage=0.45)
+    )
+    grid = tune.grid_from_flags(config)
+    assert grid.variants[0] == config.retrieval.variant
+    assert grid.k1[0] == config.retrieval.k1 and grid.b[0] == config.retrieval.b
+    assert grid.min_coverage[0] == 0.45 and 0.5 in grid.min_coverage
+    assert tune.grid_from_flags(config, k1="2, 1.2").k1 == (1.2, 2.0)
+
+
+def one_engine(article: Article, config: Config) -> EngineFor:
+    engine = Engine(article, config)
+    return lambda question: engine
+
+
+def test_threshold_shortcut_matches_a_real_engine(article: Article) -> None:
+    """Varying min_coverage after the run gives what an engine built with it would."""
+    questions = load_questions(SHIPPED).questions
+    base = Config()
+    loose = tune.configured(base, tune.Setting("lucene", 1.2, 0.75, 0.0))
+    at_zero = run(questions, one_engine(article, loose), compare_alone=False)
+    for threshold in (0.2, 0.5, 0.8):
+        cfg = tune.configured(base, tune.Setting("lucene", 1.2, 0.75, threshold))
+        real = run(questions, one_engine(article, cfg), compare_alone=False)
+        shortcut = [tune.at_threshold(r, threshold) for r in at_zero]
+        assert [(r.abstained, r.correct) for r in real] == [
+            (r.abstained, r.correct) for r in shortcut
+        ], threshold
+
+
+def test_folds_are_stratified_and_deterministic() -> None:
+    questions = [Question(f"q{i}", "Q?", ("a",), category="abc"[i % 3]) for i in range(30)]
+    folds = tune.assign_folds(questions, 5, seed=1)
+    assert folds == tune.assign_folds(questions, 5, seed=1)
+    assert Counter(folds) == {f: 6 for f in range(5)}
+    for category in "abc":
+        assert Counter(
+            f for q, f in zip(questions, folds, strict=True) if q.category == category
+        ) == {f: 2 for f in range(5)}
+
+
+def test_to_toml_round_trips() -> None:
+    setting = tune.Setting("plus", 2.0, 0.5, 0.35)
+    data = tomllib.loads(tune.to_toml(setting, header="x"))
+    assert data == {
+        "retrieval": {"variant": "plus", "k1": 2.0, "b": 0.5},
+        "answer": {"min_coverage": 0.35},
+    }
