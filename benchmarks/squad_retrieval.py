@@ -3,9 +3,11 @@
 Each article's paragraphs form its own corpus (one passage per paragraph); every answerable
 question is asked against its own article, and a question "hits" when the ranked passage is
 the paragraph it was written from. Baselines (plain BM25Okapi on lowercase whitespace tokens,
-and on our analyzer's tokens) are measured in the same run, so a figure can be read as a ratio
-against them. ``--ecpat`` adds the shipped-article check (answer sentence holds an answer;
-unanswerable questions declined), so a change tuned on SQuAD cannot quietly hurt the bot.
+on lowercase word tokens, and on our analyzer's tokens) are measured in the same run, so a
+figure can be read as a ratio against them. "sent@1" counts the hits whose answering sentences
+(what the bot would quote) hold an answer text. ``--ecpat`` adds the shipped-article check
+(answer sentence holds an answer; unanswerable questions declined), so a change tuned on SQuAD
+cannot quietly hurt the bot.
 
 Usage: python benchmarks/squad_retrieval.py [PATH] [--ecpat] [--set retrieval.KEY=VALUE ...]
 """
@@ -32,19 +34,24 @@ from retrieval.analyzer import analyze  # noqa: E402
 from retrieval.ranker import RetrievalSettings, Retriever  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "squad-v2-dev-head.json"
-# A ranker: (paragraph texts) -> (question -> passage indices best first).
-Ranker = Callable[[Sequence[str]], Callable[[str], list[int]]]
+# A ranker: (paragraph texts) -> (question -> (passage indices best first, the top passage's
+# answering sentences, or None when the ranker does not pick sentences)).
+Ranked = tuple[list[int], str | None]
+Ranker = Callable[[Sequence[str]], Callable[[str], Ranked]]
 
 
-def ours(settings: RetrievalSettings) -> Ranker:
-    def build(paragraphs: Sequence[str]) -> Callable[[str], list[int]]:
+def ours(settings: RetrievalSettings, max_sentences: int = 2) -> Ranker:
+    def build(paragraphs: Sequence[str]) -> Callable[[str], Ranked]:
         article = article_from_paragraphs("article", list(paragraphs))
         retriever = Retriever(article.passages, settings)
         index = {p.id: i for i, p in enumerate(article.passages)}
 
-        def rank(question: str) -> list[int]:
-            hits = retriever.search(retriever.query(question), k=None)
-            return [index[h.passage.id] for h in hits]
+        def rank(question: str) -> Ranked:
+            hits = retriever.search(retriever.query(question), None, max_sentences)
+            said = None
+            if hits:
+                said = " ".join(hits[0].passage.sentences[i].text for i in hits[0].sentences)
+            return [index[h.passage.id] for h in hits], said
 
         return rank
 
@@ -52,46 +59,60 @@ def ours(settings: RetrievalSettings) -> Ranker:
 
 
 def okapi(tokenize: Callable[[str], list[str]]) -> Ranker:
-    def build(paragraphs: Sequence[str]) -> Callable[[str], list[int]]:
+    def build(paragraphs: Sequence[str]) -> Callable[[str], Ranked]:
         bm25 = BM25Okapi([tokenize(p) or ["\x00"] for p in paragraphs])
 
-        def rank(question: str) -> list[int]:
+        def rank(question: str) -> Ranked:
             scores = bm25.get_scores(tokenize(question))
-            return sorted(range(len(paragraphs)), key=lambda i: (-scores[i], i))
+            return sorted(range(len(paragraphs)), key=lambda i: (-scores[i], i)), None
 
         return rank
 
     return build
 
 
-def evaluate(data: dict, build: Ranker) -> dict[str, tuple[int, int, float, int]]:
-    """Per article: (hits@1, hits@3, reciprocal-rank sum, questions)."""
+Result = dict[str, tuple[int, int, float, int, int]]
+
+
+def evaluate(data: dict, build: Ranker) -> Result:
+    """Per article: (hits@1, hits@3, reciprocal-rank sum, questions, sentence hits).
+
+    A sentence hit is a hit@1 whose answering sentences hold one of the answer texts (what the
+    bot would quote); -1 everywhere when the ranker picks no sentences.
+    """
     out = {}
     for art in data["data"]:
         paragraphs = [p["context"] for p in art["paragraphs"]]
         rank = build(paragraphs)
-        h1 = h3 = n = 0
+        h1 = h3 = n = sh = 0
         rr = 0.0
         for gold, para in enumerate(art["paragraphs"]):
             for qa in para["qas"]:
                 if qa.get("is_impossible"):
                     continue
                 n += 1
-                ranked = rank(qa["question"])
+                ranked, said = rank(qa["question"])
                 pos = ranked.index(gold) + 1 if gold in ranked else 0
+                if said is None:
+                    sh = -1
+                elif pos == 1 and any(_norm(a["text"]) in _norm(said) for a in qa["answers"]):
+                    sh += 1
                 h1 += pos == 1
                 h3 += 0 < pos <= 3
                 rr += 1 / pos if pos else 0.0
-        out[art["title"]] = (h1, h3, rr, n)
+        out[art["title"]] = (h1, h3, rr, n, sh)
     return out
 
 
-def report(name: str, result: dict[str, tuple[int, int, float, int]]) -> None:
-    tot = [sum(r[i] for r in result.values()) for i in range(4)]
+def report(name: str, result: Result) -> None:
+    tot = [sum(r[i] for r in result.values()) for i in range(5)]
+    sentences = all(r[4] >= 0 for r in result.values())
     print(f"\n{name}")
-    print(f"  {'article':34} {'n':>4} {'hit@1':>7} {'hit@3':>7} {'MRR':>7}")
-    for title, (h1, h3, rr, n) in [*result.items(), ("ALL", tuple(tot))]:
-        print(f"  {title[:34]:34} {n:4d} {h1 / n:7.1%} {h3 / n:7.1%} {rr / n:7.3f}")
+    head = f"  {'article':34} {'n':>4} {'hit@1':>7} {'hit@3':>7} {'MRR':>7}"
+    print(head + (f" {'sent@1':>7}" if sentences else ""))
+    for title, (h1, h3, rr, n, sh) in [*result.items(), ("ALL", tuple(tot))]:
+        row = f"  {title[:34]:34} {n:4d} {h1 / n:7.1%} {h3 / n:7.1%} {rr / n:7.3f}"
+        print(row + (f" {sh / n:7.1%}" if sentences else ""))
 
 
 def _norm(text: str) -> str:
@@ -157,9 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_baselines:
         plain = okapi(lambda text: text.lower().split())
         report("BM25Okapi, lowercase whitespace tokens", evaluate(data, plain))
+        plain = okapi(lambda text: re.findall(r"\w+", text.lower()))
+        report("BM25Okapi, lowercase word (\\w+) tokens", evaluate(data, plain))
         report("BM25Okapi, our analyzer's tokens", evaluate(data, okapi(analyze)))
     t0 = time.perf_counter()
-    result = evaluate(data, ours(config.retrieval.settings()))
+    result = evaluate(data, ours(config.retrieval.settings(), config.answer.max_sentences))
     report(f"ecpat-bot Retriever ({time.perf_counter() - t0:.1f} s)", result)
     if args.ecpat:
         ecpat_check(overrides)
