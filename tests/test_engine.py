@@ -1,0 +1,352 @@
+"""The conversational engine: follow-ups, "more", "sources", small talk, idle expiry, bounds."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+
+from bot.config import Config, ConversationConfig
+from bot.engine import Conversation, Engine, Reply
+from corpus import Article
+
+T0 = 1_000_000.0
+TITLE = "End Child Prostitution and Trafficking"
+URL = "https://en.wikipedia.org/wiki/ECPAT"
+CODE_SECTION = (
+    "The code of conduct for the protection of children from sexual exploitation in travel and "
+    "tourism"
+)
+NOTHING_MORE = "That's all the article has on that question."
+NO_SOURCES = "There is no answer to give sources for yet. Ask me a question first."
+
+
+def talk(
+    engine: Engine, *messages: str, now: float = T0, conversation: Conversation | None = None
+) -> tuple[list[Reply], Conversation]:
+    conversation = conversation or Conversation()
+    replies = []
+    for message in messages:
+        reply, conversation = engine.reply(conversation, message, now=now)
+        replies.append(reply)
+    return replies, conversation
+
+
+def engine_with(article: Article, **conversation: float) -> Engine:
+    config = dataclasses.replace(Config(), conversation=ConversationConfig(**conversation))
+    return Engine(article, config)
+
+
+# -- answers -----------------------------------------------------------------------------------
+
+
+def test_answer_reply(engine: Engine) -> None:
+    (reply,), conversation = talk(engine, "When was ECPAT founded?")
+    assert reply.kind == "answer"
+    assert not reply.abstained
+    assert "1990" in reply.text
+    assert reply.answer is not None
+    assert reply.answer.text == reply.text
+    assert reply.answer.citation is not None
+    assert (reply.answer.citation.article, reply.answer.citation.url) == (TITLE, URL)
+    assert len(conversation.turns) == 1
+    assert conversation.updated_at == T0
+
+
+def test_decline_reply(engine: Engine) -> None:
+    (reply,), conversation = talk(engine, "What is the capital of France?")
+    assert reply.kind == "decline"
+    assert reply.abstained
+    assert reply.answer is not None and reply.answer.citation is None
+    assert reply.text.startswith(f"Sorry, the article “{TITLE}” doesn't say.")
+    assert len(conversation.turns) == 1
+
+
+def test_ask_is_a_fresh_conversation_each_time(engine: Engine) -> None:
+    engine.ask("What is The Code?")
+    assert "93 countries" in engine.ask("In how many countries?").text
+
+
+# -- follow-ups --------------------------------------------------------------------------------
+
+
+def test_follow_up_countries_of_the_code(engine: Engine) -> None:
+    (_, reply), _ = talk(engine, "What is The Code?", "In how many countries?")
+    assert reply.kind == "answer"
+    assert "42 countries" in reply.text
+    assert "93" not in reply.text
+    assert reply.answer is not None and reply.answer.citation is not None
+    assert reply.answer.citation.section == CODE_SECTION
+    assert [r.n for r in reply.answer.citation.references] == [9, 10]
+
+
+def test_same_question_standalone_is_about_ecpat(engine: Engine) -> None:
+    (reply,), _ = talk(engine, "In how many countries?")
+    assert "93 countries" in reply.text
+
+
+def test_follow_up_with_a_pronoun(engine: Engine) -> None:
+    (first, reply), _ = talk(
+        engine, "Tell me about the Stop Sex Trafficking campaign", "When did it run?"
+    )
+    assert "Stop Sex Trafficking" in first.text
+    assert reply.kind == "answer"
+    assert "2009" in reply.text
+
+
+def test_follow_up_after_the_chair(engine: Engine) -> None:
+    (_, reply), _ = talk(engine, "Who chairs ECPAT?", "What about the headquarters?")
+    assert "Bangkok" in reply.text
+
+
+def test_standalone_question_is_not_bent_by_the_previous_one(engine: Engine) -> None:
+    (_, reply), _ = talk(engine, "What is The Code?", "When was ECPAT founded?")
+    assert "1990" in reply.text
+    assert reply.text == engine.ask("When was ECPAT founded?").text
+    assert reply.answer is not None and reply.answer.citation is not None
+    assert reply.answer.citation.section == "Infobox"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a follow-up inherits the terms of a declined question; they match nothing, dilute "
+    "coverage, and the follow-up is declined too",
+)
+def test_follow_up_after_a_decline_is_answered(engine: Engine) -> None:
+    (_, reply), _ = talk(engine, "What is the capital of France?", "In how many countries?")
+    assert reply.kind == "answer"
+    assert "93 countries" in reply.text
+
+
+# -- more --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "word", ["more", "tell me more", "next", "More please!", ":more", "/more", "go on"]
+)
+def test_more_walks_the_ranked_passages(engine: Engine, word: str) -> None:
+    (first, second, third, fourth, fifth), conversation = talk(
+        engine, "When was ECPAT founded?", word, word, word, word
+    )
+    hits = first.answer.hits
+    assert len(hits) == 3
+    assert second.kind == third.kind == fourth.kind == "more"
+    assert second.text == " ".join(s.text for s in hits[1].passage.sentences)
+    assert third.text == " ".join(s.text for s in hits[2].passage.sentences)
+    assert second.text != first.text and third.text != second.text
+    assert "In 1990, researchers and activists" in second.text
+    assert second.answer is not None and second.answer.citation is not None
+    assert second.answer.citation.section == hits[1].passage.section
+    assert fourth.text == fifth.text == NOTHING_MORE
+    assert fourth.answer is None
+    assert len(conversation.turns) == 1  # "more" is not a new question
+
+
+def test_more_before_any_question(engine: Engine) -> None:
+    (reply,), conversation = talk(engine, "more")
+    assert reply.kind == "more"
+    assert reply.answer is None
+    assert reply.text == "Ask me a question first; then “more” shows the next passage."
+    assert conversation == Conversation()
+
+
+def test_more_when_only_one_passage_matches(engine: Engine) -> None:
+    (_, reply), _ = talk(engine, "What is The Code?", "more")
+    assert reply.text == NOTHING_MORE
+
+
+def test_more_is_not_a_question_inside_a_sentence(engine: Engine) -> None:
+    (reply,), _ = talk(engine, "How many more countries joined?")
+    assert reply.kind in ("answer", "decline")
+
+
+# -- sources -----------------------------------------------------------------------------------
+
+
+CODE_SOURCES = (
+    f"{TITLE}, section “{CODE_SECTION}”: {URL}\n"
+    '[9] Ms. Anne van der TuukAbang Africa Travel (2013-11-21). "History". The Code. '
+    "Retrieved 2014-01-22.\n"
+    '[10] Hetter, Katia. "Fighting sex trafficking in hotels, one room at a time". CNN.'
+)
+
+
+@pytest.mark.parametrize(
+    "word", ["sources", "where is that from?", "References", "what's the source?", ":sources"]
+)
+def test_sources_list_the_references(engine: Engine, word: str) -> None:
+    (answer, reply), conversation = talk(engine, "What is The Code?", word)
+    assert reply.kind == "sources"
+    assert reply.text == CODE_SOURCES
+    assert reply.answer == answer.answer
+    assert len(conversation.turns) == 1
+
+
+def test_sources_without_footnotes(engine: Engine) -> None:
+    (_, reply), _ = talk(engine, "When was ECPAT founded?", "sources")
+    assert reply.text == f"{TITLE}, section “Infobox”: {URL}\n(no footnotes on this passage)"
+
+
+def test_sources_before_a_question_and_after_a_decline(engine: Engine) -> None:
+    (before, _, after), _ = talk(engine, "sources", "What is the capital of France?", "sources")
+    assert before.text == after.text == NO_SOURCES
+    assert before.kind == after.kind == "sources"
+
+
+def test_sources_of_a_follow_up_sentence(engine: Engine) -> None:
+    (_, _, reply), _ = talk(engine, "Tell me about ECPAT's agreements", "with whom?", "sources")
+    assert "[13]" in reply.text and "[14]" in reply.text
+
+
+# -- small talk --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "start"),
+    [
+        ("hi", "Hello! Ask me anything about"),
+        ("Hello there!", "Hello! Ask me anything about"),
+        ("thanks", "You're welcome!"),
+        ("Thank you so much", "You're welcome!"),
+        ("who are you?", "I'm a bot that answers questions about the Wikipedia article"),
+        ("what can you do?", "Ask me a question about"),
+        ("help", "Ask me a question about"),
+        ("/start", "Ask me a question about"),
+        ("bye", "Goodbye!"),
+    ],
+)
+def test_small_talk_gets_no_passage(engine: Engine, message: str, start: str) -> None:
+    _, asked = talk(engine, "What is The Code?")
+    (reply,), conversation = talk(engine, message, conversation=asked)
+    assert reply.kind == "smalltalk"
+    assert reply.answer is None
+    assert reply.abstained
+    assert reply.text.startswith(start)
+    assert TITLE in reply.text or "Goodbye" in reply.text or "welcome" in reply.text
+    assert conversation.turns == asked.turns  # the question is still there for "sources"
+
+
+def test_help_names_examples(engine: Engine) -> None:
+    (reply,), _ = talk(engine, "help")
+    for example in ("When was ECPAT founded?", "Who chairs ECPAT?", "What is The Code?"):
+        assert example in reply.text
+
+
+def test_small_talk_words_inside_a_question_are_a_question(engine: Engine) -> None:
+    (reply,), _ = talk(engine, "thanks to which partner did ECPAT co-organise the congress?")
+    assert reply.kind != "smalltalk"
+
+
+def test_sources_still_work_after_small_talk(engine: Engine) -> None:
+    (_, _, reply), _ = talk(engine, "What is The Code?", "thanks", "sources")
+    assert reply.text == CODE_SOURCES
+
+
+# -- invalid messages --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("message", ["", "   ", "\n\t "])
+def test_empty_message(engine: Engine, message: str) -> None:
+    (reply,), conversation = talk(engine, message)
+    assert (reply.kind, reply.answer) == ("invalid", None)
+    assert reply.text == "Please type a question about the article."
+    assert conversation == Conversation()
+
+
+def test_too_long_message(engine: Engine) -> None:
+    _, asked = talk(engine, "What is The Code?")
+    (reply,), conversation = talk(engine, "x" * 1001, conversation=asked)
+    assert reply.kind == "invalid"
+    assert reply.text == (
+        "That question is too long (1,001 characters); please keep it under 1,000."
+    )
+    assert conversation == asked
+    (reply,), _ = talk(engine, "  " + "x" * 1000 + "  ")  # surrounding space does not count
+    assert reply.kind != "invalid"
+
+
+# -- bounds, idle expiry, pickling -------------------------------------------------------------
+
+
+def test_conversation_keeps_at_most_max_turns(article: Article) -> None:
+    engine = engine_with(article, max_turns=3)
+    questions = [
+        "When was ECPAT founded?",
+        "Who chairs ECPAT?",
+        "What is The Code?",
+        "Where is the secretariat?",
+        "What is the capital of France?",
+    ]
+    _, conversation = talk(engine, *questions)
+    assert [t.question for t in conversation.turns] == questions[-3:]
+
+
+def test_default_conversation_keeps_ten_turns(engine: Engine) -> None:
+    _, conversation = talk(engine, *[f"Question number {i} about ECPAT?" for i in range(12)])
+    assert len(conversation.turns) == 10
+    assert conversation.turns[0].question == "Question number 2 about ECPAT?"
+
+
+def test_idle_conversation_starts_afresh(article: Article) -> None:
+    engine = engine_with(article, idle_minutes=5)
+    _, asked = talk(engine, "What is The Code?", now=T0)
+    # Still within the idle limit: the follow-up is about the Code.
+    (reply,), _ = talk(engine, "In how many countries?", now=T0 + 5 * 60, conversation=asked)
+    assert "42 countries" in reply.text
+    # Past it: the same follow-up is a fresh question, and "sources"/"more" know nothing.
+    (reply,), fresh = talk(
+        engine, "In how many countries?", now=T0 + 5 * 60 + 1, conversation=asked
+    )
+    assert "93 countries" in reply.text
+    assert [t.question for t in fresh.turns] == ["In how many countries?"]
+    assert fresh.updated_at == T0 + 301
+    (reply,), expired = talk(engine, "sources", now=T0 + 301, conversation=asked)
+    assert reply.text == NO_SOURCES
+    assert expired == Conversation()
+    (reply,), _ = talk(engine, "more", now=T0 + 301, conversation=asked)
+    assert reply.text.startswith("Ask me a question first")
+
+
+def test_default_idle_limit_is_an_hour(engine: Engine) -> None:
+    _, asked = talk(engine, "When was ECPAT founded?", now=T0)
+    (reply,), _ = talk(engine, "more", now=T0 + 3600, conversation=asked)
+    assert reply.text.startswith("In 1990")
+    (reply,), _ = talk(engine, "more", now=T0 + 3601, conversation=asked)
+    assert reply.text.startswith("Ask me a question first")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="'more'/'sources' do not refresh Conversation.updated_at, so a chat that keeps "
+    "saying 'more' expires idle_minutes after its last question",
+)
+def test_more_counts_as_activity(article: Article) -> None:
+    engine = engine_with(article, idle_minutes=5)
+    _, conversation = talk(engine, "When was ECPAT founded?", now=T0)
+    (first,), conversation = talk(engine, "more", now=T0 + 240, conversation=conversation)
+    assert first.text.startswith("In 1990")
+    (second,), _ = talk(engine, "more", now=T0 + 480, conversation=conversation)
+    assert second.text.startswith("ECPAT is mandated")
+
+
+def test_conversation_pickles(engine: Engine) -> None:
+    _, conversation = talk(
+        engine, "What is The Code?", "In how many countries?", "more", "When was ECPAT founded?"
+    )
+    restored = pickle.loads(pickle.dumps(conversation))
+    assert restored == conversation
+    assert restored is not conversation
+    assert talk(engine, "more", conversation=restored) == talk(
+        engine, "more", conversation=conversation
+    )
+    assert pickle.loads(pickle.dumps(Conversation())) == Conversation()
+
+
+def test_conversation_is_immutable(engine: Engine) -> None:
+    before = Conversation()
+    _, after = talk(engine, "When was ECPAT founded?", conversation=before)
+    assert before == Conversation()
+    assert after is not before
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        after.turns = ()  # type: ignore[misc]
