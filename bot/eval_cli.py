@@ -17,8 +17,7 @@ from typing import Any, TextIO
 from bot import evaluate, tune
 from bot.cli import UsageError
 from bot.config import Config, load_config
-from bot.engine import Engine
-from bot.evaluate import EngineFor, Result
+from bot.evaluate import Result
 from bot.questions import FORMATS, QuestionSet, QuestionSetError, load_questions
 
 log = logging.getLogger(__name__)
@@ -50,25 +49,16 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
     _question_flags(ev)
     ev.add_argument("--json", action="store_true", help="print one JSON object (summary, results)")
     ev.add_argument("--k", type=int, metavar="N", help="passages ranked per question (top_k)")
-    ev.add_argument(
-        "--fail-under",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="METRIC=VALUE",
-        help="exit 1 when a figure is below VALUE (METRIC or CATEGORY.METRIC)",
-    )
-    ev.add_argument(
-        "--fail-over",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="METRIC=VALUE",
-        help="exit 1 when a figure is above VALUE (e.g. false_decline_rate=0.05)",
-    )
-    ev.add_argument(
-        "--no-context", action="store_true", help="ask every question without its context questions"
-    )
+    for flag, word in (("--fail-under", "below"), ("--fail-over", "above")):
+        ev.add_argument(
+            flag,
+            nargs="+",
+            action="extend",
+            default=[],
+            metavar="METRIC=VALUE",
+            help=f"exit 1 when a figure is {word} VALUE (METRIC or CATEGORY.METRIC)",
+        )
+    ev.add_argument("--no-context", action="store_true", help="ask questions without context")
     ev.add_argument(
         "--max-failures",
         type=int,
@@ -85,11 +75,12 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
     tu.add_argument("--b", metavar="LIST", help="b values, comma-separated")
     tu.add_argument("--min-coverage", metavar="LIST", help="decline thresholds, comma-separated")
     tu.add_argument("--folds", type=int, default=5, metavar="N", help="cross-validation folds")
+    objectives = ", ".join(tune.OBJECTIVES)
     tu.add_argument(
         "--objective",
         default="accuracy",
         metavar="METRIC",
-        help=f"figure to maximise (one of {', '.join(tune.OBJECTIVES)})",
+        help=f"figure to maximise (one of {objectives})",
     )
     tu.add_argument("--seed", type=int, default=0, help="fold assignment seed")
     tu.add_argument("--write", metavar="PATH", help="also write the best settings to PATH")
@@ -114,19 +105,6 @@ def _load(args: argparse.Namespace) -> QuestionSet:
     for problem in qset.problems:
         print(f"{args.file}: {problem} (skipped)", file=sys.stderr)
     return qset
-
-
-def engine_factory(qset: QuestionSet, config: Config) -> Callable[[Config], EngineFor]:
-    """Engines for a config: the configured article once, or one per SQuAD article."""
-    if qset.format == "squad":
-        return lambda cfg: evaluate.squad_engines(qset.articles, cfg)
-    article = Engine.from_config(config).article
-
-    def build(cfg: Config) -> EngineFor:
-        engine = Engine(article, cfg)
-        return lambda question: engine
-
-    return build
 
 
 class ProgressBar:
@@ -181,7 +159,7 @@ def run_eval(args: argparse.Namespace, config: Config) -> int:
         category = name.rpartition(".")[0]
         if category and category not in categories:
             raise UsageError(f"unknown category {category!r} in gate {name!r}")
-    engine_for = engine_factory(qset, config)(config)
+    engine_for = evaluate.engine_factory(qset, config)(config)
     bar = ProgressBar(sys.stderr, len(qset.questions), "eval ")
     results = evaluate.run(qset.questions, engine_for, not args.no_context, progress=bar)
     extra = {
@@ -305,7 +283,7 @@ def run_tune(args: argparse.Namespace, config: Config) -> int:
     bar = ProgressBar(sys.stderr, grid.engines * len(qset.questions), "tune ")
     outcome = tune.search(
         qset.questions,
-        engine_factory(qset, config),
+        evaluate.engine_factory(qset, config),
         config,
         grid,
         args.folds,

@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.config import Config
 from bot.engine import Conversation, Engine, Reply
-from bot.questions import Question, contains_answer, normalize
+from bot.questions import Question, QuestionSet, contains_answer, normalize
+from corpus.load import load_article
 from corpus.parse import article_from_paragraphs
 
 log = logging.getLogger(__name__)
@@ -153,7 +155,7 @@ def run(
     return tuple(results)
 
 
-def squad_engines(articles: Iterable[tuple[str, Sequence[str]]], config: Any) -> EngineFor:
+def squad_engines(articles: Iterable[tuple[str, Sequence[str]]], config: Config) -> EngineFor:
     """One engine per SQuAD article (one passage per paragraph); questions go to their own."""
     engines = {
         title: Engine(article_from_paragraphs(title, list(paragraphs)), config)
@@ -164,6 +166,19 @@ def squad_engines(articles: Iterable[tuple[str, Sequence[str]]], config: Any) ->
         return engines[question.article or ""]
 
     return engine_for
+
+
+def engine_factory(qset: QuestionSet, config: Config) -> Callable[[Config], EngineFor]:
+    """Engines for a config: the configured article once, or one per SQuAD article."""
+    if qset.format == "squad":
+        return lambda cfg: squad_engines(qset.articles, cfg)
+    article = load_article(config.article.path, config.article.max_passage_chars)
+
+    def build(cfg: Config) -> EngineFor:
+        engine = Engine(article, cfg)
+        return lambda question: engine
+
+    return build
 
 
 # -- figures --------------------------------------------------------------------------------
