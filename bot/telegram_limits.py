@@ -14,7 +14,6 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Literal
 
-from aiolimiter import AsyncLimiter
 from telegram import Update
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
@@ -54,8 +53,10 @@ class PacedRateLimiter(AIORateLimiter):
     """AIORateLimiter (overall and group limits, 429 retries) plus a per-private-chat pace.
 
     The overall leaky bucket is kept small (a burst of a few messages) so that no one-second
-    window ever holds more than ``messages_per_second`` plus that burst. Chat actions
-    ("typing…") are cosmetic and bypass the limits.
+    window ever holds more than ``messages_per_second`` plus that burst. The per-chat pace is
+    measured between the moments messages actually leave, after every other limit, so that
+    waiting for the overall limit cannot squeeze two messages to one chat together. Chat
+    actions ("typing…") are cosmetic and bypass the limits.
     """
 
     def __init__(
@@ -67,17 +68,8 @@ class PacedRateLimiter(AIORateLimiter):
             overall_time_period=burst / messages_per_second,
             max_retries=max_retries,
         )
-        self._chat_rate = chat_messages_per_second
-        self._chat_limiters: dict[int, AsyncLimiter] = {}
-
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        if len(self._chat_limiters) > 1024:
-            for key, limiter in list(self._chat_limiters.items()):
-                if limiter.has_capacity(limiter.max_rate):
-                    del self._chat_limiters[key]
-        if chat_id not in self._chat_limiters:
-            self._chat_limiters[chat_id] = AsyncLimiter(1, 1 / self._chat_rate)
-        return self._chat_limiters[chat_id]
+        self._gap = 1 / chat_messages_per_second if chat_messages_per_second > 0 else 0.0
+        self._last_sent: dict[int, float] = {}
 
     async def process_request(
         self,
@@ -91,15 +83,31 @@ class PacedRateLimiter(AIORateLimiter):
         if endpoint == "sendChatAction":
             return await callback(*args, **kwargs)
         chat_id = data.get("chat_id")
-        paced = endpoint in _MESSAGE_ENDPOINTS and isinstance(chat_id, int) and chat_id > 0
-        if paced and self._chat_rate > 0:
-            async with self._chat_limiter(chat_id):  # type: ignore[arg-type]
-                return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
-                )
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
+        if not (self._gap and endpoint in _MESSAGE_ENDPOINTS and isinstance(chat_id, int)):
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        if chat_id < 0:  # groups: AIORateLimiter's own per-group limit applies
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        loop = asyncio.get_running_loop()
+        wait = self._last_sent.get(chat_id, -1e9) + self._gap - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+        async def paced(*a: Any, **kw: Any) -> bool | dict[str, Any] | list[dict[str, Any]]:
+            self._last_sent[chat_id] = loop.time()  # the message leaves now
+            return await callback(*a, **kw)
+
+        self._forget_idle_chats(loop.time())
+        return await super().process_request(paced, args, kwargs, endpoint, data, rate_limit_args)
+
+    def _forget_idle_chats(self, now: float) -> None:
+        if len(self._last_sent) > 1024:
+            for chat_id, sent in list(self._last_sent.items()):
+                if now - sent > self._gap:
+                    del self._last_sent[chat_id]
 
 
 def _chat_key(update: object) -> int | None:

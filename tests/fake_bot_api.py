@@ -10,6 +10,7 @@ sends with Telegram's rules (see ``fake_bot_api_rules``) and injects faults
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -34,6 +35,7 @@ from telegram.request import BaseRequest, RequestData
 TOKEN = "123456789:TEST-token_value-for-tests-only-AAA"
 BOT_ID = 123456789
 BOT_USERNAME = "ecpat_test_bot"
+HANG_UP = 0  # pseudo status: close the connection without answering
 
 # Parameters PTB sends JSON-encoded inside form fields; every other value is a plain string.
 _JSON_FIELDS = frozenset(
@@ -209,7 +211,12 @@ class FakeBotApi:
         )
 
     def fail_next_get_updates(self, count: int = 1) -> None:
+        """The next getUpdates calls get a 502 with an HTML body, as a proxy would send."""
         self.fail_next("getUpdates", count, 502, "Bad Gateway")
+
+    def hang_up_next_get_updates(self, count: int = 1) -> None:
+        """The next getUpdates calls get no response at all (a network error)."""
+        self.fail_next("getUpdates", count, HANG_UP, "connection closed")
 
     # -- what tests read back -----------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -303,11 +310,16 @@ class FakeBotApi:
 
             def _answer(self, result: tuple[int, bytes]) -> None:
                 status, payload = result
+                if status == HANG_UP:  # a network error: close without any response
+                    self.close_connection = True
+                    return
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                # The client may have given up (e.g. a long poll cancelled at shutdown).
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(payload)
 
             def log_message(self, format: str, *args: Any) -> None:
                 """Silence per-request logging; the calls list is the record."""
@@ -355,6 +367,8 @@ class FakeBotApi:
                     Call("getUpdates", params, fault.status, self._fault_response(fault))
                 )
                 self._cond.notify_all()
+                if fault.status == HANG_UP:
+                    return HANG_UP, b""
                 return fault.status, b"<html><body><h1>502 Bad Gateway</h1></body></html>"
             if self.webhook is not None:
                 response = {
