@@ -17,6 +17,7 @@ from fake_bot_api_updates import (
     bot_mention,
     callback_query,
     group_message,
+    inline_query,
     media_message,
     text_message,
 )
@@ -60,6 +61,10 @@ async def test_users_view_over_long_polling(api: FakeBotApi, engine: Engine) -> 
         [group_answer] = await api.async_wait_for_sent(GROUP, 1)
         [photo_reply] = await api.async_wait_for_sent(12, 1)
         [markup_answer] = await api.async_wait_for_sent(13, 1)
+        api.enqueue(inline_query(14, "What is The Code?"))
+        await api.async_wait_for(
+            lambda: api.calls_to("answerInlineQuery"), 5, "an answer to the inline query"
+        )
 
     first, second = _expected(engine, "What is The Code?", "Who developed it?")
     assert answer["text"].startswith(first) and "Source: " in answer["text"]
@@ -74,6 +79,9 @@ async def test_users_view_over_long_polling(api: FakeBotApi, engine: Engine) -> 
     assert markup_answer["text"].startswith(
         _expected(engine, "<i>When</i> & was *ECPAT* _founded_ [x] < 1991?")[0]
     )
+    [inline] = api.calls_to("answerInlineQuery")
+    message_text = inline.params["results"][0]["input_message_content"]["message_text"]
+    assert message_text.startswith(first)
     assert [c.method for c in api.calls[:3]] == ["getMe", "setMyCommands", "deleteWebhook"]
     assert api.calls[2].params.get("drop_pending_updates") in (None, False)
     assert len(api.calls_to("sendChatAction")) >= 4

@@ -68,6 +68,9 @@ async def test_start_help_about_sources_reset(api: FakeBotApi, engine: Engine) -
         assert all(f"[{r.n}]" in sources for r in engine.article.references)
         await bot.send(text_message(USER, "When was ECPAT founded?"))
         assert bot.chat_data[USER][CONVERSATION].turns
+        [more] = sent_texts(await bot.send(text_message(USER, "/more")))
+        _, conversation = engine.reply(Conversation(), "When was ECPAT founded?")
+        assert more.startswith(engine.more(conversation)[0].text)
         [reset] = sent_texts(await bot.send(text_message(USER, "/reset")))
         assert "forgotten" in reset
         assert bot.chat_data[USER][CONVERSATION] == Conversation()
@@ -170,6 +173,8 @@ async def test_markup_long_and_empty_questions_are_answered_safely(
         huge = ("Where & <when> *was* _it_ [founded]? " * 110)[:4000]
         [too_long] = sent_texts(await bot.send(text_message(USER, huge)))
         assert "too long" in too_long
+        [hint] = sent_texts(await bot.send(text_message(USER, " \n\t ")))
+        assert hint == "Please type a question about the article."
         [unknown] = sent_texts(await bot.send(text_message(USER, "/frobnicate")))
         assert "/help" in unknown
     assert api.rejected() == []
