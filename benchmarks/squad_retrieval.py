@@ -121,7 +121,8 @@ def _norm(text: str) -> str:
 
 
 def ecpat_check(overrides: dict[str, str]) -> None:
-    """Shipped questions through the engine: answer sentences hold an answer; declines hold."""
+    """Shipped questions through the engine: answered, with an answer in the quoted sentences;
+    unanswerable ones declined (best coverage under answer.min_coverage, or no hit)."""
     from bot.engine import Conversation, Engine
 
     config = load_config(ROOT / "config.toml", overrides, env={})
@@ -142,7 +143,7 @@ def ecpat_check(overrides: dict[str, str]) -> None:
             good = not hits or hits[0].coverage < config.answer.min_coverage
             bucket = "unanswerable"
         else:
-            top = hits[0] if hits else None
+            top = hits[0] if hits and reply.kind == "answer" else None
             said = " ".join(top.passage.sentences[i].text for i in top.sentences) if top else ""
             good = any(_norm(a) in _norm(said) for a in q["answers"])
             bucket = "answerable"

@@ -38,12 +38,15 @@ class RetrievalConfig:
     variant: str = "lucene"
     k1: float = 1.2
     b: float = 0.75
-    sentence_weight: float = 1.0
+    sentence_weight: float = 1.5
     max_edits: int = 2
     top_k: int = 3
+    phrase_weight: float = 1.0
 
     def settings(self) -> RetrievalSettings:
-        return RetrievalSettings(self.variant, self.k1, self.b, self.sentence_weight, self.max_edits)
+        return RetrievalSettings(
+            self.variant, self.k1, self.b, self.sentence_weight, self.max_edits, self.phrase_weight
+        )
 
 
 @dataclass(frozen=True)

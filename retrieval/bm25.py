@@ -35,7 +35,8 @@ class BM25Index:
         b: float = 0.75,
     ) -> None:
         if variant not in VARIANTS:
-            raise ValueError(f"unknown BM25 variant {variant!r} (choose from {', '.join(VARIANTS)})")
+            choices = ", ".join(VARIANTS)
+            raise ValueError(f"unknown BM25 variant {variant!r} (choose from {choices})")
         if k1 < 0 or not 0 <= b <= 1:
             raise ValueError("BM25 needs k1 >= 0 and 0 <= b <= 1")
         if not documents:
@@ -50,9 +51,12 @@ class BM25Index:
             self._bm25 = BM25Plus(docs, k1=k1, b=b)
         self.size = len(docs)
         self.doc_freq: dict[str, int] = {}
-        for freqs in self._bm25.doc_freqs:
+        # Which documents hold each term, in corpus order (a query only visits these).
+        self.postings: dict[str, list[int]] = {}
+        for doc, freqs in enumerate(self._bm25.doc_freqs):
             for term in freqs:
                 self.doc_freq[term] = self.doc_freq.get(term, 0) + 1
+                self.postings.setdefault(term, []).append(doc)
         self._term_scores: dict[str, np.ndarray] = {}
         self._zeros = np.zeros(self.size)
 
@@ -81,3 +85,8 @@ class BM25Index:
         """Lucene idf of ``term`` (also for unseen terms: they are the rarest of all)."""
         df = self.doc_freq.get(term, 0)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    @property
+    def rare_idf(self) -> float:
+        """The idf of a term no document holds: the largest any term can have here."""
+        return math.log(1 + (self.size + 0.5) / 0.5)

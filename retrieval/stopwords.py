@@ -3,8 +3,7 @@
 Question words (who, when, how many, ...) carry no topic, so they do not take part in ranking.
 """
 
-STOP_WORDS = frozenset(
-    """
+_TEXT = """
     a about above after again against all also am an and any are aren't as at be because been
     before being below between both but by can cannot could couldn't did didn't do does doesn't
     doing don't down during each few for from further had hadn't has hasn't have haven't having he
@@ -18,5 +17,6 @@ STOP_WORDS = frozenset(
     you've your yours yourself yourselves
     s t d ll m re ve
     many much tell please does did whose
-    """.split()
-)
+"""
+
+STOP_WORDS = frozenset(_TEXT.split())

@@ -1,0 +1,267 @@
+"""Retrieval: BM25 variant, sentence and phrase evidence, typos, numbers, ties, coverage."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from corpus import article_from_paragraphs, load_article
+from corpus.records import Passage, Sentence
+from retrieval import BM25Index, Hit, RetrievalSettings, Retriever, analyze
+from retrieval.typos import build_speller, plausible_slip
+
+
+def passages(*texts: str) -> tuple[Passage, ...]:
+    return article_from_paragraphs("Test", list(texts)).passages
+
+
+def ranked(retriever: Retriever, question: str) -> list[str]:
+    return [hit.passage.id for hit in retriever.search(retriever.query(question))]
+
+
+@pytest.fixture(scope="module")
+def ecpat() -> Retriever:
+    return Retriever(load_article().passages, RetrievalSettings())
+
+
+@pytest.mark.parametrize(
+    ("question", "top", "sentence"),
+    [
+        ("When was ECPAT founded?", "infobox", "Founded: 1990."),
+        ("Who chairs ECPAT?", "infobox", "Carol Bellamy"),
+        ("What is The Code?", "the-code-of-conduct-for-the-1", "set of protocols"),
+        ("Where is ECPAT's secretariat based?", "lead-2", "Bangkok"),
+        ("How many member organisations does ECPAT have?", "lead-2", "102"),
+        ("Who developed The Code?", "the-code-of-conduct-for-the-1", "ECPAT Sweden"),
+        ("Where was the 1996 world congress held?", "lead-4", "Stockholm"),
+        ("How many petition signatures were collected?", "lead-5", "7 million"),
+        ("Which law enforcement partner does ECPAT work with?", "protecting-children-online-1",
+         "INTERPOL"),
+        ("When did the Stop Sex Trafficking campaign run?", "lead-5", "2009"),
+        ("What is ECPAT's website?", "infobox", "www.ecpat.net"),
+    ],
+)
+def test_ecpat_top_passage_and_answering_sentence(
+    ecpat: Retriever, question: str, top: str, sentence: str
+) -> None:
+    best = ecpat.search(ecpat.query(question), 3)[0]
+    assert best.passage.id == top
+    assert best.coverage >= 0.5
+    assert sentence in " ".join(best.passage.sentences[i].text for i in best.sentences)
+
+
+def test_unrelated_question_is_not_covered(ecpat: Retriever) -> None:
+    hits = ecpat.search(ecpat.query("What is the boiling point of mercury?"))
+    assert not hits or hits[0].coverage < 0.5
+
+
+# -- the BM25 variant ------------------------------------------------------------------------
+
+def idf_pitfall_corpus() -> tuple[Passage, ...]:
+    """20 passages: "alpha" in 19 of them (all but p1), "beta" in 8 (p1..p8), "gamma" in 10.
+
+    Every passage also has words of its own, so the average idf is high and Okapi's floor for
+    the very common "alpha" (epsilon x average idf) ends up above the idf of "beta".
+    """
+    texts = []
+    for i in range(20):
+        own = f"unique{i}a unique{i}b unique{i}c"
+        body = [own]
+        if i != 0:
+            body.append("alpha")
+        if i < 8:
+            body.append("beta")
+        if i >= 10:
+            body.append("gamma")
+        texts.append(" ".join(body) + ".")
+    return passages(*texts)
+
+
+def test_okapi_lets_a_word_in_19_of_20_passages_outweigh_one_in_8() -> None:
+    corpus = idf_pitfall_corpus()
+    docs = [analyze(p.text) for p in corpus]
+    okapi = BM25Index(docs, "okapi")
+    alpha_only, beta_only = 8, 0  # p9 has alpha but not beta; p1 has beta but not alpha
+    assert okapi.term_scores("alpha")[alpha_only] > okapi.term_scores("beta")[beta_only]
+    ours = BM25Index(docs)
+    assert ours.term_scores("alpha")[alpha_only] < ours.term_scores("beta")[beta_only]
+
+
+def test_default_ranks_the_rarer_word_first() -> None:
+    retriever = Retriever(idf_pitfall_corpus(), RetrievalSettings())
+    order = ranked(retriever, "alpha beta")
+    assert order[:7] == [f"p{i}" for i in range(2, 9)]  # both words
+    assert order.index("p1") < order.index("p9")  # beta alone beats alpha alone
+    bare = RetrievalSettings(sentence_weight=0, phrase_weight=0)
+    assert ranked(Retriever(idf_pitfall_corpus(), bare), "alpha beta")[7] == "p1"
+    okapi = Retriever(idf_pitfall_corpus(), RetrievalSettings("okapi", sentence_weight=0))
+    order = ranked(okapi, "alpha beta")
+    assert order.index("p9") < order.index("p1")
+
+
+def test_word_in_exactly_half_the_passages_weighs_zero_in_okapi_but_not_in_ours() -> None:
+    docs = [analyze(p.text) for p in idf_pitfall_corpus()]
+    assert not BM25Index(docs, "okapi").term_scores("gamma").any()
+    assert (BM25Index(docs).term_scores("gamma")[10:] > 0).all()
+    hits = Retriever(idf_pitfall_corpus(), RetrievalSettings()).search(
+        Retriever(idf_pitfall_corpus(), RetrievalSettings()).query("gamma")
+    )
+    assert [h.passage.id for h in hits] == [f"p{i}" for i in range(11, 21)]
+    assert all(h.score > 0 for h in hits)
+
+
+def test_idf_is_monotone_and_positive() -> None:
+    index = BM25Index([["a", "b"], ["a"], ["a", "c"], ["d"]])
+    assert 0 < index.idf("a") < index.idf("b") == index.idf("c") < index.idf("zzz")
+    assert index.rare_idf == pytest.approx(index.idf("zzz"))
+
+
+# -- rank-bm25's asserts never leak ------------------------------------------------------------
+
+def test_empty_corpus_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        BM25Index([])
+    with pytest.raises(ValueError):
+        Retriever((), RetrievalSettings())
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"variant": "bm42"}, {"k1": -1.0}, {"b": 1.5}, {"b": -0.1}]
+)
+def test_bad_bm25_parameters_are_value_errors(kwargs: dict) -> None:
+    with pytest.raises(ValueError):
+        BM25Index([["a"]], **kwargs)
+
+
+def test_negative_evidence_weights_are_value_errors() -> None:
+    for settings in (RetrievalSettings(sentence_weight=-1), RetrievalSettings(phrase_weight=-1)):
+        with pytest.raises(ValueError):
+            Retriever(passages("Some text here."), settings)
+
+
+def test_passages_of_stop_words_only_are_indexed() -> None:
+    corpus = passages("It is what it is.", "Lighthouses guide ships.")
+    retriever = Retriever(corpus, RetrievalSettings())
+    assert ranked(retriever, "lighthouses") == ["p2"]
+    assert retriever.search(retriever.query("what is it")) == ()
+    assert retriever.search(retriever.query("")) == ()
+
+
+# -- sentence and phrase evidence --------------------------------------------------------------
+
+def test_one_sentence_holding_the_question_beats_scattered_words() -> None:
+    # The same words (so the same BM25 score), only grouped into sentences differently.
+    scattered = "The keeper lit a lamp. Storms came. The harbour was small."
+    together = "The keeper lit a harbour lamp. Storms came. It was small."
+    retriever = Retriever(passages(scattered, together), RetrievalSettings())
+    assert ranked(retriever, "keeper harbour") == ["p2", "p1"]
+    bare = RetrievalSettings(sentence_weight=0, phrase_weight=0)
+    flat = Retriever(passages(scattered, together), bare)
+    hits = flat.search(flat.query("keeper harbour"))
+    assert hits[0].score == pytest.approx(hits[1].score)
+
+
+def test_adjacent_question_words_adjacent_in_the_passage_win() -> None:
+    phrase = "The duchy of Normandy was a fief, and it was far from any harbour town."
+    apart = "The harbour duchy was a fief, and Normandy was far from any town."
+    retriever = Retriever(passages(apart, phrase), RetrievalSettings(sentence_weight=0))
+    assert ranked(retriever, "Who ruled the duchy of Normandy?")[0] == "p2"
+    query = retriever.query("Who ruled the duchy of Normandy?")
+    assert query.bigrams == (("rule", "duchi"), ("duchi", "normandi"))
+    off = Retriever(passages(apart, phrase), RetrievalSettings(sentence_weight=0, phrase_weight=0))
+    hits = off.search(off.query("Who ruled the duchy of Normandy?"))
+    assert hits[0].score == pytest.approx(hits[1].score)
+
+
+def test_follow_up_context_adds_no_phrases() -> None:
+    retriever = Retriever(passages("The duchy of Normandy."), RetrievalSettings())
+    query = retriever.query("when", {"duchi": 0.5, "normandi": 0.5})
+    assert query.bigrams == ()
+    assert query.inherited == {"duchi", "normandi"}
+
+
+# -- typos, numbers, accents ---------------------------------------------------------------------
+
+def test_typos_in_ecpat_questions_are_corrected(ecpat: Retriever) -> None:
+    assert ("fonded", "founded") in ecpat.query("When was ECPAT fonded?").corrections
+    assert ("chiar", "chair") in ecpat.query("Who is the chiar?").corrections
+    # "countrys" needs no correction: it stems like "countries".
+    query = ecpat.query("How many countrys is ECPAT in?")
+    assert set(analyze("countries")) <= query.terms.keys()
+    assert ecpat.search(query)[0].passage.id == "lead-2"
+    assert ecpat.search(ecpat.query("Who is the chiar?"))[0].passage.id == "infobox"
+
+
+@pytest.mark.parametrize(
+    ("word", "known"),
+    [("name", "game"), ("lone", "long"), ("finding", "funding"), ("best", "west"),
+     ("word", "world")],
+)
+def test_real_words_are_not_bent_into_other_words(word: str, known: str) -> None:
+    assert not plausible_slip(word, known)
+    assert build_speller([[known, "harbour"]]).correct(word) is None
+
+
+@pytest.mark.parametrize(
+    ("typo", "known"),
+    [("chiar", "chair"), ("wrold", "world"), ("fonded", "founded"), ("compnay", "company"),
+     ("signitures", "signatures"), ("countrys", "countries")],
+)
+def test_typing_slips_are_plausible(typo: str, known: str) -> None:
+    assert plausible_slip(typo, known)
+
+
+def test_digit_groups_match_plain_numbers() -> None:
+    assert analyze("1,300 operators") == analyze("1300 operators") == ["1300", "oper"]
+    retriever = Retriever(passages("About 900 hotels.", "More than 1,300 hotels signed."),
+                          RetrievalSettings())
+    assert ranked(retriever, "Which hotels 1300?")[0] == "p2"
+
+
+def test_accents_are_folded() -> None:
+    retriever = Retriever(passages("Herve was a Norman.", "Hervé led the Normans."),
+                          RetrievalSettings())
+    hits = retriever.search(retriever.query("herve"))
+    assert {h.passage.id for h in hits} == {"p1", "p2"}
+
+
+# -- ties, coverage, sentences --------------------------------------------------------------------
+
+def test_ties_keep_article_order() -> None:
+    same = "Lighthouses guide ships home."
+    retriever = Retriever(passages("Ports are busy.", same, same, same), RetrievalSettings())
+    hits = retriever.search(retriever.query("lighthouses"))
+    assert [h.passage.id for h in hits] == ["p2", "p3", "p4"]
+    assert len({h.score for h in hits}) == 1
+
+
+def test_coverage_is_the_idf_weighted_share_of_the_question() -> None:
+    corpus = passages("Keepers light lamps.", "Keepers mend boats.", "Gulls eat fish.")
+    retriever = Retriever(corpus, RetrievalSettings())
+    query = retriever.query("keepers lamps")
+    idf = retriever.index.idf
+    hits = {h.passage.id: h for h in retriever.search(query)}
+    assert hits["p1"].coverage == pytest.approx(1.0)
+    expected = idf("keeper") / (idf("keeper") + idf("lamp"))
+    assert hits["p2"].coverage == pytest.approx(expected)
+    assert "p3" not in hits
+    unknown = retriever.search(retriever.query("keepers zeppelins"))[0]
+    assert 0 < unknown.coverage < 0.5  # a word the article never uses counts against it
+
+
+def test_search_respects_k_and_returns_hits() -> None:
+    corpus = passages("a lamp.", "two lamps.", "three lamps here.")
+    retriever = Retriever(corpus, RetrievalSettings())
+    hits = retriever.search(retriever.query("lamp"), 2)
+    assert len(hits) == 2 and all(isinstance(h, Hit) for h in hits)
+    assert all(math.isfinite(h.score) for h in hits)
+
+
+def test_answering_sentence_is_the_one_with_the_question() -> None:
+    text = (Sentence("The guild met in spring."), Sentence("Its lighthouse stood on the cape."),
+            Sentence("Members paid dues."))
+    passage = Passage("p1", "Guild", " ".join(s.text for s in text), text)
+    retriever = Retriever((passage,), RetrievalSettings())
+    hit = retriever.search(retriever.query("Where did the lighthouse stand on the cape?"))[0]
+    assert hit.sentences == (1,)
