@@ -175,8 +175,9 @@ def build_config(
         if not isinstance(values, Mapping):
             raise ConfigError(f"config [{table}] must be a table of keys")
         layers[table] = dict(values)
-    if data.get("article", {}).get("path") and base_dir is not None:
-        path = Path(str(data["article"]["path"])).expanduser()
+    file_path = layers.get("article", {}).get("path")
+    if isinstance(file_path, str) and file_path and base_dir is not None:
+        path = Path(file_path).expanduser()
         layers["article"]["path"] = str(path if path.is_absolute() else base_dir / path)
     for table, tfield in tables.items():
         for f in fields(tfield.default_factory()):  # type: ignore[misc]

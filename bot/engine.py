@@ -97,6 +97,8 @@ class Engine:
         idle = self.config.conversation.idle_minutes * 60
         if conversation.turns and now - conversation.updated_at > idle:
             conversation = Conversation()
+        elif conversation.turns:  # any message, "more" included, keeps the chat alive
+            conversation = replace(conversation, updated_at=now)
         text = message.strip()
         limit = self.config.answer.max_question_chars
         if not text:
@@ -156,7 +158,8 @@ class Engine:
         retriever, cfg = self.retriever, self.config
         query = retriever.query(text)
         last = conversation.last
-        if last is not None and is_followup(text, len(query.terms)):
+        # A follow-up leans on the last answer; a declined question has no subject to lend.
+        if last is not None and not last.answer.abstained and is_followup(text, len(query.terms)):
             context = inherited(dict(last.terms), cfg.conversation.followup_weight)
             query = retriever.query(text, context)
         hits = retriever.search(query, cfg.retrieval.top_k, cfg.answer.max_sentences)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from corpus.records import Article, Passage, Reference, Sentence
 from corpus.sentences import split_sentences, strip_markers
@@ -133,6 +134,20 @@ def _passages_for(
     return passages
 
 
+def _unique_ids(passages: list[Passage]) -> list[Passage]:
+    """Repeated headings (or ones sharing their first words) must not share passage ids."""
+    seen: set[str] = {INFOBOX.lower()}
+    out = []
+    for passage in passages:
+        pid, n = passage.id, 1
+        while pid in seen:
+            n += 1
+            pid = f"{passage.id}-{n}"
+        seen.add(pid)
+        out.append(passage if pid == passage.id else replace(passage, id=pid))
+    return out
+
+
 def _facts_passage(facts: tuple[tuple[str, str], ...]) -> Passage | None:
     shown = [(label, value) for label, value in facts if label != "Name"]
     if not shown:
@@ -179,7 +194,9 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
         ref = _REFERENCE.match(line)
         if ref:
             body = ref.group("text").strip()
-            references.append(Reference(int(ref.group("n")), body, _reference_url(body)))
+            n = int(ref.group("n"))
+            if all(r.n != n for r in references):  # a repeated number keeps its first text
+                references.append(Reference(n, body, _reference_url(body)))
             continue
         heading = _HEADING.match(stripped)
         if heading:
@@ -193,6 +210,7 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
         passages.extend(_passages_for(section, paragraph_no, stripped, max_passage_chars))
     if not passages:
         raise ArticleError("the article has no paragraphs")
+    passages = _unique_ids(passages)
     facts_passage = _facts_passage(facts)
     if facts_passage is not None:
         passages.insert(0, facts_passage)

@@ -25,8 +25,13 @@ _ABBREVIATIONS = frozenset(
 
 def strip_markers(text: str) -> tuple[str, tuple[int, ...]]:
     """Remove footnote markers from ``text``; return the clean text and the numbers, in order."""
-    numbers = tuple(dict.fromkeys(int(m) for m in _MARKER.findall(text)))
-    clean = _NOTE.sub("", _MARKER.sub("", text))
+    found: list[int] = []
+    clean, previous = text, None
+    while clean != previous:  # "[[1]2]" leaves "[2]" after one pass
+        previous = clean
+        found += (int(m) for m in _MARKER.findall(clean))
+        clean = _NOTE.sub("", _MARKER.sub("", clean))
+    numbers = tuple(dict.fromkeys(found))
     clean = re.sub(r"\s+([,.;:!?)])", r"\1", clean)
     return re.sub(r"\s{2,}", " ", clean).strip(), numbers
 

@@ -108,11 +108,6 @@ def test_standalone_question_is_not_bent_by_the_previous_one(engine: Engine) -> 
     assert reply.answer.citation.section == "Infobox"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a follow-up inherits the terms of a declined question; they match nothing, dilute "
-    "coverage, and the follow-up is declined too",
-)
 def test_follow_up_after_a_decline_is_answered(engine: Engine) -> None:
     (_, reply), _ = talk(engine, "What is the capital of France?", "In how many countries?")
     assert reply.kind == "answer"
@@ -316,11 +311,6 @@ def test_default_idle_limit_is_an_hour(engine: Engine) -> None:
     assert reply.text.startswith("Ask me a question first")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'more'/'sources' do not refresh Conversation.updated_at, so a chat that keeps "
-    "saying 'more' expires idle_minutes after its last question",
-)
 def test_more_counts_as_activity(article: Article) -> None:
     engine = engine_with(article, idle_minutes=5)
     _, conversation = talk(engine, "When was ECPAT founded?", now=T0)
