@@ -424,12 +424,24 @@ def test_article_from_no_paragraphs_is_an_error() -> None:
 # -- bugs --------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="strip_markers removes markers in one pass: '[[1]2]' and '[1[citation needed]]' "
-    "leave a new '[n]' marker in passage text",
-)
 @pytest.mark.parametrize("tail", ["[[1]2]", "[1[citation needed]]"])
 def test_nested_markers_never_leave_a_marker(tail: str) -> None:
     art = parse_article(f"T\n\nThis is a long enough sentence {tail}.\n")
     assert not MARKER.search(art.passages[0].text)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("History", "History"),
+        ("History of the network in Asia and Africa", "History of the network in Asia and Europe"),
+        ("Lead", "Other"),
+    ],
+)
+def test_passage_ids_unique_whatever_the_headings(first: str, second: str) -> None:
+    text = (
+        f"T\n\nA first paragraph is here.\n\n{first}[edit]\n\nOne two three four.\n\n"
+        f"{second}[edit]\n\nFive six seven eight.\n"
+    )
+    ids = [p.id for p in parse_article(text).passages]
+    assert len(ids) == len(set(ids)) == 3, ids
