@@ -60,6 +60,10 @@ _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 def check_settings(settings: TelegramConfig) -> TelegramConfig:
     """Value checks for the [telegram] table, raised as ConfigError naming the key."""
+    for key in ("base_url", "base_file_url"):
+        value = getattr(settings, key)
+        if (value or key == "base_url") and not value.startswith(("http://", "https://")):
+            raise ConfigError(f"config key telegram.{key} must be an http:// or https:// URL")
     if settings.mode not in ("polling", "webhook"):
         raise ConfigError('config key telegram.mode must be "polling" or "webhook"')
     if settings.mode == "webhook" and not settings.webhook_url:
