@@ -9,6 +9,7 @@ import pytest
 from corpus import article_from_paragraphs, load_article
 from corpus.records import Passage, Sentence
 from retrieval import BM25Index, Hit, RetrievalSettings, Retriever, analyze
+from retrieval.answer_type import answer_types, expected_type
 from retrieval.typos import build_speller, plausible_slip
 
 
@@ -265,3 +266,45 @@ def test_answering_sentence_is_the_one_with_the_question() -> None:
     retriever = Retriever((passage,), RetrievalSettings())
     hit = retriever.search(retriever.query("Where did the lighthouse stand on the cape?"))[0]
     assert hit.sentences == (1,)
+
+
+# -- expected answer type -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many countries is ECPAT in?", "number"),
+        ("how much did it cost", "number"),
+        ("What percentage of the vote did they win?", "number"),
+        ("When was ECPAT founded?", "date"),
+        ("In what year did the congress meet?", "date"),
+        ("How many years did the campaign last?", "number"),
+        ("Who chairs ECPAT?", None),
+        ("What is The Code?", None),
+    ],
+)
+def test_expected_answer_type(question: str, kind: str | None) -> None:
+    assert expected_type(question) == kind
+
+
+def test_sentence_answer_types() -> None:
+    assert answer_types("More than 1,300 tour operators signed.") == {"number"}
+    assert answer_types("It was founded in 1990.") == {"number", "date"}
+    assert answer_types("It met in early March.") == {"date"}
+    assert answer_types("Seven million signatures.") == {"number"}
+    assert answer_types("The Code is a set of protocols.") == frozenset()
+
+
+def test_number_question_quotes_the_sentence_with_the_number(ecpat: Retriever) -> None:
+    hit = ecpat.search(ecpat.query("In how many countries have businesses signed The Code?"))[0]
+    assert hit.passage.id == "the-code-of-conduct-for-the-1"
+    said = " ".join(hit.passage.sentences[i].text for i in hit.sentences)
+    assert "42 countries" in said
+
+
+def test_answer_type_never_favours_a_sentence_without_question_words() -> None:
+    text = (Sentence("The lighthouse guild keeps lamps."), Sentence("It has 40 boats."))
+    passage = Passage("p1", "Guild", " ".join(s.text for s in text), text)
+    retriever = Retriever((passage,), RetrievalSettings())
+    hit = retriever.search(retriever.query("How many lamps does the lighthouse guild keep?"))[0]
+    assert hit.sentences == (0,)
