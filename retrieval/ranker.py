@@ -127,18 +127,21 @@ class Retriever:
             weights[term] = max(weights.get(term, 0.0), weight)
         return Query(text, tuple(weights.items()), tuple(corrections), inherited, bigrams)
 
-    def _mass(self, terms: Mapping[str, float]) -> float:
-        return sum(w * self.index.idf(t) for t, w in terms.items())
+    def _weighted(self, terms: Mapping[str, float]) -> dict[str, float]:
+        """Each term's share of the question's mass (weight x idf), computed once per query."""
+        return {t: w * self.index.idf(t) for t, w in terms.items()}
 
-    def _sentence_scores(self, doc: int, terms: Mapping[str, float]) -> list[float]:
+    def _sentence_scores(self, doc: int, weighted: Mapping[str, float]) -> list[float]:
         return [
-            sum(w * self.index.idf(t) for t, w in terms.items() if t in sent)
-            for sent in self._sentence_terms[doc]
+            sum(m for t, m in weighted.items() if t in sent) for sent in self._sentence_terms[doc]
         ]
 
-    def _type_bonus(self, doc: int, scores: Sequence[float], kind: str | None, bonus: float
-                    ) -> list[float]:
+    def _type_bonus(
+        self, doc: int, scores: Sequence[float], kind: str | None, bonus: float
+    ) -> list[float] | None:
         """``bonus`` for each sentence that shares a word and holds the expected ``kind``."""
+        if kind is None:
+            return None
         kinds = self._answer_types[doc]
         return [bonus if s > 0 and kind in kinds[i] else 0.0 for i, s in enumerate(scores)]
 
@@ -151,38 +154,40 @@ class Retriever:
     def search(self, query: Query, k: int | None = None, max_sentences: int = 2) -> tuple[Hit, ...]:
         """Passages ranked best first (ties: article order); only those matching a term."""
         terms = query.terms
-        mass = self._mass(terms)
+        weighted = self._weighted(terms)
+        mass = sum(weighted.values())
         if not terms or mass <= 0:
             return ()
         bm25 = self.index.scores(terms)
         postings = self.index.postings
         candidates = sorted({doc for t in terms for doc in postings.get(t, ())})
-        unit = self.settings.sentence_weight * self.index.rare_idf
         settings = self.settings
-        own = terms
+        unit = settings.sentence_weight * self.index.rare_idf
+        own = weighted
         if query.inherited:  # the answering sentence is chosen by the question's own words
             own = {
-                t: w * _INHERITED_SENTENCE_WEIGHT if t in query.inherited else w
-                for t, w in terms.items()
+                t: m * _INHERITED_SENTENCE_WEIGHT if t in query.inherited else m
+                for t, m in weighted.items()
             }
         kind = expected_type(query.text)
         bonus = ANSWER_TYPE_SHARE * mass
         hits = []
         for doc in candidates:
-            sentence_scores = self._sentence_scores(doc, terms)
+            sentence_scores = self._sentence_scores(doc, weighted)
             extra = self._type_bonus(doc, sentence_scores, kind, bonus)
-            best_sentence = max(map(sum, zip(sentence_scores, extra, strict=True)), default=0.0)
-            best_sentence /= mass
-            score = float(bm25[doc]) + unit * best_sentence
+            lead = sentence_scores
+            if extra:
+                lead = [s + b for s, b in zip(sentence_scores, extra, strict=True)]
+            score = float(bm25[doc]) + unit * max(lead, default=0.0) / mass
             if settings.phrase_weight and query.bigrams:
                 score += settings.phrase_weight * self._phrase_score(doc, query.bigrams)
-            if own is not terms:
+            if own is not weighted:
                 sentence_scores = self._sentence_scores(doc, own)
                 extra = self._type_bonus(doc, sentence_scores, kind, bonus)
-            matched = {t: w for t, w in terms.items() if self.index.contains(t, doc)}
-            coverage = self._mass(matched) / mass
+            covered = sum(m for t, m in weighted.items() if self.index.contains(t, doc))
             chosen = pick_sentences(sentence_scores, max_sentences, extra)
-            hits.append((-round(score, 9), doc, Hit(self.passages[doc], score, coverage, chosen)))
+            hit = Hit(self.passages[doc], score, covered / mass, chosen)
+            hits.append((-round(score, 9), doc, hit))
         hits.sort(key=lambda item: item[:2])
         ranked = tuple(hit for _, _, hit in hits)
         return ranked if k is None else ranked[:k]
