@@ -78,7 +78,7 @@ class TelegramConfig:
     webhook_secret_token: str = ""
     questions_per_minute: int = 10
     allowed_chat_ids: tuple[int, ...] = ()
-    messages_per_second: float = 25.0
+    messages_per_second: float = 20.0
     chat_messages_per_second: float = 1.0
     flood_retries: int = 3
 
