@@ -24,11 +24,11 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.config import TelegramConfig
 from bot.engine import Conversation, Engine, Reply
-from bot.telegram_html import link, reference_list, render_lines, render_reply
+from bot.telegram_html import Piece, link, reference_list, render_lines, render_reply
 from bot.telegram_limits import QuestionLimiter
 
 log = logging.getLogger(__name__)
@@ -95,11 +95,10 @@ class Handlers:
         self.limiter = QuestionLimiter(settings.questions_per_minute)
 
     # -- start-up and gatekeeping --------------------------------------------------------
-    async def post_init(self, application: object) -> None:
+    async def post_init(self, application: Application) -> None:  # type: ignore[type-arg]
         """Register the command menu with Telegram (run by run_polling/run_webhook)."""
-        bot = application.bot  # type: ignore[attr-defined]
-        await bot.set_my_commands(list(COMMANDS))
-        log.info("Bot @%s is ready; command menu registered", bot.username)
+        await application.bot.set_my_commands(list(COMMANDS))
+        log.info("Bot @%s is ready; command menu registered", application.bot.username)
 
     async def gate(self, update: Update, context: Context) -> None:
         """Stop updates from chats outside ``allowed_chat_ids`` before any handler runs."""
@@ -116,7 +115,7 @@ class Handlers:
     async def start(self, update: Update, context: Context) -> None:
         article = self.engine.article
         topics = [s for s in article.sections if s not in ("Lead", "Infobox")]
-        lines: list = [
+        lines: list[str | Piece] = [
             f"Hello! I answer questions about the Wikipedia article “{article.title}”, "
             "and I say which section and footnotes each answer comes from.",
             "",
@@ -150,7 +149,10 @@ class Handlers:
         article, url = self.engine.article, self.engine.config.article.url
         lead = next((p for p in article.passages if p.section == "Lead"), None)
         summary = lead.sentences[0].text if lead and lead.sentences else ""
-        lines: list = [f"I answer from the Wikipedia article “{article.title}”.", summary]
+        lines: list[str | Piece] = [
+            f"I answer from the Wikipedia article “{article.title}”.",
+            summary,
+        ]
         if url:
             lines.append(link("Read the article on Wikipedia", url))
         lines.append("Article text: CC BY-SA 4.0, by the Wikipedia contributors.")
