@@ -315,3 +315,15 @@ def test_ask_does_not_import_telegram(bot_env: dict[str, str], tmp_path: Path) -
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == FOUNDED
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="print() of '›', '—', '“' raises UnicodeEncodeError (a traceback, exit 1) when stdout "
+    "cannot encode them",
+)
+def test_ascii_only_stdout_gets_no_traceback(run_bot) -> None:
+    done = run_bot("ask", "What is The Code?", PYTHONIOENCODING="ascii")
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0
+    assert "The Code is a set of protocols" in done.stdout
