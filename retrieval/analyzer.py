@@ -2,7 +2,8 @@
 
 Unicode normalisation, case folding and accent folding (a question typed without accents,
 "Herve", must still meet "Hervé"), digit grouping removed ("1,300" -> "1300"), English stop
-words dropped, Snowball stemming (PyStemmer).
+words dropped, irregular forms led to their base ("stood" -> "stand", "children" -> "child",
+which Snowball leaves apart), Snowball stemming (PyStemmer).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import lru_cache
 
 import Stemmer
 
+from retrieval.lemmas import IRREGULAR
 from retrieval.stopwords import STOP_WORDS
 
 _DIGIT_GROUP = re.compile(r"(?<=\d)[,\u00a0\u202f](?=\d{3}(?!\d))")
@@ -45,8 +47,10 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball stem of one normalised word (digits are kept as they are)."""
-    return word if word.isdigit() else _STEMMER.stemWord(word)
+    """Snowball stem of one normalised word, irregular forms first led to their base."""
+    if word.isdigit():
+        return word
+    return _STEMMER.stemWord(IRREGULAR.get(word, word))
 
 
 def analyze(text: str) -> list[str]:

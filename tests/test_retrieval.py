@@ -308,3 +308,11 @@ def test_answer_type_never_favours_a_sentence_without_question_words() -> None:
     retriever = Retriever((passage,), RetrievalSettings())
     hit = retriever.search(retriever.query("How many lamps does the lighthouse guild keep?"))[0]
     assert hit.sentences == (0,)
+
+
+def test_irregular_forms_meet_their_base() -> None:
+    assert analyze("The name stood for it") == analyze("name stand for it")
+    assert analyze("children") == analyze("child") == ["child"]
+    retriever = Retriever(passages("The lamp stood on the cape.", "Ships pass."),
+                          RetrievalSettings())
+    assert ranked(retriever, "Where does the lamp stand?") == ["p1"]
