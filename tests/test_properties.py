@@ -146,3 +146,47 @@ def test_no_message_breaks_the_engine(engine: Engine, messages: list[str]) -> No
             assert reply.answer is not None
             assert (reply.kind == "decline") == reply.abstained
         assert len(conversation.turns) <= engine.config.conversation.max_turns
+
+
+_TURNS = st.sampled_from(
+    [
+        "When was ECPAT founded?",
+        "What is The Code?",
+        "In how many countries?",
+        "When did it run?",
+        "Tell me about the Stop Sex Trafficking campaign",
+        "What is the capital of France?",
+        "Who chairs ECPAT?",
+        "more",
+        "tell me more",
+        "next",
+        "sources",
+        "where is that from?",
+        "thanks",
+        "hi",
+        "",
+    ]
+)
+
+
+@FAST
+@given(messages=st.lists(_TURNS, min_size=1, max_size=8), gaps=st.lists(st.floats(0, 7200)))
+def test_conversations_stay_consistent(engine: Engine, messages: list[str], gaps: list[float]):
+    conversation = Conversation()
+    now = 0.0
+    shown: list[str] = []  # passages shown since the last question
+    for i, message in enumerate(messages):
+        now += gaps[i] if i < len(gaps) else 1.0
+        reply, conversation = engine.reply(conversation, message, now=now)
+        assert reply.text.strip()
+        if reply.kind in ("answer", "decline"):
+            shown = []
+        if reply.kind == "more" and reply.answer is not None:
+            assert reply.text not in shown  # "more" never repeats itself
+            shown.append(reply.text)
+        if reply.kind == "sources" and reply.answer is not None:
+            citation = reply.answer.citation
+            assert citation is not None
+            assert all(f"[{r.n}] {r.text}" in reply.text for r in citation.references)
+        assert len(conversation.turns) <= engine.config.conversation.max_turns
+        assert conversation.turns == () or conversation.updated_at <= now
