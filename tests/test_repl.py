@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.engine import Engine
 from bot.repl import HELP, PROMPT, Session, loop
 
@@ -211,3 +212,16 @@ def test_loop_leaves_on_none_and_skips_empty_output() -> None:
     assert code == 0
     assert prompts == [PROMPT] * 3
     assert written == ["hello", "A"]
+
+
+def test_why_when_nothing_matched(session: Session) -> None:
+    session.handle("What is the capital of France?")
+    assert session.handle(":why") == "No passage matched any word of the question."
+
+
+def test_repl_with_a_missing_article_is_one_line(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["repl", "--article", "nope.txt"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "ecpat-bot: error: article not found: nope.txt\n")
