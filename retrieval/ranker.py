@@ -1,8 +1,8 @@
 """Rank passages for a question and pick the sentences that answer it.
 
 Pure functions over plain records: passages in, :class:`Hit` records out. A passage's score is
-its BM25 score (section title included in its text) plus two kinds of evidence BM25 cannot see,
-because it treats a paragraph as a bag of words:
+its BM25 score (section title included in its text) plus evidence BM25 cannot see, because it
+treats a paragraph as a bag of words:
 
 * sentence evidence: the share of the question's (idf-weighted) words that its best single
   sentence holds, so a paragraph whose one sentence holds the question beats one that scatters
@@ -13,8 +13,9 @@ because it treats a paragraph as a bag of words:
 * answer type: a sentence that shares a word with a "how many" or "when" question and holds a
   number or a date counts for a bit more (:mod:`retrieval.answer_type`).
 
-On the SQuAD excerpt of ``benchmarks/squad_retrieval.py`` each adds about a point and a half of
-passage hit@1 over BM25 alone (phrases most on the technical articles).
+On the SQuAD excerpt of ``benchmarks/squad_retrieval.py`` passage hit@1 is 86.4% with all of
+them, 85.2% without sentence evidence, 85.1% without phrases, 86.1% without answer types and
+83.4% with BM25 alone (phrases help the technical articles most).
 """
 
 from __future__ import annotations
