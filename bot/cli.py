@@ -102,6 +102,9 @@ COMMANDS = {"ask": _ask, "repl": _repl, "telegram": _telegram}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a terminal that can't show “ or › gets ?, not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)

@@ -8,6 +8,7 @@ that name the key, so a typo never silently does nothing.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -29,7 +30,7 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class ArticleConfig:
     path: str = ""
-    url: str = "https://en.wikipedia.org/wiki/ECPAT"
+    url: str = ""
     max_passage_chars: int = 700
 
 
@@ -104,12 +105,14 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
             if kind is int:
                 return int(text)
             if kind is float:
-                return float(text)
+                return _coerce(name, kind, float(text))
             if kind == tuple[int, ...]:
                 return tuple(int(part) for part in text.replace(",", " ").split())
         except ValueError:
             raise ConfigError(f"config key {name}: cannot read {value!r} as {_kind(kind)}") from None
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ConfigError(f"config key {name}: expected a finite number, got {value!r}")
         return float(value)
     if kind == tuple[int, ...] and isinstance(value, list):
         if all(isinstance(v, int) and not isinstance(v, bool) for v in value):

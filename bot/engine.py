@@ -21,6 +21,8 @@ from retrieval.ranker import Hit, Retriever
 
 log = logging.getLogger(__name__)
 
+ECPAT_URL = "https://en.wikipedia.org/wiki/ECPAT"
+MORE_LIMIT = 10  # passages a turn keeps for "more"
 EXAMPLES = ("When was ECPAT founded?", "Who chairs ECPAT?", "What is The Code?")
 SMALL_TALK = {
     "greeting": "Hello! Ask me anything about {title}, for example: “{ex0}”",
@@ -42,7 +44,7 @@ class Turn:
     terms: tuple[tuple[str, float], ...]
     hits: tuple[Hit, ...]
     answer: Answer
-    shown: int = 0
+    shown: int = 0  # index into hits of the passage last shown; -1 when none was (a decline)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,13 @@ class Engine:
         self.config = config
         self.retriever = Retriever(article.passages, config.retrieval.settings())
         self.examples = EXAMPLES if article.title.startswith("End Child") else ()
+
+    @property
+    def url(self) -> str | None:
+        """The article's link: configured, else Wikipedia's for the shipped article only."""
+        if self.config.article.url:
+            return self.config.article.url
+        return None if self.config.article.path else ECPAT_URL
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:
@@ -124,13 +133,19 @@ class Engine:
         last = conversation.last
         if last is None:
             return Reply("more", "Ask me a question first; then “more” shows the next passage."), conversation
-        following = [h for h in last.hits[last.shown + 1 :] if h.coverage > 0]
+        # The top_k passages, then any further ones that would have been answers themselves.
+        top_k, floor = self.config.retrieval.top_k, self.config.answer.min_coverage
+        following = [
+            h
+            for i, h in enumerate(last.hits)
+            if i > last.shown and h.coverage > 0 and (i < top_k or h.coverage >= floor)
+        ]
         if not following:
             return Reply("more", "That's all the article has on that question."), conversation
         hit = following[0]
         shown = last.hits.index(hit)
         text = " ".join(s.text for s in hit.passage.sentences)
-        answer = Answer(last.question, text, False, cite(self.article, hit, self.config.article.url), last.hits)
+        answer = Answer(last.question, text, False, cite(self.article, hit, self.url), last.hits)
         turn = replace(last, shown=shown, answer=answer)
         return Reply("more", text, answer), replace(conversation, turns=(*conversation.turns[:-1], turn))
 
@@ -162,15 +177,16 @@ class Engine:
         if last is not None and not last.answer.abstained and is_followup(text, len(query.terms)):
             context = inherited(dict(last.terms), cfg.conversation.followup_weight)
             query = retriever.query(text, context)
-        hits = retriever.search(query, cfg.retrieval.top_k, cfg.answer.max_sentences)
+        ranked = retriever.search(query, MORE_LIMIT, cfg.answer.max_sentences)
+        hits = ranked[: cfg.retrieval.top_k]
         best = hits[0] if hits else None
-        url = cfg.article.url
+        url = self.url
         if best is None or best.coverage < cfg.answer.min_coverage or best.score < cfg.answer.min_score:
             answer = Answer(text, decline_text(self.article, self.examples), True, None, hits)
             kind = "decline"
         else:
             answer = Answer(text, answer_text(best), False, cite(self.article, best, url), hits)
             kind = "answer"
-        turn = Turn(text, query.weights, hits, answer)
+        turn = Turn(text, query.weights, ranked, answer, -1 if answer.abstained else 0)
         turns = (*conversation.turns, turn)[-cfg.conversation.max_turns :]
         return Reply(kind, answer.text, answer), Conversation(turns, now)

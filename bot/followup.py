@@ -1,7 +1,7 @@
 """Deciding whether a question leans on the previous turn, and what it inherits.
 
 A follow-up uses a pronoun ("When did it run?"), opens with an ellipsis ("and in how many
-countries?", "what about ..."), or has at most one content word. It inherits the previous
+countries?", "what about ..."), or has no content word of its own ("When?", "How many?"). It inherits the previous
 turn's terms at a lower weight, so its own words still lead. A question that stands on its
 own ("When was ECPAT founded?") inherits nothing.
 """
@@ -25,7 +25,7 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 def is_followup(question: str, content_terms: int) -> bool:
     """True when ``question`` probably needs the previous turn to be understood."""
-    if content_terms <= 1:
+    if content_terms == 0:
         return True
     if _OPENERS.search(question):
         return True

@@ -37,7 +37,7 @@ class Session:
             return HELP
         if command == ":why":
             last = self.conversation.last
-            return render_hits(last.hits) if last else "Ask a question first."
+            return render_hits(last.answer.hits) if last else "Ask a question first."
         if command.startswith(":") and command not in (":more", ":sources"):
             return f"Unknown command {command}. Type :help for the list."
         if not command:

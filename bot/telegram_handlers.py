@@ -146,7 +146,7 @@ class Handlers:
         await self._send(update, render_lines(lines))
 
     async def about(self, update: Update, context: Context) -> None:
-        article, url = self.engine.article, self.engine.config.article.url
+        article, url = self.engine.article, self.engine.url
         lead = next((p for p in article.passages if p.section == "Lead"), None)
         summary = lead.sentences[0].text if lead and lead.sentences else ""
         lines: list[str | Piece] = [

@@ -148,6 +148,28 @@ def at_threshold(result: Result, min_coverage: float) -> Result:
     return dataclasses.replace(result, abstained=True, kind="decline", correct=correct)
 
 
+def at_setting(
+    questions: Sequence[Question],
+    engines: Callable[[Config], EngineFor],
+    config: Config,
+    setting: Setting,
+    base: Sequence[Result],
+) -> list[Result]:
+    """Results at ``setting`` from a ``min_coverage = 0`` run of the same ranking setting.
+
+    Questions without context take the threshold shortcut; those with context are asked again
+    (a declined context question lends no subject to its follow-up, so the shortcut can't
+    know their outcome). They are few, so this stays cheap.
+    """
+    redo = [i for i, q in enumerate(questions) if q.context]
+    again: dict[int, Result] = {}
+    if redo:
+        engine_for = engines(configured(config, setting))
+        rerun = run([questions[i] for i in redo], engine_for, compare_alone=False)
+        again = dict(zip(redo, rerun, strict=True))
+    return [again.get(i) or at_threshold(r, setting.min_coverage) for i, r in enumerate(base)]
+
+
 def assign_folds(questions: Sequence[Question], folds: int, seed: int) -> list[int]:
     """A fold per question, shuffled within each category so every fold has a share of each."""
     rng = random.Random(seed)
@@ -187,10 +209,13 @@ def search(
         step = None if progress is None else (lambda i, _t, d=done: progress(d + i, total))
         runs[(variant, k1, b)] = run(questions, engines(cfg), compare_alone=False, progress=step)
     settings = grid.settings()
+    exact: dict[Setting, dict[int, Result]] = {}
 
     def results(setting: Setting, indices: Sequence[int]) -> list[Result]:
-        base = runs[(setting.variant, setting.k1, setting.b)]
-        return [at_threshold(base[i], setting.min_coverage) for i in indices]
+        if setting not in exact:
+            base = runs[(setting.variant, setting.k1, setting.b)]
+            exact[setting] = dict(enumerate(at_setting(questions, engines, config, setting, base)))
+        return [exact[setting][i] for i in indices]
 
     def best(indices: Sequence[int]) -> tuple[Setting, list[tuple[Setting, float]]]:
         scored = []

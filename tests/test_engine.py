@@ -108,11 +108,6 @@ def test_standalone_question_is_not_bent_by_the_previous_one(engine: Engine) -> 
     assert reply.answer.citation.section == "Infobox"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a question with one content word counts as a follow-up (is_followup: "
-    "content_terms <= 1); the previous turn's many inherited terms then outweigh its own word",
-)
 @pytest.mark.parametrize(
     ("question", "word"),
     [
@@ -157,11 +152,6 @@ def test_more_walks_the_ranked_passages(engine: Engine, word: str) -> None:
     assert len(conversation.turns) == 1  # "more" is not a new question
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after a decline nothing was shown, yet 'more' starts at hits[1] and skips the best "
-    "passage (Engine.more uses last.shown + 1 with shown=0)",
-)
 def test_more_after_a_decline_starts_with_the_best_passage(engine: Engine) -> None:
     (declined, reply), _ = talk(engine, "When was ECPAT founded in Paris?", "more")
     assert declined.kind == "decline"

@@ -63,7 +63,7 @@ async def test_start_help_about_sources_reset(api: FakeBotApi, engine: Engine) -
         assert "@ecpat_test_bot" in help_text and "/reset" in help_text
         [about] = sent(await bot.send(text_message(USER, "/about")))
         assert engine.article.title in about["text"]
-        assert any(e.get("url") == engine.config.article.url for e in about["entities"])
+        assert any(e.get("url") == engine.url for e in about["entities"])
         sources = "\n".join(sent_texts(await bot.send(text_message(USER, "/sources"))))
         assert all(f"[{r.n}]" in sources for r in engine.article.references)
         await bot.send(text_message(USER, "When was ECPAT founded?"))

@@ -146,7 +146,9 @@ def test_threshold_shortcut_matches_a_real_engine(article: Article) -> None:
     for threshold in (0.2, 0.5, 0.8):
         cfg = tune.configured(base, tune.Setting("lucene", 1.2, 0.75, threshold))
         real = run(questions, one_engine(article, cfg), compare_alone=False)
-        shortcut = [tune.at_threshold(r, threshold) for r in at_zero]
+        setting = tune.Setting("lucene", 1.2, 0.75, threshold)
+        engines = lambda c: one_engine(article, c)  # noqa: E731
+        shortcut = tune.at_setting(questions, engines, base, setting, at_zero)
         assert [(r.abstained, r.correct) for r in real] == [
             (r.abstained, r.correct) for r in shortcut
         ], threshold
