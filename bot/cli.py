@@ -31,7 +31,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Answers questions about the Wikipedia article on ECPAT, with citations."
+        prog=PROG,
+        description="Answers questions about the Wikipedia article on ECPAT, with citations.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True

@@ -109,7 +109,9 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
             if kind == tuple[int, ...]:
                 return tuple(int(part) for part in text.replace(",", " ").split())
         except ValueError:
-            raise ConfigError(f"config key {name}: cannot read {value!r} as {_kind(kind)}") from None
+            raise ConfigError(
+                f"config key {name}: cannot read {value!r} as {_kind(kind)}"
+            ) from None
     if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
         if not math.isfinite(value):
             raise ConfigError(f"config key {name}: expected a finite number, got {value!r}")

@@ -113,7 +113,10 @@ class Engine:
         if not text:
             return Reply("invalid", "Please type a question about the article."), conversation
         if len(text) > limit:
-            msg = f"That question is too long ({len(text):,} characters); please keep it under {limit:,}."
+            msg = (
+                f"That question is too long ({len(text):,} characters); "
+                f"please keep it under {limit:,}."
+            )
             return Reply("invalid", msg), conversation
         kind = intent(text)
         if kind == "more":
@@ -132,7 +135,9 @@ class Engine:
         """The next best passage for the last question."""
         last = conversation.last
         if last is None:
-            return Reply("more", "Ask me a question first; then “more” shows the next passage."), conversation
+            return Reply(
+                "more", "Ask me a question first; then “more” shows the next passage."
+            ), conversation
         # The top_k passages, then any further ones that would have been answers themselves.
         top_k, floor = self.config.retrieval.top_k, self.config.answer.min_coverage
         following = [
@@ -147,13 +152,17 @@ class Engine:
         text = " ".join(s.text for s in hit.passage.sentences)
         answer = Answer(last.question, text, False, cite(self.article, hit, self.url), last.hits)
         turn = replace(last, shown=shown, answer=answer)
-        return Reply("more", text, answer), replace(conversation, turns=(*conversation.turns[:-1], turn))
+        return Reply("more", text, answer), replace(
+            conversation, turns=(*conversation.turns[:-1], turn)
+        )
 
     def sources(self, conversation: Conversation) -> tuple[Reply, Conversation]:
         """The full references behind the last answer."""
         last = conversation.last
         if last is None or last.answer.citation is None:
-            return Reply("sources", "There is no answer to give sources for yet. Ask me a question first."), conversation
+            return Reply(
+                "sources", "There is no answer to give sources for yet. Ask me a question first."
+            ), conversation
         citation = last.answer.citation
         lines = [f"{citation.article}, section “{citation.section}”"]
         if citation.url:
@@ -169,7 +178,9 @@ class Engine:
         ex = list(self.examples) + ["What is this article about?"] * 3
         return SMALL_TALK[kind].format(title=self.article.title, ex0=ex[0], ex1=ex[1], ex2=ex[2])
 
-    def _answer(self, conversation: Conversation, text: str, now: float) -> tuple[Reply, Conversation]:
+    def _answer(
+        self, conversation: Conversation, text: str, now: float
+    ) -> tuple[Reply, Conversation]:
         retriever, cfg = self.retriever, self.config
         query = retriever.query(text)
         last = conversation.last
@@ -181,7 +192,11 @@ class Engine:
         hits = ranked[: cfg.retrieval.top_k]
         best = hits[0] if hits else None
         url = self.url
-        if best is None or best.coverage < cfg.answer.min_coverage or best.score < cfg.answer.min_score:
+        if (
+            best is None
+            or best.coverage < cfg.answer.min_coverage
+            or best.score < cfg.answer.min_score
+        ):
             answer = Answer(text, decline_text(self.article, self.examples), True, None, hits)
             kind = "decline"
         else:

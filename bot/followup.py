@@ -1,9 +1,9 @@
 """Deciding whether a question leans on the previous turn, and what it inherits.
 
 A follow-up uses a pronoun ("When did it run?"), opens with an ellipsis ("and in how many
-countries?", "what about ..."), or has no content word of its own ("When?", "How many?"). It inherits the previous
-turn's terms at a lower weight, so its own words still lead. A question that stands on its
-own ("When was ECPAT founded?") inherits nothing.
+countries?", "what about ..."), or has no content word of its own ("When?", "How many?").
+It inherits the previous turn's terms at a lower weight, so its own words still lead.
+A question that stands on its own ("When was ECPAT founded?") inherits nothing.
 """
 
 from __future__ import annotations

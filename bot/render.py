@@ -58,8 +58,12 @@ def citation_json(citation: Citation | None) -> dict[str, Any] | None:
 
 def hits_json(hits: tuple[Hit, ...]) -> list[dict[str, Any]]:
     return [
-        {"id": h.passage.id, "section": h.passage.section, "score": round(h.score, 6),
-         "text": h.passage.text}
+        {
+            "id": h.passage.id,
+            "section": h.passage.section,
+            "score": round(h.score, 6),
+            "text": h.passage.text,
+        }
         for h in hits
     ]
 

@@ -5,6 +5,7 @@ The loop knows nothing about retrieval; ``Session.handle`` knows nothing about t
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -53,17 +54,13 @@ def _enable_history() -> None:
     except ImportError:  # pragma: no cover - platforms without readline
         return
     path = Path(os.environ.get("ECPAT_BOT_HISTORY", "~/.ecpat_bot_history")).expanduser()
-    try:
+    with contextlib.suppress(OSError):
         readline.read_history_file(path)
-    except OSError:
-        pass
     import atexit
 
     def save() -> None:
-        try:
+        with contextlib.suppress(OSError):
             readline.write_history_file(path)
-        except OSError:
-            pass
 
     atexit.register(save)
 

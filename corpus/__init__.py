@@ -7,10 +7,10 @@ from corpus.records import Article, Passage, Reference, Sentence
 __all__ = [
     "Article",
     "ArticleError",
-    "article_from_paragraphs",
     "Passage",
     "Reference",
     "Sentence",
+    "article_from_paragraphs",
     "load_article",
     "parse_article",
     "read_article_text",

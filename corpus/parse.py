@@ -33,13 +33,49 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 # Infobox labels, longest first so "Area served" wins over a shorter prefix.
 _LABELS = sorted(
     (
-        "Founded", "Founder", "Founders", "Type", "Purpose", "Headquarters", "Location",
-        "Area served", "Key people", "Website", "Formation", "Region", "Region served",
-        "Members", "Membership", "Focus", "Method", "Methods", "Revenue", "Employees",
-        "Staff", "Volunteers", "Official language", "Parent organization", "Affiliations",
-        "Leader", "Chair", "President", "Secretary general", "Budget", "Motto", "Origins",
-        "Established", "Status", "Legal status", "Services", "Fields", "Products",
-        "Industry", "Subsidiaries", "Owner", "Abbreviation", "Formerly called",
+        "Founded",
+        "Founder",
+        "Founders",
+        "Type",
+        "Purpose",
+        "Headquarters",
+        "Location",
+        "Area served",
+        "Key people",
+        "Website",
+        "Formation",
+        "Region",
+        "Region served",
+        "Members",
+        "Membership",
+        "Focus",
+        "Method",
+        "Methods",
+        "Revenue",
+        "Employees",
+        "Staff",
+        "Volunteers",
+        "Official language",
+        "Parent organization",
+        "Affiliations",
+        "Leader",
+        "Chair",
+        "President",
+        "Secretary general",
+        "Budget",
+        "Motto",
+        "Origins",
+        "Established",
+        "Status",
+        "Legal status",
+        "Services",
+        "Fields",
+        "Products",
+        "Industry",
+        "Subsidiaries",
+        "Owner",
+        "Abbreviation",
+        "Formerly called",
     ),
     key=len,
     reverse=True,
@@ -88,9 +124,7 @@ def _parse_infobox(lines: list[str]) -> tuple[tuple[str, str], ...]:
             facts.append(("Headquarters", line.lstrip("•·* ").strip()))
             pending = None
             continue
-        label = next(
-            (lab for lab in _LABELS if line == lab or line.startswith(lab + " ")), None
-        )
+        label = next((lab for lab in _LABELS if line == lab or line.startswith(lab + " ")), None)
         if label is not None:
             value = line[len(label) :].strip()
             if value:
@@ -119,9 +153,7 @@ def _chunk_sentences(sentences: tuple[Sentence, ...], max_chars: int) -> list[tu
     return [tuple(chunk) for chunk in chunks if chunk]
 
 
-def _passages_for(
-    section: str, paragraph_no: int, raw: str, max_chars: int
-) -> list[Passage]:
+def _passages_for(section: str, paragraph_no: int, raw: str, max_chars: int) -> list[Passage]:
     sentences = split_sentences(raw.strip())
     chunks = _chunk_sentences(sentences, max_chars)
     base = f"{slug(section)}-{paragraph_no}"

@@ -14,12 +14,10 @@ _MARKER = re.compile(r"\[(\d{1,4})\]")
 _NOTE = re.compile(r"\[(?:citation needed|clarification needed|according to whom\?|when\?|who\?)\]")
 # A sentence ends at . ! or ? (optionally followed by closing quotes/brackets and footnote
 # markers) when white space and an upper-case letter, digit, quote or bracket follow.
-_BOUNDARY = re.compile(
-    r"(?<=[.!?])([\"'”’)\]]*(?:\[\d{1,4}\])*)\s+(?=[\"“‘(\[]?[A-Z0-9])"
-)
+_BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*(?:\[\d{1,4}\])*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st jr sr vs etc e.g i.e u.s u.k u.n no inc ltd co corp gen col lt sgt"
-    " rev fig approx est dept univ jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    "mr mrs ms dr prof st jr sr vs etc e.g i.e u.s u.k u.n no inc ltd co corp gen col lt "
+    "sgt rev fig approx est dept univ jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 
 
