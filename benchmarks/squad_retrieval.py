@@ -34,15 +34,15 @@ from retrieval.analyzer import analyze  # noqa: E402
 from retrieval.ranker import RetrievalSettings, Retriever  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "squad-v2-dev-head.json"
-# A ranker: (paragraph texts) -> (question -> (passage indices best first, the top passage's
-# answering sentences, or None when the ranker does not pick sentences)).
+# A ranker: (article title, paragraph texts) -> (question -> (passage indices best first, the
+# top passage's answering sentences, or None when the ranker does not pick sentences)).
 Ranked = tuple[list[int], str | None]
-Ranker = Callable[[Sequence[str]], Callable[[str], Ranked]]
+Ranker = Callable[[str, Sequence[str]], Callable[[str], Ranked]]
 
 
 def ours(settings: RetrievalSettings, max_sentences: int = 2) -> Ranker:
-    def build(paragraphs: Sequence[str]) -> Callable[[str], Ranked]:
-        article = article_from_paragraphs("article", list(paragraphs))
+    def build(title: str, paragraphs: Sequence[str]) -> Callable[[str], Ranked]:
+        article = article_from_paragraphs(title, list(paragraphs))
         retriever = Retriever(article.passages, settings)
         index = {p.id: i for i, p in enumerate(article.passages)}
 
@@ -59,7 +59,7 @@ def ours(settings: RetrievalSettings, max_sentences: int = 2) -> Ranker:
 
 
 def okapi(tokenize: Callable[[str], list[str]]) -> Ranker:
-    def build(paragraphs: Sequence[str]) -> Callable[[str], Ranked]:
+    def build(title: str, paragraphs: Sequence[str]) -> Callable[[str], Ranked]:
         bm25 = BM25Okapi([tokenize(p) or ["\x00"] for p in paragraphs])
 
         def rank(question: str) -> Ranked:
@@ -83,7 +83,7 @@ def evaluate(data: dict, build: Ranker) -> Result:
     out = {}
     for art in data["data"]:
         paragraphs = [p["context"] for p in art["paragraphs"]]
-        rank = build(paragraphs)
+        rank = build(art["title"], paragraphs)
         h1 = h3 = n = sh = 0
         rr = 0.0
         for gold, para in enumerate(art["paragraphs"]):

@@ -1,8 +1,8 @@
 """Rank passages for a question and pick the sentences that answer it.
 
 Pure functions over plain records: passages in, :class:`Hit` records out. A passage's score is
-its BM25 score (section title included in its text) plus evidence BM25 cannot see, because it
-treats a paragraph as a bag of words:
+its BM25 score (section heading included in its text, unless every passage has the same one)
+plus evidence BM25 cannot see, because it treats a paragraph as a bag of words:
 
 * sentence evidence: the share of the question's (idf-weighted) words that its best single
   sentence holds, so a paragraph whose one sentence holds the question beats one that scatters
@@ -85,23 +85,33 @@ class Retriever:
             raise ValueError("sentence_weight and phrase_weight must be 0 or more")
         self.passages = tuple(passages)
         self.settings = settings
-        self._words = [words(f"{p.section} {p.text}") for p in self.passages]
+        # A heading every passage shares (a corpus of bare paragraphs titled by the article)
+        # tells none of them apart; indexing it would only make its words look common and hide
+        # the passages that really speak of them ("Normans", "complexity theory").
+        self._sections = len({p.section for p in self.passages}) > 1
+        self._words = [words(self._indexed_text(p)) for p in self.passages]
         self.index = BM25Index(
             [[stem(w) for w in ws] for ws in self._words], settings.variant, settings.k1, settings.b
         )
         # Everything a query needs per passage is computed once, here.
         self._sentence_terms: list[tuple[frozenset[str], ...]] = []
         self._bigrams: list[frozenset[tuple[str, str]]] = []
+        # Heading words count as covered even where they are not indexed: the passage is about
+        # its article and section all the same, so "Who ruled the Normans?" is not declined.
+        self._heading_terms = [frozenset(analyze(p.section)) for p in self.passages]
         self._answer_types: list[tuple[frozenset[str], ...]] = []
         for passage in self.passages:
             self._answer_types.append(tuple(answer_types(s.text) for s in passage.sentences))
             streams = [analyze(s.text) for s in passage.sentences]
             self._sentence_terms.append(tuple(frozenset(terms) for terms in streams))
             pairs = {pair for terms in streams for pair in pairwise(terms)}
-            section = analyze(passage.section)
-            pairs.update(pairwise(section))
+            if self._sections:
+                pairs.update(pairwise(analyze(passage.section)))
             self._bigrams.append(frozenset(pairs))
         self._speller: Speller | None = None
+
+    def _indexed_text(self, passage: Passage) -> str:
+        return f"{passage.section} {passage.text}" if self._sections else passage.text
 
     def _spell(self, word: str) -> str | None:
         if self._speller is None:  # built on first need: most questions never ask for it
@@ -134,7 +144,8 @@ class Retriever:
 
     def _sentence_scores(self, doc: int, weighted: Mapping[str, float]) -> list[float]:
         return [
-            sum(m for t, m in weighted.items() if t in sent) for sent in self._sentence_terms[doc]
+            sum(weighted[t] for t in sent.intersection(weighted))
+            for sent in self._sentence_terms[doc]
         ]
 
     def _type_bonus(
@@ -153,7 +164,11 @@ class Retriever:
         )
 
     def search(self, query: Query, k: int | None = None, max_sentences: int = 2) -> tuple[Hit, ...]:
-        """Passages ranked best first (ties: article order); only those matching a term."""
+        """Passages ranked best first (ties: article order); only those matching a term.
+
+        Every matching passage is scored; only the ``k`` returned are given their coverage and
+        answering sentences.
+        """
         terms = query.terms
         weighted = self._weighted(terms)
         mass = sum(weighted.values())
@@ -164,15 +179,9 @@ class Retriever:
         candidates = sorted({doc for t in terms for doc in postings.get(t, ())})
         settings = self.settings
         unit = settings.sentence_weight * self.index.rare_idf
-        own = weighted
-        if query.inherited:  # the answering sentence is chosen by the question's own words
-            own = {
-                t: m * _INHERITED_SENTENCE_WEIGHT if t in query.inherited else m
-                for t, m in weighted.items()
-            }
         kind = expected_type(query.text)
         bonus = ANSWER_TYPE_SHARE * mass
-        hits = []
+        scored = []
         for doc in candidates:
             sentence_scores = self._sentence_scores(doc, weighted)
             extra = self._type_bonus(doc, sentence_scores, kind, bonus)
@@ -182,16 +191,26 @@ class Retriever:
             score = float(bm25[doc]) + unit * max(lead, default=0.0) / mass
             if settings.phrase_weight and query.bigrams:
                 score += settings.phrase_weight * self._phrase_score(doc, query.bigrams)
+            scored.append((-round(score, 9), doc, score, sentence_scores, extra))
+        scored.sort(key=lambda item: item[:2])
+        own = weighted
+        if query.inherited:  # the answering sentence is chosen by the question's own words
+            own = {
+                t: m * _INHERITED_SENTENCE_WEIGHT if t in query.inherited else m
+                for t, m in weighted.items()
+            }
+        hits = []
+        for _, doc, score, sentence_scores, extra in scored if k is None else scored[:k]:
             if own is not weighted:
                 sentence_scores = self._sentence_scores(doc, own)
                 extra = self._type_bonus(doc, sentence_scores, kind, bonus)
-            covered = sum(m for t, m in weighted.items() if self.index.contains(t, doc))
+            heading = self._heading_terms[doc]
+            covered = sum(
+                m for t, m in weighted.items() if t in heading or self.index.contains(t, doc)
+            )
             chosen = pick_sentences(sentence_scores, max_sentences, extra)
-            hit = Hit(self.passages[doc], score, covered / mass, chosen)
-            hits.append((-round(score, 9), doc, hit))
-        hits.sort(key=lambda item: item[:2])
-        ranked = tuple(hit for _, _, hit in hits)
-        return ranked if k is None else ranked[:k]
+            hits.append(Hit(self.passages[doc], score, covered / mass, chosen))
+        return tuple(hits)
 
 
 def pick_sentences(
