@@ -128,6 +128,16 @@ def test_empty_corpus_is_a_value_error() -> None:
         Retriever((), RetrievalSettings())
 
 
+@pytest.mark.parametrize("variant", ["lucene", "okapi", "plus"])
+def test_documents_without_terms_are_indexed_by_every_variant(variant: str) -> None:
+    # rank-bm25 divides by the average document length and asserts on its inputs.
+    index = BM25Index([[], []], variant)
+    assert not index.scores({"lamp": 1.0}).any()
+    index = BM25Index([["lamp"], []], variant)
+    assert index.scores({"lamp": 1.0}).shape == (2,)
+    assert index.doc_freq == {"lamp": 1, "\x00": 1}
+
+
 @pytest.mark.parametrize(
     "kwargs", [{"variant": "bm42"}, {"k1": -1.0}, {"b": 1.5}, {"b": -0.1}]
 )
