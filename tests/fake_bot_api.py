@@ -35,6 +35,7 @@ from telegram.request import BaseRequest, RequestData
 TOKEN = "123456789:TEST-token_value-for-tests-only-AAA"
 BOT_ID = 123456789
 BOT_USERNAME = "ecpat_test_bot"
+_FORM = "application/x-www-form-urlencoded"
 HANG_UP = 0  # pseudo status: close the connection without answering
 
 # Parameters PTB sends JSON-encoded inside form fields; every other value is a plain string.
@@ -598,4 +599,7 @@ class OfflineRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         body = urlencode(request_data.json_parameters).encode() if request_data else b""
-        return self.api.handle(urlsplit(url).path, "application/x-www-form-urlencoded", body)
+        path = urlsplit(url).path
+        if path.endswith("/getUpdates"):  # a long poll blocks: keep it off the event loop
+            return await asyncio.to_thread(self.api.handle, path, _FORM, body)
+        return self.api.handle(path, _FORM, body)  # timestamped exactly when the bot sends
