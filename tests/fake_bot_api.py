@@ -4,39 +4,26 @@ The real python-telegram-bot Application talks to it over HTTP through
 ``base_url``. It keeps updates with getUpdates offset semantics, records every
 call, pushes updates to a webhook when one is set, validates everything the bot
 sends with Telegram's rules (see ``fake_bot_api_rules``) and injects faults
-(429 flood control, 502 gateway errors) on demand.
+(429 flood control, 502 gateway errors, dropped connections) on demand.
+The methods live in ``fake_bot_api_methods``, the HTTP/webhook/in-memory plumbing in
+``fake_bot_api_transport``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from fake_bot_api_rules import (
-    CHAT_ACTIONS,
-    MAX_CALLBACK_ANSWER_LENGTH,
-    BadRequest,
-    check_commands,
-    check_inline_results,
-    check_message_text,
-    check_reply_markup,
-)
-from telegram.request import BaseRequest, RequestData
-
-TOKEN = "123456789:TEST-token_value-for-tests-only-AAA"
-BOT_ID = 123456789
-BOT_USERNAME = "ecpat_test_bot"
-_FORM = "application/x-www-form-urlencoded"
-HANG_UP = 0  # pseudo status: close the connection without answering
+from fake_bot_api_methods import BOT_ID, BOT_USERNAME, TOKEN, BotApiMethods
+from fake_bot_api_rules import BadRequest
+from fake_bot_api_transport import HANG_UP, OfflineRequest, handler_class, post_update
 
 # Parameters PTB sends JSON-encoded inside form fields; every other value is a plain string.
 _JSON_FIELDS = frozenset(
@@ -93,7 +80,7 @@ def _coerce(name: str, value: str) -> Any:
     return value
 
 
-class FakeBotApi:
+class FakeBotApi(BotApiMethods):
     """Thread-backed Bot API server; use as a context manager or call start()/stop()."""
 
     def __init__(self, token: str = TOKEN, username: str = BOT_USERNAME) -> None:
@@ -119,7 +106,7 @@ class FakeBotApi:
         self._faults: dict[str, list[_Fault]] = {}
         self._cond = threading.Condition()
         self._closing = False
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class(self))
         self._server.daemon_threads = True
         self._threads: list[threading.Thread] = []
 
@@ -282,11 +269,6 @@ class FakeBotApi:
         return await asyncio.to_thread(self.wait_for_sent, chat_id, count, timeout)
 
     # -- internals ----------------------------------------------------------------
-    def _remember_message(self, message: dict[str, Any]) -> None:
-        chat = message["chat"]
-        self.chats[chat["id"]] = chat
-        self.messages[(chat["id"], message["message_id"])] = message
-
     def _take_fault(self, method: str) -> _Fault | None:
         faults = self._faults.get(method)
         if not faults:
@@ -296,36 +278,6 @@ class FakeBotApi:
         if fault.remaining <= 0:
             faults.pop(0)
         return fault
-
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                self._answer(api.handle(self.path, self.headers.get("Content-Type", ""), body))
-
-            def do_GET(self) -> None:
-                self._answer(api.handle(self.path, "", b""))
-
-            def _answer(self, result: tuple[int, bytes]) -> None:
-                status, payload = result
-                if status == HANG_UP:  # a network error: close without any response
-                    self.close_connection = True
-                    return
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                # The client may have given up (e.g. a long poll cancelled at shutdown).
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                """Silence per-request logging; the calls list is the record."""
-
-        return Handler
 
     def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, bytes]:
         """Route one HTTP request; returns (status, JSON body)."""
@@ -411,130 +363,6 @@ class FakeBotApi:
             return 400, {"ok": False, "error_code": 400, "description": exc.description}
         return 200, {"ok": True, "result": result}
 
-    def _chat(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self.chats.get(params.get("chat_id"))  # type: ignore[arg-type]
-        if chat is None:
-            raise BadRequest("chat not found")
-        return chat
-
-    # -- Bot API methods ----------------------------------------------------------
-    def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {**self.bot_user, "can_join_groups": True, "supports_inline_queries": True}
-
-    def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
-        self.webhook = None
-        if params.get("drop_pending_updates"):
-            self._pending.clear()
-        return True
-
-    def _api_setWebhook(self, params: dict[str, Any]) -> bool:
-        if not str(params.get("url", "")).startswith(("http://127.0.0.1", "https://")):
-            raise BadRequest("bad webhook: An HTTPS URL must be provided for webhook")
-        self.webhook = {"url": params["url"], "secret_token": params.get("secret_token")}
-        if params.get("drop_pending_updates"):
-            self._pending.clear()
-        return True
-
-    def _api_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "url": (self.webhook or {}).get("url", ""),
-            "pending_update_count": len(self._pending),
-        }
-
-    def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
-        check_commands(params.get("commands"))
-        self.commands = list(params["commands"])
-        return True
-
-    def _api_getMyCommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.commands
-
-    def _api_deleteMyCommands(self, params: dict[str, Any]) -> bool:
-        self.commands = []
-        return True
-
-    def _api_sendChatAction(self, params: dict[str, Any]) -> bool:
-        self._chat(params)
-        if params.get("action") not in CHAT_ACTIONS:
-            raise BadRequest("wrong parameter action in request")
-        return True
-
-    def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._chat(params)
-        parsed = check_message_text(params.get("text"), params.get("parse_mode"))
-        check_reply_markup(params.get("reply_markup"))
-        reply = params.get("reply_parameters")
-        replied = reply and (chat["id"], reply.get("message_id")) in self.messages
-        if reply and not replied and not reply.get("allow_sending_without_reply"):
-            raise BadRequest("message to be replied not found")
-        message: dict[str, Any] = {
-            "message_id": self._next_message_id,
-            "date": int(time.time()),
-            "chat": chat,
-            "from": self.bot_user,
-            "text": parsed.text,
-        }
-        self._next_message_id += 1
-        if parsed.entities:
-            message["entities"] = parsed.entities
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
-        if replied:
-            message["reply_to_message"] = self.messages[(chat["id"], reply["message_id"])]
-        self.messages[(chat["id"], message["message_id"])] = message
-        return message
-
-    def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._chat(params)
-        old = self.messages.get((chat["id"], params.get("message_id")))  # type: ignore[arg-type]
-        if old is None or old.get("from", {}).get("id") != BOT_ID:
-            raise BadRequest("message to edit not found")
-        parsed = check_message_text(params.get("text"), params.get("parse_mode"))
-        check_reply_markup(params.get("reply_markup"))
-        new = {
-            **old,
-            "text": parsed.text,
-            "entities": parsed.entities,
-            "edit_date": int(time.time()),
-        }
-        if params.get("reply_markup"):
-            new["reply_markup"] = params["reply_markup"]
-        else:
-            new.pop("reply_markup", None)
-        if (new["text"], new["entities"], new.get("reply_markup")) == (
-            old["text"],
-            old.get("entities", []),
-            old.get("reply_markup"),
-        ):
-            raise BadRequest(
-                "message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message"
-            )
-        self.messages[(chat["id"], old["message_id"])] = new
-        return new
-
-    def _close_query(self, query_id: Any) -> None:
-        if query_id not in self._open_queries:
-            raise BadRequest("query is too old and response timeout expired or query ID is invalid")
-        self._open_queries.discard(query_id)
-
-    def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
-        if len(str(params.get("text", ""))) > MAX_CALLBACK_ANSWER_LENGTH:
-            raise BadRequest("MESSAGE_TOO_LONG")
-        self._close_query(params.get("callback_query_id"))
-        return True
-
-    def _api_answerInlineQuery(self, params: dict[str, Any]) -> bool:
-        check_inline_results(params.get("results"))
-        self._close_query(params.get("inline_query_id"))
-        return True
-
-    def _api_close(self, params: dict[str, Any]) -> bool:
-        return True
-
-    def _api_logOut(self, params: dict[str, Any]) -> bool:
-        return True
-
     # -- webhook delivery ---------------------------------------------------------
     def _push_webhook_loop(self) -> None:
         """Deliver pending updates to the webhook one at a time, like Telegram."""
@@ -546,7 +374,7 @@ class FakeBotApi:
                     return
                 webhook = dict(self.webhook)  # type: ignore[arg-type]
                 update = self._pending[0]
-            status = self._post_update(webhook, update)
+            status = post_update(webhook, update)
             with self._cond:
                 self.webhook_deliveries.append((update["update_id"], status))
                 if status == 200 and self._pending and self._pending[0] is update:
@@ -555,51 +383,5 @@ class FakeBotApi:
             if status != 200:
                 time.sleep(0.1)
 
-    @staticmethod
-    def _post_update(webhook: dict[str, Any], update: dict[str, Any]) -> int:
-        headers = {"Content-Type": "application/json"}
-        if webhook.get("secret_token"):
-            headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
-        request = urllib.request.Request(
-            webhook["url"], json.dumps(update).encode(), headers, method="POST"
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                return response.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
-        except OSError:
-            return 0
 
-
-class OfflineRequest(BaseRequest):
-    """PTB transport that hands requests straight to a FakeBotApi: an offline bot, no sockets."""
-
-    def __init__(self, api: FakeBotApi) -> None:
-        self.api = api
-
-    @property
-    def read_timeout(self) -> float:
-        return 1.0
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        body = urlencode(request_data.json_parameters).encode() if request_data else b""
-        path = urlsplit(url).path
-        if path.endswith("/getUpdates"):  # a long poll blocks: keep it off the event loop
-            return await asyncio.to_thread(self.api.handle, path, _FORM, body)
-        return self.api.handle(path, _FORM, body)  # timestamped exactly when the bot sends
+__all__ = ["BOT_ID", "BOT_USERNAME", "TOKEN", "Call", "FakeBotApi", "OfflineRequest"]
