@@ -52,10 +52,11 @@ class RetrievalConfig:
 
 @dataclass(frozen=True)
 class AnswerConfig:
-    min_coverage: float = 0.5
+    min_coverage: float = 0.3
     min_score: float = 0.0
     max_sentences: int = 2
     max_question_chars: int = 1000
+    check_type: bool = True
 
 
 @dataclass(frozen=True)

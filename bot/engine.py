@@ -17,6 +17,7 @@ from bot.followup import inherited, is_followup
 from bot.intents import intent
 from corpus.load import load_article
 from corpus.records import Article
+from retrieval.answer_type import fits
 from retrieval.ranker import Hit, Retriever
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,7 @@ class Engine:
             best is None
             or best.coverage < cfg.answer.min_coverage
             or best.score < cfg.answer.min_score
+            or (cfg.answer.check_type and not fits(text, answer_text(best)))
         ):
             answer = Answer(text, decline_text(self.article, self.examples), True, None, hits)
             kind = "decline"

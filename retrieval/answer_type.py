@@ -52,3 +52,67 @@ def answer_types(sentence: str) -> frozenset[str]:
     if _DATE.search(text):
         kinds.add("date")
     return frozenset(kinds)
+
+
+_PERSON_QUESTION = re.compile(r"^(?:\W*\w+\W+){0,3}?(?:who|whom|whose)\b", re.IGNORECASE)
+_MONEY_QUESTION = re.compile(
+    r"\bhow much\b.*\b(?:money|cost|costs|pay|paid|earn|earns|spend|spent|donate|donated|"
+    r"budget|salary|revenue|income|funding|worth|price|charge)\b"
+    r"|\bwhat (?:is|was|are|were) (?:the |its |their )?(?:budget|salary|revenue|income|price|cost)",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yen|francs?|usd|eur|gbp|kronor|baht)\b", re.IGNORECASE
+)
+# Plural or agent nouns answer a "who" question as well as a name does ("researchers and
+# activists", "tour operators", "the government").
+_AGENT = re.compile(
+    r"\b\w{3,}(?:ers|ors|ists|ians|ants|ents)\b|\b(?:people|government|governments|members|"
+    r"agencies|organisations|organizations|groups|partners|founders?|family|families)\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
+
+
+_ASKS_DATE = re.compile(
+    r"^\W*(?:(?:and|so|but|then|ok|okay)\W+)?when\b"
+    r"|\b(?:what|which|in what|in which|since what)\s+(?:year|date|decade|century|month|day)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_kind(question: str) -> str | None:
+    """What a question must be answered with: money, person, number, date, or None.
+
+    Stricter than :func:`expected_type` (which only breaks ties): "when" must open the
+    question, so "What is caught when fishing?" asks for no date.
+    """
+    if _MONEY_QUESTION.search(question):
+        return "money"
+    if _PERSON_QUESTION.search(question):
+        return "person"
+    if _NUMBER_QUESTION.search(question.casefold()):
+        return "number"
+    if _ASKS_DATE.search(question):
+        return "date"
+    return None
+
+
+def fits(question: str, answer: str) -> bool:
+    """Whether ``answer`` holds the kind of thing ``question`` asks for.
+
+    A "who" question needs a name the question doesn't already give, or people-like nouns;
+    "how much money" a currency; "how many" a number; "when" a date. Questions of other
+    shapes always fit. Used to decline rather than quote a sentence that cannot answer.
+    """
+    kind = asked_kind(question)
+    if kind is None:
+        return True
+    if kind == "money":
+        return bool(_MONEY.search(answer))
+    if kind == "person":
+        asked = {w.casefold().strip(".'’") for w in _CAPITALISED.findall(question)}
+        asked |= {w.casefold() for w in re.findall(r"[\w'’-]+", question)}
+        names = {w.casefold().strip(".'’") for w in _CAPITALISED.findall(answer)}
+        return bool(names - asked) or bool(_AGENT.search(answer))
+    return kind in answer_types(answer)

@@ -31,7 +31,10 @@ class BM25Index:
     """Scores token lists against a fixed corpus; per-term score vectors are cached."""
 
     def __init__(
-        self, documents: Sequence[Sequence[str]], variant: str = "lucene", k1: float = 1.2,
+        self,
+        documents: Sequence[Sequence[str]],
+        variant: str = "lucene",
+        k1: float = 1.2,
         b: float = 0.75,
     ) -> None:
         if variant not in VARIANTS:

@@ -20,6 +20,7 @@ them, 85.2% without sentence evidence, 85.1% without phrases, 86.1% without answ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -28,7 +29,12 @@ from corpus.records import Passage
 from retrieval.analyzer import analyze, stem, words
 from retrieval.answer_type import ANSWER_TYPE_SHARE, answer_types, expected_type
 from retrieval.bm25 import BM25Index
+from retrieval.lemmas import IRREGULAR
+from retrieval.synonyms import related_terms
 from retrieval.typos import Speller, build_speller
+
+# Capitalised words inside a question (not its first word): names of people, places, bodies.
+_NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
 
 # Weight of the words a follow-up inherits when choosing *which sentence* answers it.
 _INHERITED_SENTENCE_WEIGHT = 0.01
@@ -44,6 +50,8 @@ class RetrievalSettings:
     sentence_weight: float = 1.5
     max_edits: int = 2
     phrase_weight: float = 1.0
+    synonym_weight: float = 0.6
+    unknown_weight: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,10 @@ class Query:
     corrections: tuple[tuple[str, str], ...] = ()
     inherited: frozenset[str] = frozenset()
     bigrams: tuple[tuple[str, str], ...] = ()
+    # Question terms the article never uses -> article terms meaning much the same.
+    alternatives: tuple[tuple[str, frozenset[str]], ...] = ()
+    # Terms from capitalised words (names) in the question.
+    names: frozenset[str] = frozenset()
 
     @property
     def terms(self) -> dict[str, float]:
@@ -115,7 +127,10 @@ class Retriever:
 
     def _spell(self, word: str) -> str | None:
         if self._speller is None:  # built on first need: most questions never ask for it
-            self._speller = build_speller(self._words, self.settings.max_edits)
+            # Base forms of irregular words count as known: "stnad" is a slip for "stand",
+            # which the article spells "stood".
+            docs = [ws + [IRREGULAR[w] for w in ws if w in IRREGULAR] for ws in self._words]
+            self._speller = build_speller(docs, self.settings.max_edits)
         return self._speller.correct(word)
 
     def query(self, text: str, context: Mapping[str, float] | None = None) -> Query:
@@ -123,9 +138,10 @@ class Retriever:
         weights: dict[str, float] = {}
         order: list[str] = []
         corrections: list[tuple[str, str]] = []
+        known = self.index.doc_freq
         for word in words(text):
             term = stem(word)
-            if term not in self.index.doc_freq and self.settings.max_edits:
+            if term not in known and self.settings.max_edits:
                 fixed = self._spell(word)
                 if fixed is not None and fixed != word:
                     corrections.append((word, fixed))
@@ -133,10 +149,51 @@ class Retriever:
             weights[term] = weights.get(term, 0.0) + 1.0
             order.append(term)
         bigrams = tuple(dict.fromkeys(p for p in pairwise(order) if p[0] != p[1]))
+        alternatives = []
+        if self.settings.synonym_weight:
+            for term in dict.fromkeys(order):
+                alts = frozenset(t for t in related_terms(term) if t in known and t not in weights)
+                if term not in known and alts:
+                    alternatives.append((term, alts))
+        for _, alts in alternatives:
+            for alt in alts:
+                weights.setdefault(alt, self.settings.synonym_weight)
+        names = frozenset(analyze(" ".join(_NAME.findall(text))))
         inherited = frozenset(t for t in (context or {}) if t not in weights)
         for term, weight in (context or {}).items():
             weights[term] = max(weights.get(term, 0.0), weight)
-        return Query(text, tuple(weights.items()), tuple(corrections), inherited, bigrams)
+        return Query(
+            text,
+            tuple(weights.items()),
+            tuple(corrections),
+            inherited,
+            bigrams,
+            tuple(alternatives),
+            names,
+        )
+
+    def coverage_mass(self, query: Query) -> dict[str, float]:
+        """Each question term's weight in the coverage that decides whether to decline.
+
+        Terms the article knows weigh their idf. A word it never uses weighs
+        ``unknown_weight`` of a rare word's idf (question phrasing such as "kind" or "supposed"
+        is often absent from an article that answers), but a *name* it never uses ("USA",
+        "Tokyo") weighs twice a rare word: asking about it is asking about something else.
+        Synonym terms are not counted: they stand in for the word they expand.
+        """
+        rare = self.index.rare_idf
+        expanded = {alt for _, alts in query.alternatives for alt in alts}
+        mass = {}
+        for term, weight in query.weights:
+            if term in expanded:
+                continue
+            if term in self.index.doc_freq:
+                mass[term] = weight * self.index.idf(term)
+            elif term in query.names:
+                mass[term] = weight * 2 * rare
+            else:
+                mass[term] = weight * self.settings.unknown_weight * rare
+        return mass
 
     def _weighted(self, terms: Mapping[str, float]) -> dict[str, float]:
         """Each term's share of the question's mass (weight x idf), computed once per query."""
@@ -199,18 +256,36 @@ class Retriever:
                 t: m * _INHERITED_SENTENCE_WEIGHT if t in query.inherited else m
                 for t, m in weighted.items()
             }
+        coverage_mass = self.coverage_mass(query)
+        alternatives = dict(query.alternatives)
         hits = []
         for _, doc, score, sentence_scores, extra in scored if k is None else scored[:k]:
             if own is not weighted:
                 sentence_scores = self._sentence_scores(doc, own)
                 extra = self._type_bonus(doc, sentence_scores, kind, bonus)
-            heading = self._heading_terms[doc]
-            covered = sum(
-                m for t, m in weighted.items() if t in heading or self.index.contains(t, doc)
-            )
             chosen = pick_sentences(sentence_scores, max_sentences, extra)
-            hits.append(Hit(self.passages[doc], score, covered / mass, chosen))
+            coverage = self._coverage(doc, coverage_mass, alternatives)
+            hits.append(Hit(self.passages[doc], score, coverage, chosen))
         return tuple(hits)
+
+    def _coverage(
+        self, doc: int, mass: Mapping[str, float], alternatives: Mapping[str, frozenset[str]]
+    ) -> float:
+        """The share of the question's coverage mass this passage holds (heading included)."""
+        total = sum(mass.values())
+        if total <= 0:
+            return 0.0
+        heading = self._heading_terms[doc]
+
+        def present(term: str) -> bool:
+            return term in heading or self.index.contains(term, doc)
+
+        covered = sum(
+            m
+            for t, m in mass.items()
+            if present(t) or any(present(a) for a in alternatives.get(t, ()))
+        )
+        return covered / total
 
 
 def pick_sentences(

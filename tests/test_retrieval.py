@@ -37,8 +37,11 @@ def ecpat() -> Retriever:
         ("Who developed The Code?", "the-code-of-conduct-for-the-1", "ECPAT Sweden"),
         ("Where was the 1996 world congress held?", "lead-4", "Stockholm"),
         ("How many petition signatures were collected?", "lead-5", "7 million"),
-        ("Which law enforcement partner does ECPAT work with?", "protecting-children-online-1",
-         "INTERPOL"),
+        (
+            "Which law enforcement partner does ECPAT work with?",
+            "protecting-children-online-1",
+            "INTERPOL",
+        ),
         ("When did the Stop Sex Trafficking campaign run?", "lead-5", "2009"),
         ("What is ECPAT's website?", "infobox", "www.ecpat.net"),
     ],
@@ -58,6 +61,7 @@ def test_unrelated_question_is_not_covered(ecpat: Retriever) -> None:
 
 
 # -- the BM25 variant ------------------------------------------------------------------------
+
 
 def idf_pitfall_corpus() -> tuple[Passage, ...]:
     """20 passages: "alpha" in 19 of them (all but p1), "beta" in 8 (p1..p8), "gamma" in 10.
@@ -121,6 +125,7 @@ def test_idf_is_monotone_and_positive() -> None:
 
 # -- rank-bm25's asserts never leak ------------------------------------------------------------
 
+
 def test_empty_corpus_is_a_value_error() -> None:
     with pytest.raises(ValueError):
         BM25Index([])
@@ -138,9 +143,7 @@ def test_documents_without_terms_are_indexed_by_every_variant(variant: str) -> N
     assert index.doc_freq == {"lamp": 1, "\x00": 1}
 
 
-@pytest.mark.parametrize(
-    "kwargs", [{"variant": "bm42"}, {"k1": -1.0}, {"b": 1.5}, {"b": -0.1}]
-)
+@pytest.mark.parametrize("kwargs", [{"variant": "bm42"}, {"k1": -1.0}, {"b": 1.5}, {"b": -0.1}])
 def test_bad_bm25_parameters_are_value_errors(kwargs: dict) -> None:
     with pytest.raises(ValueError):
         BM25Index([["a"]], **kwargs)
@@ -161,6 +164,7 @@ def test_passages_of_stop_words_only_are_indexed() -> None:
 
 
 # -- sentence and phrase evidence --------------------------------------------------------------
+
 
 def test_one_sentence_holding_the_question_beats_scattered_words() -> None:
     # The same words (so the same BM25 score), only grouped into sentences differently.
@@ -195,6 +199,7 @@ def test_follow_up_context_adds_no_phrases() -> None:
 
 # -- typos, numbers, accents ---------------------------------------------------------------------
 
+
 def test_typos_in_ecpat_questions_are_corrected(ecpat: Retriever) -> None:
     assert ("fonded", "founded") in ecpat.query("When was ECPAT fonded?").corrections
     assert ("chiar", "chair") in ecpat.query("Who is the chiar?").corrections
@@ -207,8 +212,13 @@ def test_typos_in_ecpat_questions_are_corrected(ecpat: Retriever) -> None:
 
 @pytest.mark.parametrize(
     ("word", "known"),
-    [("name", "game"), ("lone", "long"), ("finding", "funding"), ("best", "west"),
-     ("word", "world")],
+    [
+        ("name", "game"),
+        ("lone", "long"),
+        ("finding", "funding"),
+        ("best", "west"),
+        ("word", "world"),
+    ],
 )
 def test_real_words_are_not_bent_into_other_words(word: str, known: str) -> None:
     assert not plausible_slip(word, known)
@@ -217,8 +227,14 @@ def test_real_words_are_not_bent_into_other_words(word: str, known: str) -> None
 
 @pytest.mark.parametrize(
     ("typo", "known"),
-    [("chiar", "chair"), ("wrold", "world"), ("fonded", "founded"), ("compnay", "company"),
-     ("signitures", "signatures"), ("countrys", "countries")],
+    [
+        ("chiar", "chair"),
+        ("wrold", "world"),
+        ("fonded", "founded"),
+        ("compnay", "company"),
+        ("signitures", "signatures"),
+        ("countrys", "countries"),
+    ],
 )
 def test_typing_slips_are_plausible(typo: str, known: str) -> None:
     assert plausible_slip(typo, known)
@@ -226,19 +242,22 @@ def test_typing_slips_are_plausible(typo: str, known: str) -> None:
 
 def test_digit_groups_match_plain_numbers() -> None:
     assert analyze("1,300 operators") == analyze("1300 operators") == ["1300", "oper"]
-    retriever = Retriever(passages("About 900 hotels.", "More than 1,300 hotels signed."),
-                          RetrievalSettings())
+    retriever = Retriever(
+        passages("About 900 hotels.", "More than 1,300 hotels signed."), RetrievalSettings()
+    )
     assert ranked(retriever, "Which hotels 1300?")[0] == "p2"
 
 
 def test_accents_are_folded() -> None:
-    retriever = Retriever(passages("Herve was a Norman.", "Hervé led the Normans."),
-                          RetrievalSettings())
+    retriever = Retriever(
+        passages("Herve was a Norman.", "Hervé led the Normans."), RetrievalSettings()
+    )
     hits = retriever.search(retriever.query("herve"))
     assert {h.passage.id for h in hits} == {"p1", "p2"}
 
 
 # -- ties, coverage, sentences --------------------------------------------------------------------
+
 
 def test_ties_keep_article_order() -> None:
     same = "Lighthouses guide ships home."
@@ -271,8 +290,11 @@ def test_search_respects_k_and_returns_hits() -> None:
 
 
 def test_answering_sentence_is_the_one_with_the_question() -> None:
-    text = (Sentence("The guild met in spring."), Sentence("Its lighthouse stood on the cape."),
-            Sentence("Members paid dues."))
+    text = (
+        Sentence("The guild met in spring."),
+        Sentence("Its lighthouse stood on the cape."),
+        Sentence("Members paid dues."),
+    )
     passage = Passage("p1", "Guild", " ".join(s.text for s in text), text)
     retriever = Retriever((passage,), RetrievalSettings())
     hit = retriever.search(retriever.query("Where did the lighthouse stand on the cape?"))[0]
@@ -280,6 +302,7 @@ def test_answering_sentence_is_the_one_with_the_question() -> None:
 
 
 # -- expected answer type -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("question", "kind"),
@@ -324,16 +347,20 @@ def test_answer_type_never_favours_a_sentence_without_question_words() -> None:
 def test_irregular_forms_meet_their_base() -> None:
     assert analyze("The name stood for it") == analyze("name stand for it")
     assert analyze("children") == analyze("child") == ["child"]
-    retriever = Retriever(passages("The lamp stood on the cape.", "Ships pass."),
-                          RetrievalSettings())
+    retriever = Retriever(
+        passages("The lamp stood on the cape.", "Ships pass."), RetrievalSettings()
+    )
     assert ranked(retriever, "Where does the lamp stand?") == ["p1"]
 
 
 def test_a_heading_every_passage_shares_is_not_indexed_but_counts_as_covered() -> None:
     article = article_from_paragraphs(
         "Lighthouse keepers",
-        ["Lighthouse keepers trimmed wicks nightly.", "They ate fish at the cape.",
-         "Storms kept ships away."],
+        [
+            "Lighthouse keepers trimmed wicks nightly.",
+            "They ate fish at the cape.",
+            "Storms kept ships away.",
+        ],
     )
     retriever = Retriever(article.passages, RetrievalSettings())
     assert retriever.index.doc_freq[analyze("lighthouse")[0]] == 1

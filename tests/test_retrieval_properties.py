@@ -11,8 +11,26 @@ from corpus import article_from_paragraphs
 from retrieval import RetrievalSettings, Retriever
 
 VOCAB = [
-    "lamp", "lamps", "keeper", "harbour", "ship", "storm", "guild", "1,300", "1300", "founded",
-    "the", "of", "in", "and", "stood", "children", "child", "Hervé", "cape", "signal",
+    "lamp",
+    "lamps",
+    "keeper",
+    "harbour",
+    "ship",
+    "storm",
+    "guild",
+    "1,300",
+    "1300",
+    "founded",
+    "the",
+    "of",
+    "in",
+    "and",
+    "stood",
+    "children",
+    "child",
+    "Hervé",
+    "cape",
+    "signal",
 ]
 SENTENCE = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=8).map(
     lambda ws: " ".join(ws).capitalize() + "."

@@ -1,0 +1,73 @@
+"""A small general-purpose thesaurus for words people use in questions but articles don't.
+
+Used only for question words the article never uses ("When did it start?" can still meet
+"founded"/"established"). Groups are general English, not fitted to any question set; a word
+may sit in several groups. British and American spellings are folded by the analyzer, not here.
+"""
+
+from __future__ import annotations
+
+_GROUPS = """
+found establish start begin launch create form inception origin originate
+chair chairperson chairman chairwoman chairs president
+headquarters hq office base based seat secretariat
+country nation state
+company business firm corporation enterprise brand retailer
+organisation organization group body network ngo association
+meeting congress conference summit gathering forum assembly
+treaty convention protocol agreement accord pact instrument
+police enforcement
+kid child minor youth juvenile young
+online internet web cyber digital
+travel tourism tourist trip traveler traveller holiday
+campaign movement drive initiative
+research study investigate
+report publication document
+goal aim purpose mission objective focus
+website homepage site url
+partner partnership collaborate cooperate cooperation alliance team ally
+end stop halt prevent fight combat tackle eliminate eradicate
+develop devise design draft devised developed
+abuse exploitation exploit
+original originally initial initially first early
+today now currently nowadays present
+global worldwide international world
+protect safeguard defend shield
+run operate manage organise organize coordinate
+join member membership affiliate
+collect gather
+produce publish issue
+city town capital
+ask call urge petition
+""".strip().splitlines()
+
+SYNONYMS: dict[str, frozenset[str]] = {}
+for _line in _GROUPS:
+    _words = _line.split()
+    for _w in _words:
+        SYNONYMS[_w] = SYNONYMS.get(_w, frozenset()) | frozenset(x for x in _words if x != _w)
+
+
+def related(word: str) -> frozenset[str]:
+    """Words interchangeable with ``word`` in a question (empty when none are known)."""
+    return SYNONYMS.get(word, frozenset())
+
+
+def _stem_table() -> dict[str, frozenset[str]]:
+    from retrieval.analyzer import stem
+
+    table: dict[str, set[str]] = {}
+    for word, others in SYNONYMS.items():
+        table.setdefault(stem(word), set()).update(stem(o) for o in others)
+    return {term: frozenset(alts - {term}) for term, alts in table.items()}
+
+
+_STEMS: dict[str, frozenset[str]] | None = None
+
+
+def related_terms(term: str) -> frozenset[str]:
+    """Index terms (stems) interchangeable with the index term ``term``."""
+    global _STEMS
+    if _STEMS is None:
+        _STEMS = _stem_table()
+    return _STEMS.get(term, frozenset())
