@@ -27,7 +27,13 @@ from itertools import pairwise
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze, stem, words
-from retrieval.answer_type import ANSWER_TYPE_SHARE, answer_types, expected_type
+from retrieval.answer_type import (
+    ANSWER_TYPE_SHARE,
+    answer_types,
+    asked_kind,
+    expected_type,
+    fits,
+)
 from retrieval.bm25 import BM25Index
 from retrieval.lemmas import IRREGULAR
 from retrieval.synonyms import related_terms
@@ -263,10 +269,28 @@ class Retriever:
             if own is not weighted:
                 sentence_scores = self._sentence_scores(doc, own)
                 extra = self._type_bonus(doc, sentence_scores, kind, bonus)
-            chosen = pick_sentences(sentence_scores, max_sentences, extra)
+            chosen = pick_sentences(
+                self._fitting(doc, query.text, sentence_scores), max_sentences, extra
+            )
             coverage = self._coverage(doc, coverage_mass, alternatives)
             hits.append(Hit(self.passages[doc], score, coverage, chosen))
         return tuple(hits)
+
+    def _fitting(self, doc: int, question: str, scores: list[float]) -> list[float]:
+        """Sentence scores with those that can't hold the asked-for answer set to zero.
+
+        "In how many nations ...?" must quote the sentence with the number in it, even when
+        another shares more words; if no matching sentence fits, the scores stay as they were
+        (and the engine may decline).
+        """
+        if asked_kind(question) is None:
+            return scores
+        sentences = self.passages[doc].sentences
+        floor = max(scores, default=0.0) / 2  # a fitting sentence must still match well
+        fit = [s > floor and fits(question, sentences[i].text) for i, s in enumerate(scores)]
+        if not any(fit):
+            return scores
+        return [s if ok else 0.0 for s, ok in zip(scores, fit, strict=True)]
 
     def _coverage(
         self, doc: int, mass: Mapping[str, float], alternatives: Mapping[str, frozenset[str]]
