@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from retrieval.bm25 import VARIANTS
-from retrieval.ranker import RetrievalSettings
+from retrieval.records import RetrievalSettings
 
 CONFIG_ENV = "ECPAT_BOT_CONFIG"
 ENV_PREFIX = "ECPAT_BOT_"
@@ -35,18 +35,14 @@ class ArticleConfig:
 
 
 @dataclass(frozen=True)
-class RetrievalConfig:
-    variant: str = "lucene"
-    k1: float = 1.2
-    b: float = 0.75
-    sentence_weight: float = 1.5
-    max_edits: int = 2
+class RetrievalConfig(RetrievalSettings):
+    """The ranking settings plus how many ranked passages an answer carries."""
+
     top_k: int = 3
-    phrase_weight: float = 1.0
 
     def settings(self) -> RetrievalSettings:
         return RetrievalSettings(
-            self.variant, self.k1, self.b, self.sentence_weight, self.max_edits, self.phrase_weight
+            **{f.name: getattr(self, f.name) for f in fields(RetrievalSettings)}
         )
 
 
@@ -140,6 +136,9 @@ def _check(config: Config) -> None:
         (r.sentence_weight >= 0, "retrieval.sentence_weight", "0 or more"),
         (0 <= r.max_edits <= 2, "retrieval.max_edits", "0, 1 or 2"),
         (1 <= r.top_k <= 50, "retrieval.top_k", "between 1 and 50"),
+        (r.phrase_weight >= 0, "retrieval.phrase_weight", "0 or more"),
+        (0 <= r.synonym_weight <= 1, "retrieval.synonym_weight", "between 0 and 1"),
+        (r.unknown_weight >= 0, "retrieval.unknown_weight", "0 or more"),
         (0 <= a.min_coverage <= 1, "answer.min_coverage", "between 0 and 1"),
         (a.min_score >= 0, "answer.min_score", "0 or more"),
         (1 <= a.max_sentences <= 5, "answer.max_sentences", "between 1 and 5"),

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 
 from corpus.records import Passage
@@ -36,6 +35,7 @@ from retrieval.answer_type import (
 )
 from retrieval.bm25 import BM25Index
 from retrieval.lemmas import IRREGULAR
+from retrieval.records import Hit, Query, RetrievalSettings
 from retrieval.synonyms import related_terms
 from retrieval.typos import Speller, build_speller
 
@@ -44,53 +44,6 @@ _NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
 
 # Weight of the words a follow-up inherits when choosing *which sentence* answers it.
 _INHERITED_SENTENCE_WEIGHT = 0.01
-
-
-@dataclass(frozen=True)
-class RetrievalSettings:
-    """How ranking behaves; filled from the ``[retrieval]`` config table."""
-
-    variant: str = "lucene"
-    k1: float = 1.2
-    b: float = 0.75
-    sentence_weight: float = 1.5
-    max_edits: int = 2
-    phrase_weight: float = 1.0
-    synonym_weight: float = 0.6
-    unknown_weight: float = 0.5
-
-
-@dataclass(frozen=True)
-class Query:
-    """An analysed question: stemmed term -> weight, plus the typo corrections made.
-
-    ``bigrams`` are the pairs of adjacent content words of the question itself (never of an
-    inherited context), in question order.
-    """
-
-    text: str
-    weights: tuple[tuple[str, float], ...]
-    corrections: tuple[tuple[str, str], ...] = ()
-    inherited: frozenset[str] = frozenset()
-    bigrams: tuple[tuple[str, str], ...] = ()
-    # Question terms the article never uses -> article terms meaning much the same.
-    alternatives: tuple[tuple[str, frozenset[str]], ...] = ()
-    # Terms from capitalised words (names) in the question.
-    names: frozenset[str] = frozenset()
-
-    @property
-    def terms(self) -> dict[str, float]:
-        return dict(self.weights)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A ranked passage: its score, how much of the question it covers, its best sentences."""
-
-    passage: Passage
-    score: float
-    coverage: float
-    sentences: tuple[int, ...]
 
 
 class Retriever:

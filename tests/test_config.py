@@ -111,7 +111,9 @@ base_url = "http://127.0.0.1:8081/bot"
 """
     config = load_config(write(tmp_path, text), env={})
     assert config.article == ArticleConfig("", "https://example.org/a", 300)
-    assert config.retrieval == RetrievalConfig("plus", 0.5, 0.0, 0.0, 0, 50)
+    assert config.retrieval == RetrievalConfig(
+        variant="plus", k1=0.5, b=0.0, sentence_weight=0.0, max_edits=0, top_k=50
+    )
     assert config.answer == AnswerConfig(1.0, 2.5, 5, 10)
     assert config.conversation == ConversationConfig(1, 0.5, 0.0)
     assert config.telegram.base_url == "http://127.0.0.1:8081/bot"
