@@ -98,14 +98,16 @@ def asked_kind(question: str) -> str | None:
     return None
 
 
-def fits(question: str, answer: str) -> bool:
+def fits(question: str, answer: str, kind: str | None = "") -> bool:
     """Whether ``answer`` holds the kind of thing ``question`` asks for.
 
     A "who" question needs a name the question doesn't already give, or people-like nouns;
     "how much money" a currency; "how many" a number; "when" a date. Questions of other
     shapes always fit. Used to decline rather than quote a sentence that cannot answer.
+    ``kind`` may be passed when already known (``asked_kind(question)``).
     """
-    kind = asked_kind(question)
+    if kind == "":  # not given: work it out
+        kind = asked_kind(question)
     if kind is None:
         return True
     if kind == "money":

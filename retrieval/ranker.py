@@ -216,6 +216,7 @@ class Retriever:
                 for t, m in weighted.items()
             }
         coverage_mass = self.coverage_mass(query)
+        asked = asked_kind(query.text)
         alternatives = dict(query.alternatives)
         hits = []
         for _, doc, score, sentence_scores, extra in scored if k is None else scored[:k]:
@@ -223,24 +224,32 @@ class Retriever:
                 sentence_scores = self._sentence_scores(doc, own)
                 extra = self._type_bonus(doc, sentence_scores, kind, bonus)
             chosen = pick_sentences(
-                self._fitting(doc, query.text, sentence_scores), max_sentences, extra
+                self._fitting(doc, query.text, asked, sentence_scores), max_sentences, extra
             )
             coverage = self._coverage(doc, coverage_mass, alternatives)
             hits.append(Hit(self.passages[doc], score, coverage, chosen))
         return tuple(hits)
 
-    def _fitting(self, doc: int, question: str, scores: list[float]) -> list[float]:
+    def _fitting(
+        self, doc: int, question: str, kind: str | None, scores: list[float]
+    ) -> list[float]:
         """Sentence scores with those that can't hold the asked-for answer set to zero.
 
         "In how many nations ...?" must quote the sentence with the number in it, even when
         another shares more words; if no matching sentence fits, the scores stay as they were
         (and the engine may decline).
         """
-        if asked_kind(question) is None:
+        if kind is None:
             return scores
-        sentences = self.passages[doc].sentences
+        sentences, types = self.passages[doc].sentences, self._answer_types[doc]
         floor = max(scores, default=0.0) / 2  # a fitting sentence must still match well
-        fit = [s > floor and fits(question, sentences[i].text) for i, s in enumerate(scores)]
+
+        def fitting(i: int) -> bool:
+            if kind in ("number", "date"):  # known from indexing
+                return kind in types[i]
+            return fits(question, sentences[i].text, kind)
+
+        fit = [s > floor and fitting(i) for i, s in enumerate(scores)]
         if not any(fit):
             return scores
         return [s if ok else 0.0 for s, ok in zip(scores, fit, strict=True)]
