@@ -28,7 +28,7 @@ OBJECTIVES = ("accuracy", "answer_accuracy", "decline_rate", "hit_at_1", "hit_at
 DEFAULT_VARIANTS = VARIANTS
 DEFAULT_K1 = (0.9, 1.2, 1.5, 2.0)
 DEFAULT_B = (0.5, 0.75, 0.9)
-DEFAULT_MIN_COVERAGE = (0.3, 0.4, 0.5, 0.6, 0.7)
+DEFAULT_MIN_COVERAGE = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 SHOWN = ("accuracy", "answer_accuracy", "decline_rate", "false_decline_rate", "hit_at_1", "mrr")
 
 
