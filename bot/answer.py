@@ -47,11 +47,10 @@ def answer_text(hit: Hit) -> str:
 def decline_text(article: Article, examples: Sequence[str] = ()) -> str:
     """A polite refusal that says what the bot can answer instead."""
     topics = [s for s in article.sections if s not in ("Lead", "Infobox")]
-    about = f"the article “{article.title}”"
-    text = f"Sorry, {about} doesn't say. I can answer questions about {article.title}"
+    text = f"Sorry, the article “{article.title}” doesn't say."
     if topics:
-        text += " – for example on " + "; ".join(t[:1].lower() + t[1:] for t in topics)
-    text += "."
+        listed = "; ".join(t[:1].lower() + t[1:] for t in topics)
+        text += f" It covers {article.title} in general, and: {listed}."
     if examples:
-        text += " Try: " + " / ".join(examples[:2])
+        text += " Try: " + " / ".join(f"“{e}”" for e in examples[:2])
     return text

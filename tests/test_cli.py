@@ -19,10 +19,10 @@ CODE_SECTION = (
     "tourism"
 )
 DECLINE = (
-    f"Sorry, the article “{TITLE}” doesn't say. I can answer questions about {TITLE} – for "
-    "example on research and human rights reporting; network membership; the code of conduct "
-    "for the protection of children from sexual exploitation in travel and tourism; protecting "
-    "children online. Try: When was ECPAT founded? / Who chairs ECPAT?"
+    f"Sorry, the article “{TITLE}” doesn't say. It covers {TITLE} in general, "
+    "and: research and human rights reporting; network membership; the code of conduct for the "
+    "protection of children from sexual exploitation in travel and tourism; protecting children "
+    "online. Try: “When was ECPAT founded?” / “Who chairs ECPAT?”"
 )
 
 
