@@ -1,0 +1,582 @@
+"""Declining and its helpers: synonyms, coverage mass, answer kinds, the type check, config."""
+
+from __future__ import annotations
+
+import dataclasses
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.answer import answer_text
+from bot.config import AnswerConfig, Config, ConfigError, RetrievalConfig, build_config, load_config
+from bot.engine import Engine, Reply
+from corpus import Article, article_from_paragraphs, load_article
+from retrieval import RetrievalSettings, Retriever, analyze, words
+from retrieval.answer_type import asked_kind, expected_type, fits
+from retrieval.lemmas import IRREGULAR
+from retrieval.synonyms import related, related_terms
+from retrieval.typos import build_speller
+
+# Sentences of the shipped article quoted below, word for word.
+FOUNDED_1990 = (
+    "In 1990, researchers and activists helped to establish ECPAT as a three-year campaign to end "
+    '"sex tourism," with an initial focus on Asia.'
+)
+STOOD_FOR = (
+    "(The name originally stood for “End Child Prostitution and Trafficking,” but this full title "
+    "is no-longer utilized."
+)
+CONGRESS_1996 = (
+    "In 1996, in partnership with UNICEF and the NGO Group for the Rights of the Child (now known "
+    "as Child Rights Connect), ECPAT International co-organised a global world congress against "
+    "the sexual exploitation of children, in Stockholm, Sweden."
+)
+HOSTED_BY_SWEDEN = (
+    "The congress was hosted by the Government of Sweden, which also played a major role in "
+    "attracting support and participation from other governments."
+)
+NETWORK_93 = "The ECPAT network currently consists of 102 member organisations in 93 countries."
+LEAD_93 = "The ECPAT International network consists of 102 member organisations in 93 countries."
+BODY_SHOP = (
+    "Between 2009 and 2012, ECPAT, in partnership with The Body Shop, helped run the Stop Sex "
+    "Trafficking of Children and Young People campaign, which called on governments to safeguard "
+    "the rights of children and adolescents to protect them from trafficking for sexual purposes."
+)
+UN_REPORTS = (
+    "ECPAT produces regular country monitoring reports that are presented to the United Nations "
+    "in Geneva, to follow up implementation of the Stockholm Agenda for Action (Stockholm, 1996)."
+)
+
+
+@pytest.fixture(scope="module")
+def ecpat() -> Retriever:
+    return Retriever(load_article().passages, RetrievalSettings())
+
+
+def retriever_with(**values: float) -> Retriever:
+    return Retriever(load_article().passages, RetrievalSettings(**values))
+
+
+def engine_with(article: Article, **sections: object) -> Engine:
+    return Engine(article, dataclasses.replace(Config(), **sections))
+
+
+def top(retriever: Retriever, question: str) -> tuple[str, float, str]:
+    """The best passage's id, its coverage and its answering sentence(s)."""
+    best = retriever.search(retriever.query(question), 3)[0]
+    return best.passage.id, best.coverage, answer_text(best)
+
+
+def assert_declined(reply: Reply) -> None:
+    assert reply.kind == "decline"
+    assert reply.abstained
+    assert reply.answer is not None and reply.answer.citation is None
+    assert reply.text.startswith("Sorry, the article “End Child Prostitution and Trafficking”")
+
+
+def assert_answered(reply: Reply, text: str, section: str) -> None:
+    assert reply.kind == "answer", reply.text
+    assert reply.text == text
+    assert reply.answer is not None and reply.answer.citation is not None
+    assert reply.answer.citation.section == section
+
+
+# -- synonyms ----------------------------------------------------------------------------------
+
+
+def test_thesaurus_groups_are_symmetric_and_exclude_the_word_itself() -> None:
+    assert {"found", "establish", "begin", "launch"} <= related("start")
+    assert "start" not in related("start")
+    assert "start" in related("found") and "start" in related("establish")
+    assert related("zorblax") == frozenset()
+
+
+def test_related_terms_are_stems() -> None:
+    alts = related_terms(analyze("start")[0])
+    assert {analyze("founded")[0], analyze("established")[0]} <= alts
+    assert analyze("start")[0] not in alts
+    assert related_terms("zorblax") == frozenset()
+
+
+def test_unused_question_word_is_expanded_to_article_terms(ecpat: Retriever) -> None:
+    query = ecpat.query("When did the organisation start?")
+    assert "start" not in ecpat.index.doc_freq  # the article never says "start"
+    alternatives = dict(query.alternatives)
+    assert set(alternatives) == {"start"}
+    assert {analyze("founded")[0], analyze("established")[0]} <= alternatives["start"]
+    # Only terms the article uses: "begin" and "launch" are in the group but not the article.
+    assert alternatives["start"] <= set(ecpat.index.doc_freq)
+    assert not {"begin", "launch"} & alternatives["start"]
+    terms = query.terms
+    assert terms["start"] == 1.0
+    assert all(terms[alt] == RetrievalSettings().synonym_weight for alt in alternatives["start"])
+
+
+def test_word_the_article_uses_is_not_expanded(ecpat: Retriever) -> None:
+    # "country" is in the same group as "nation", but the article says "United Nations".
+    assert "country" in related("nation")
+    query = ecpat.query("What nations is ECPAT in?")
+    assert "nation" in ecpat.index.doc_freq
+    assert query.alternatives == ()
+    assert set(query.terms) == {"nation", "ecpat"}
+
+
+def test_synonym_answers_when_did_it_start(engine: Engine) -> None:
+    reply = engine.ask("When did the organisation start?")
+    assert_answered(reply, FOUNDED_1990, "Lead")
+    assert reply.answer is not None
+    assert [h.passage.id for h in reply.answer.hits[:2]] == ["lead-3", "infobox"]
+
+
+@pytest.mark.parametrize("question", ["When did ECPAT begin?", "When was ECPAT launched?"])
+def test_other_words_of_the_group_find_the_founding_too(engine: Engine, question: str) -> None:
+    assert_answered(engine.ask(question), FOUNDED_1990, "Lead")
+
+
+def test_synonyms_do_not_count_in_coverage_but_cover_their_word(ecpat: Retriever) -> None:
+    query = ecpat.query("When did the organisation start?")
+    mass = ecpat.coverage_mass(query)
+    assert set(mass) == {"organis", "start"}
+    assert mass["start"] == pytest.approx(RetrievalSettings().unknown_weight * ecpat.index.rare_idf)
+    hits = {h.passage.id: h for h in ecpat.search(query, None)}
+    # lead-3 says "established" (covers "start") but spells "organization" (see the xfail below).
+    share_of_start = mass["start"] / sum(mass.values())
+    assert hits["lead-3"].coverage == pytest.approx(share_of_start)
+    assert hits["infobox"].coverage == pytest.approx(share_of_start)
+
+
+def test_synonym_weight_zero_turns_expansion_off(article: Article) -> None:
+    retriever = retriever_with(synonym_weight=0.0)
+    query = retriever.query("When did the organisation start?")
+    assert query.alternatives == ()
+    assert set(query.terms) == {"organis", "start"}
+    best_id, coverage, _ = top(retriever, "When did the organisation start?")
+    # "start" then weighs only unknown_weight x rare idf; "organis" alone (co-organised) covers
+    # just over a third, above min_coverage 0.3, and the sentence holds a date (1996): so the
+    # bot answers - with the wrong sentence, not the founding one.
+    assert best_id == "lead-4"
+    assert 0.3 < coverage < 0.4
+    reply = engine_with(article, retrieval=RetrievalConfig(synonym_weight=0.0)).ask(
+        "When did the organisation start?"
+    )
+    assert_answered(reply, CONGRESS_1996, "Lead")
+    assert "1990" not in reply.text
+
+
+# -- coverage ----------------------------------------------------------------------------------
+
+
+def test_unknown_name_lowers_coverage_more_than_an_unknown_word(ecpat: Retriever) -> None:
+    name = ecpat.query("When was ECPAT USA founded?")
+    word = ecpat.query("When was ECPAT qzx founded?")
+    assert "usa" in name.names and "qzx" not in word.names
+    assert ecpat.coverage_mass(name)["usa"] == pytest.approx(2 * ecpat.index.rare_idf)
+    assert ecpat.coverage_mass(word)["qzx"] == pytest.approx(0.5 * ecpat.index.rare_idf)
+    name_id, name_cov, _ = top(ecpat, "When was ECPAT USA founded?")
+    word_id, word_cov, _ = top(ecpat, "When was ECPAT qzx founded?")
+    assert name_id == word_id == "infobox"
+    known = ecpat.index.idf("ecpat") + ecpat.index.idf("found")
+    assert name_cov == pytest.approx(known / (known + 2 * ecpat.index.rare_idf))
+    assert word_cov == pytest.approx(known / (known + 0.5 * ecpat.index.rare_idf))
+    assert name_cov < 0.3 < word_cov
+
+
+def test_only_a_capitalised_unknown_word_is_a_name(ecpat: Retriever) -> None:
+    lower = ecpat.query("when was ecpat usa founded?")
+    assert lower.names == frozenset()
+    assert top(ecpat, "when was ecpat usa founded?")[1] == pytest.approx(
+        top(ecpat, "When was ECPAT qzx founded?")[1]
+    )
+
+
+def test_engine_declines_the_unknown_name_and_answers_the_unknown_word(engine: Engine) -> None:
+    assert_declined(engine.ask("When was ECPAT USA founded?"))
+    assert_declined(engine.ask("When was ECPAT Japan founded?"))
+    assert_answered(engine.ask("When was ECPAT qzx founded?"), "Founded: 1990.", "Infobox")
+
+
+def test_coverage_falls_as_unknown_weight_rises() -> None:
+    weights = [0.0, 0.25, 0.5, 1.0, 2.0, 5.0]
+    word, name = [], []
+    for weight in weights:
+        retriever = retriever_with(unknown_weight=weight)
+        word.append(top(retriever, "When was ECPAT zorblax founded?")[1])
+        name.append(top(retriever, "When was ECPAT USA founded?")[1])
+    assert word[0] == pytest.approx(1.0)  # an unknown word that weighs nothing is no gap
+    assert all(a > b for a, b in pairwise(word))
+    assert len(set(name)) == 1  # a name always weighs twice a rare word
+    assert word[weights.index(2.0)] == pytest.approx(name[0])
+
+
+QUESTION_WORDS = [
+    "When",
+    "who",
+    "founded",
+    "start",
+    "organisation",
+    "ECPAT",
+    "USA",
+    "Tokyo",
+    "zorblax",
+    "nations",
+    "countries",
+    "stnad",
+    "the",
+    "of",
+    "How",
+    "many",
+    "1996",
+    "congress",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    question=st.lists(st.sampled_from(QUESTION_WORDS), min_size=1, max_size=7),
+    unknown_weight=st.floats(0, 20),
+    synonym_weight=st.floats(0, 1),
+)
+def test_coverage_stays_within_zero_and_one(
+    question: list[str], unknown_weight: float, synonym_weight: float
+) -> None:
+    retriever = retriever_with(unknown_weight=unknown_weight, synonym_weight=synonym_weight)
+    query = retriever.query(" ".join(question) + "?")
+    for term, mass in retriever.coverage_mass(query).items():
+        assert mass >= 0, term
+    for hit in retriever.search(query, None):
+        assert 0.0 <= hit.coverage <= 1.0
+
+
+# -- what kind of answer a question asks for ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who founded ECPAT?", "person"),
+        ("Whom did ECPAT partner with?", "person"),
+        ("Whose campaign was it?", "person"),
+        ("And who chairs it?", "person"),
+        ("Tell me who founded it", "person"),
+        ("How much money did The Body Shop donate to ECPAT?", "money"),
+        ("How much did they spend?", "money"),
+        ("What was the budget?", "money"),
+        ("How much is it?", "number"),
+        ("How many member organisations does ECPAT have?", "number"),
+        ("In how many countries is the network?", "number"),
+        ("When was ECPAT founded?", "date"),
+        ("So when did it start?", "date"),
+        ("In what year was ECPAT founded?", "date"),
+        ("In which century?", "date"),
+        ("What is caught when fishing?", None),
+        ("What is The Code?", None),
+        ("Which organisation hosted the congress?", None),
+        ("What happened in 1996?", None),
+    ],
+)
+def test_asked_kind(question: str, kind: str | None) -> None:
+    assert asked_kind(question) == kind
+
+
+def test_asked_kind_is_stricter_than_expected_type_about_when() -> None:
+    assert expected_type("What is caught when fishing?") == "date"
+    assert asked_kind("What is caught when fishing?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "ok"),
+    [
+        # who: a new name, or people-like nouns
+        ("Who chairs ECPAT?", "Key people: Carol Bellamy (Chair).", True),
+        ("Who founded ECPAT?", FOUNDED_1990, True),  # "researchers and activists"
+        ("Who developed The Code?", "The Code was developed by ECPAT Sweden in 1996.", True),
+        (
+            "Who developed The Code with ECPAT Sweden?",
+            "The Code was developed by ECPAT Sweden.",
+            False,
+        ),
+        ("Who founded ECPAT by name?", "Founded: 1990.", False),
+        ("Who hosted the congress?", HOSTED_BY_SWEDEN, True),
+        ("Who runs it?", "It is run by tour operators.", True),
+        ("Who runs it?", "It is run from a small office.", False),
+        # money: a currency, not just a number
+        ("How much money did The Body Shop donate?", "It gave $2 million.", True),
+        ("How much money did The Body Shop donate?", "It gave 2 million euros.", True),
+        ("How much money did The Body Shop donate?", "It gave 2 million.", False),
+        ("How much money did The Body Shop donate?", BODY_SHOP, False),
+        # number: digits or number words
+        ("How many years did the first campaign last?", FOUNDED_1990, True),  # "three-year"
+        ("How many countries?", "Members in ninety-three countries.", True),  # "three"
+        ("How many countries?", "Members in twenty countries.", True),
+        ("How many countries?", NETWORK_93, True),
+        ("How many countries?", "Members in many countries.", False),
+        # date: a year, month or century
+        ("When was ECPAT founded?", "Founded: 1990.", True),
+        ("In what year was it founded?", "It was founded in the 20th century.", True),
+        ("When was ECPAT founded?", "It was founded by researchers and activists.", False),
+        # other shapes always fit
+        ("What is caught when fishing?", "Nothing at all.", True),
+        ("What is The Code?", "Type: NGO.", True),
+    ],
+)
+def test_fits(question: str, answer: str, ok: bool) -> None:
+    assert fits(question, answer) is ok
+    assert fits(question, answer, asked_kind(question)) is ok  # the kind, worked out once
+
+
+def test_fits_with_a_given_kind_does_not_work_it_out_again() -> None:
+    assert fits("What is it?", "Founded: 1990.", "date")
+    assert not fits("What is it?", "Type: NGO.", "date")
+    assert fits("When was ECPAT founded?", "Type: NGO.", None)  # None: no kind asked
+
+
+# -- the engine declines what the article cannot answer ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question", ["Who founded ECPAT by name?", "How much money did The Body Shop donate to ECPAT?"]
+)
+def test_type_check_declines_a_covered_question(engine: Engine, question: str) -> None:
+    reply = engine.ask(question)
+    assert_declined(reply)
+    # Covered well enough: the type check alone declines it.
+    assert reply.answer is not None
+    best = reply.answer.hits[0]
+    assert best.coverage >= Config().answer.min_coverage
+    assert not fits(question, answer_text(best))
+
+
+def test_who_hosted_the_congress_is_answered(engine: Engine) -> None:
+    reply = engine.ask("Who hosted the 1996 world congress?")
+    assert_answered(reply, f"{CONGRESS_1996} {HOSTED_BY_SWEDEN}", "Lead")
+
+
+def test_in_how_many_countries_is_answered(engine: Engine) -> None:
+    assert_answered(
+        engine.ask("In how many countries is the network?"), NETWORK_93, "Network membership"
+    )
+
+
+def test_check_type_false_answers_what_the_type_check_declines(article: Article) -> None:
+    unchecked = engine_with(article, answer=AnswerConfig(check_type=False))
+    assert_answered(unchecked.ask("Who founded ECPAT by name?"), "Founded: 1990.", "Infobox")
+    assert_answered(
+        unchecked.ask("How much money did The Body Shop donate to ECPAT?"), BODY_SHOP, "Lead"
+    )
+    # Coverage still declines without the type check.
+    assert_declined(unchecked.ask("When was ECPAT USA founded?"))
+
+
+def test_min_coverage_zero_answers_the_unknown_name(article: Article) -> None:
+    lenient = engine_with(article, answer=AnswerConfig(min_coverage=0.0))
+    assert_answered(lenient.ask("When was ECPAT USA founded?"), "Founded: 1990.", "Infobox")
+
+
+# -- the answering sentence holds the kind of answer asked for ---------------------------------
+
+
+def test_how_many_countries_quotes_the_sentence_with_93(engine: Engine) -> None:
+    reply = engine.ask("In how many countries does ECPAT have member organisations?")
+    assert_answered(reply, LEAD_93, "Lead")
+    assert "secretariat" not in reply.text
+
+
+def test_date_sentence_wins_over_one_sharing_more_words(ecpat: Retriever, engine: Engine) -> None:
+    question = "When did the Government of Sweden host the congress?"
+    asked = set(analyze(question))
+    # The "hosted by the Government of Sweden" sentence shares more words, but holds no date.
+    assert len(asked & set(analyze(HOSTED_BY_SWEDEN))) > len(asked & set(analyze(CONGRESS_1996)))
+    assert not fits(question, HOSTED_BY_SWEDEN) and fits(question, CONGRESS_1996)
+    assert top(ecpat, question)[::2] == ("lead-4", CONGRESS_1996)
+    assert_answered(engine.ask(question), CONGRESS_1996, "Lead")
+
+
+def test_fitting_sentence_matching_under_half_does_not_win(
+    ecpat: Retriever, engine: Engine
+) -> None:
+    # lead-2's number sentence shares only "member" with the question: far under half of what
+    # the secretariat sentence matches, so that one stays the answer, and the type check declines.
+    question = "How many member groups does the secretariat support?"
+    best = ecpat.search(ecpat.query(question), 3)[0]
+    assert (best.passage.id, best.sentences) == ("lead-2", (1,))
+    assert_declined(engine.ask(question))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_fitting keeps only sentences scoring strictly more than half the best (s > floor); "
+    "one matching exactly half, as documented ('at least half as well'), is passed over",
+)
+def test_fitting_sentence_matching_exactly_half_wins() -> None:
+    article = article_from_paragraphs("Guild", ["Lamp keepers meet often. Keepers number 400."])
+    retriever = Retriever(article.passages, RetrievalSettings())
+    best = retriever.search(retriever.query("How many lamp keepers are there?"))[0]
+    assert best.sentences == (1,)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="same strict floor on the shipped article: 'The Code was developed ... in 1996' and "
+    "'... across 42 countries' each match exactly half of the definition sentence",
+)
+def test_how_many_nations_does_the_code_operate_in(engine: Engine) -> None:
+    reply = engine.ask("In how many nations does The Code operate?")
+    assert reply.kind == "answer"
+    assert "42 countries" in reply.text
+
+
+# -- typos: base forms of irregular words are known --------------------------------------------
+
+
+def test_typo_of_an_irregular_base_is_corrected(ecpat: Retriever, engine: Engine) -> None:
+    text = " ".join(p.text for p in load_article().passages)
+    assert "stand" not in words(text) and "stood" in words(text)
+    assert IRREGULAR["stood"] == "stand"
+    # Over the article's surface words alone, "stnad" has nothing to be corrected to.
+    assert build_speller([words(text)]).correct("stnad") is None
+    query = ecpat.query("What does ECPAT stnad for?")
+    assert query.corrections == (("stnad", "stand"),)
+    assert "stand" in query.terms
+    best_id, coverage, sentence = top(ecpat, "What does ECPAT stnad for?")
+    assert (best_id, coverage, sentence) == ("lead-3", 1.0, STOOD_FOR)
+    assert_answered(engine.ask("What does ECPAT stnad for?"), STOOD_FOR, "Lead")
+
+
+# -- config ------------------------------------------------------------------------------------
+
+
+def test_new_keys_default() -> None:
+    config = Config()
+    assert (config.retrieval.synonym_weight, config.retrieval.unknown_weight) == (0.6, 0.5)
+    assert config.answer.check_type is True
+
+
+def test_new_keys_load_from_toml(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[retrieval]\nsynonym_weight = 0.25\nunknown_weight = 3\n[answer]\ncheck_type = false\n",
+        encoding="utf-8",
+    )
+    config = load_config(path, env={})
+    assert config.retrieval.synonym_weight == 0.25
+    assert config.retrieval.unknown_weight == 3.0
+    assert isinstance(config.retrieval.unknown_weight, float)
+    assert config.answer.check_type is False
+    assert dataclasses.replace(config.retrieval, synonym_weight=0.6, unknown_weight=0.5) == (
+        RetrievalConfig()
+    )
+
+
+def test_new_keys_load_from_env_over_the_file() -> None:
+    env = {
+        "ECPAT_BOT_RETRIEVAL_UNKNOWN_WEIGHT": "0.7",
+        "ECPAT_BOT_RETRIEVAL_SYNONYM_WEIGHT": " 0 ",
+        "ECPAT_BOT_ANSWER_CHECK_TYPE": "no",
+    }
+    config = build_config({"retrieval": {"unknown_weight": 0.2}}, env=env)
+    assert config.retrieval.unknown_weight == 0.7
+    assert config.retrieval.synonym_weight == 0.0
+    assert config.answer.check_type is False
+    flagged = build_config({}, {"retrieval.unknown_weight": 1.5}, env)
+    assert flagged.retrieval.unknown_weight == 1.5
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "value"),
+    [
+        ("retrieval", "synonym_weight", 2),
+        ("retrieval", "synonym_weight", -0.1),
+        ("retrieval", "unknown_weight", -1),
+        ("retrieval", "unknown_weight", float("inf")),
+        ("retrieval", "unknown_weight", "heavy"),
+        ("retrieval", "synonym_weight", float("nan")),
+        ("answer", "check_type", 1),
+        ("answer", "check_type", "maybe"),
+    ],
+)
+def test_bad_new_values_are_errors_naming_the_key(table: str, key: str, value: object) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_config({table: {key: value}}, env={})
+    assert f"{table}.{key}" in str(info.value)
+
+
+def test_bad_env_value_names_the_key() -> None:
+    with pytest.raises(ConfigError, match=r"retrieval\.unknown_weight"):
+        build_config({}, env={"ECPAT_BOT_RETRIEVAL_UNKNOWN_WEIGHT": "-0.5"})
+
+
+@pytest.mark.parametrize("value", [0, 1, 0.0, 1.0])
+def test_synonym_weight_bounds_are_inclusive(value: float) -> None:
+    assert (
+        build_config({"retrieval": {"synonym_weight": value}}, env={}).retrieval.synonym_weight
+        == value
+    )
+
+
+def test_settings_is_a_plain_retrieval_settings_equal_field_by_field() -> None:
+    assert issubclass(RetrievalConfig, RetrievalSettings)
+    for config in (
+        RetrievalConfig(),
+        RetrievalConfig(synonym_weight=0.2, unknown_weight=4.0, max_edits=0, top_k=7),
+    ):
+        plain = config.settings()
+        assert type(plain) is RetrievalSettings
+        assert not hasattr(plain, "top_k")
+        for f in dataclasses.fields(RetrievalSettings):
+            assert getattr(plain, f.name) == getattr(config, f.name), f.name
+    assert RetrievalConfig().settings() == RetrievalSettings()
+
+
+def test_engine_ranks_with_the_configured_weights(article: Article) -> None:
+    engine = engine_with(article, retrieval=RetrievalConfig(synonym_weight=0.0, unknown_weight=2.0))
+    assert type(engine.retriever.settings) is RetrievalSettings
+    assert engine.retriever.settings.synonym_weight == 0.0
+    assert engine.retriever.settings.unknown_weight == 2.0
+    assert engine.retriever.query("When did the organisation start?").alternatives == ()
+
+
+# -- behaviour believed to be wrong (reported) -------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="every capitalised word of an all-caps question counts as a name, so an unknown "
+    "ordinary word ('KIND') weighs 2 x rare idf and the question is declined",
+)
+def test_all_caps_question_is_treated_like_sentence_case(engine: Engine) -> None:
+    assert engine.ask("What kind of NGO is ECPAT?").kind == "answer"
+    assert engine.ask("WHAT KIND OF NGO IS ECPAT?").kind == "answer"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the analyzer does not fold -ise/-ize ('organis' vs 'organiz'), although "
+    "retrieval/synonyms.py says it does: American spelling loses most of its coverage",
+)
+def test_american_spelling_covers_like_british(ecpat: Retriever) -> None:
+    british = top(ecpat, "How many member organisations does ECPAT have?")
+    american = top(ecpat, "How many member organizations does ECPAT have?")
+    assert american[:2] == british[:2]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="'nations' is known only from 'United Nations', so it is not expanded to "
+    "'countries'; the UN sentence holds '1996', passes the number check and is quoted",
+)
+def test_in_how_many_nations_is_not_answered_with_the_united_nations(engine: Engine) -> None:
+    reply = engine.ask("In how many nations is ECPAT?")
+    assert reply.text != UN_REPORTS
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="retrieval/answer_type.py _NUMBER lists twenty..fifty but not sixty..ninety nor "
+    "thirteen..nineteen, so a 'how many' answer in those words is declined",
+)
+@pytest.mark.parametrize("number", ["sixty", "ninety", "fifteen"])
+def test_every_tens_and_teens_number_word_is_a_number(number: str) -> None:
+    assert fits("How many countries?", f"Members in {number} countries.")
