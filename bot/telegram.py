@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -195,6 +195,20 @@ def redacting(*secrets: str) -> Iterator[None]:
         logging.setLogRecordFactory(previous)
 
 
+class _BriefNetworkErrors(logging.Filter):
+    """PTB logs every failed connection attempt with a full traceback; say it in one line.
+
+    The traceback stays available with ``-vv`` (DEBUG), where it may help.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, NetworkError) and not logging.getLogger().isEnabledFor(logging.DEBUG):
+            record.msg = f"{record.getMessage()} ({error})"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
 def run(config: Config) -> int:
     """Run the bot until SIGINT/SIGTERM; returns the exit code."""
     token = os.environ.get(TOKEN_ENV, "").strip()
@@ -205,6 +219,8 @@ def run(config: Config) -> int:
         )
     settings = check_settings(config.telegram)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
+    for name in ("telegram.ext", "telegram.ext.Updater", "telegram.ext.Application"):
+        logging.getLogger(name).addFilter(_BriefNetworkErrors())
     with redacting(token, settings.webhook_secret_token):
         try:
             app = build_application(config, token)
@@ -215,6 +231,9 @@ def run(config: Config) -> int:
                 app.run_polling(**polling_options(settings))
         except InvalidToken:
             raise ConfigError(f"Telegram rejected the token in {TOKEN_ENV}") from None
+        except NetworkError as exc:
+            log.error("The Telegram bot stopped: cannot reach %s (%s)", settings.base_url, exc)
+            return 1
         except TelegramError as exc:
             log.error("The Telegram bot stopped: %s", exc)
             return 1
