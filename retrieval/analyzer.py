@@ -45,12 +45,33 @@ def words(text: str) -> list[str]:
     return out
 
 
+# British spellings folded to American before stemming, so "organisation" meets
+# "organization" and "centre" meets "center". Applied to article and question alike, and only
+# to words long enough that no two distinct English words differ by these endings alone.
+_BRITISH = (  # (shortest word it applies to, pattern, replacement)
+    (7, re.compile(r"is(ation|ations|e|ed|es|ing|er|ers)$"), r"iz\1"),
+    (7, re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
+    (6, re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"),
+    (5, re.compile(r"tre(s)?$"), r"ter\1"),
+)
+
+
+def american(word: str) -> str:
+    """``word`` with a British ending spelled the American way."""
+    for shortest, pattern, replacement in _BRITISH:
+        if len(word) >= shortest:
+            folded = pattern.sub(replacement, word)
+            if folded != word:
+                return folded
+    return word
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball stem of one normalised word, irregular forms first led to their base."""
     if word.isdigit():
         return word
-    return _STEMMER.stemWord(IRREGULAR.get(word, word))
+    return _STEMMER.stemWord(american(IRREGULAR.get(word, word)))
 
 
 def analyze(text: str) -> list[str]:

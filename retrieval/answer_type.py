@@ -24,8 +24,10 @@ _NUMBER_QUESTION = re.compile(
 )
 _DATE_QUESTION = re.compile(r"\bwhen\b|\b(?:year|years|decade|century|month|date)\b")
 _NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|half)\b"
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|"
+    r"billions|dozen|dozens|half)\b"
 )
 _DATE = re.compile(
     r"\b(?:1\d{3}|20\d{2})s?\b|\b(?:january|february|march|april|may|june|july|august|"

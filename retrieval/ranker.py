@@ -46,6 +46,18 @@ _NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
 _INHERITED_SENTENCE_WEIGHT = 0.01
 
 
+def question_names(text: str) -> frozenset[str]:
+    """Terms of the capitalised words inside a question, when capitals mark names at all.
+
+    In "WHAT KIND OF NGO IS ECPAT?" or "What Kind Of Group Is It?" capitals say nothing, so no
+    word counts as a name there.
+    """
+    tokens = re.findall(r"[^\W\d_][\w'’-]*", text)
+    if len(tokens) > 2 and not any(t[0].islower() for t in tokens[1:]):
+        return frozenset()
+    return frozenset(analyze(" ".join(_NAME.findall(text))))
+
+
 class Retriever:
     """BM25 over the passages of one article, with typo tolerance and sentence evidence."""
 
@@ -117,7 +129,7 @@ class Retriever:
         for _, alts in alternatives:
             for alt in alts:
                 weights.setdefault(alt, self.settings.synonym_weight)
-        names = frozenset(analyze(" ".join(_NAME.findall(text))))
+        names = question_names(text)
         inherited = frozenset(t for t in (context or {}) if t not in weights)
         for term, weight in (context or {}).items():
             weights[term] = max(weights.get(term, 0.0), weight)
@@ -249,7 +261,7 @@ class Retriever:
                 return kind in types[i]
             return fits(question, sentences[i].text, kind)
 
-        fit = [s > floor and fitting(i) for i, s in enumerate(scores)]
+        fit = [s > 0 and s >= floor and fitting(i) for i, s in enumerate(scores)]
         if not any(fit):
             return scores
         return [s if ok else 0.0 for s, ok in zip(scores, fit, strict=True)]
