@@ -90,9 +90,9 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
 
 
-def _coerce(name: str, kind: Any, value: Any) -> Any:
-    """Check ``value`` against the field type; strings (from env/flags) are parsed."""
-    if isinstance(value, str) and kind is not str:
+def _coerce(name: str, kind: Any, value: Any, parse_text: bool = True) -> Any:
+    """Check ``value`` against the field type; with ``parse_text`` strings are parsed."""
+    if isinstance(value, str) and kind is not str and parse_text:
         text = value.strip()
         try:
             if kind is bool:
@@ -171,38 +171,44 @@ def build_config(
     env: Mapping[str, str] | None = None,
     base_dir: Path | None = None,
 ) -> Config:
-    """A :class:`Config` from file data, then env, then ``overrides`` (``"table.key"``)."""
+    """A :class:`Config` from file data, then env, then ``overrides`` (``"table.key"``).
+
+    File values must have their TOML type (``check_type = "yes"`` is an error); text from the
+    environment or flags is parsed into the key's type.
+    """
+    tables = {f.name: f.default_factory for f in fields(Config)}  # type: ignore[misc]
+    hints = {table: get_type_hints(cls) for table, cls in tables.items()}
     layers: dict[str, dict[str, Any]] = {}
-    tables = {f.name: f for f in fields(Config)}
+
+    def put(table: str, key: str, value: Any, parse_text: bool) -> None:
+        if table not in tables:
+            raise ConfigError(f"unknown config table [{table}] (known: {', '.join(tables)})")
+        if key not in hints[table]:
+            raise ConfigError(f"unknown config key {table}.{key}")
+        name = f"{table}.{key}"
+        layers.setdefault(table, {})[key] = _coerce(name, hints[table][key], value, parse_text)
+
     for table, values in data.items():
         if table not in tables:
             raise ConfigError(f"unknown config table [{table}] (known: {', '.join(tables)})")
         if not isinstance(values, Mapping):
             raise ConfigError(f"config [{table}] must be a table of keys")
-        layers[table] = dict(values)
+        for key, value in values.items():
+            put(table, key, value, parse_text=False)
     file_path = layers.get("article", {}).get("path")
-    if isinstance(file_path, str) and file_path and base_dir is not None:
+    if file_path and base_dir is not None:
         path = Path(file_path).expanduser()
         layers["article"]["path"] = str(path if path.is_absolute() else base_dir / path)
-    for table, tfield in tables.items():
-        for f in fields(tfield.default_factory()):  # type: ignore[misc]
-            var = f"{ENV_PREFIX}{table}_{f.name}".upper()
+    for table in tables:
+        for key in hints[table]:
+            var = f"{ENV_PREFIX}{table}_{key}".upper()
             if env and var in env:
-                layers.setdefault(table, {})[f.name] = env[var]
+                put(table, key, env[var], parse_text=True)
     for dotted, value in (overrides or {}).items():
         table, _, key = dotted.partition(".")
         if value is not None:
-            layers.setdefault(table, {})[key] = value
-    sections = {}
-    for table, tfield in tables.items():
-        cls = tfield.default_factory  # type: ignore[misc]
-        hints = get_type_hints(cls)
-        given = layers.get(table, {})
-        unknown = sorted(set(given) - set(hints))
-        if unknown:
-            raise ConfigError(f"unknown config key {table}.{unknown[0]}")
-        values = {k: _coerce(f"{table}.{k}", hints[k], v) for k, v in given.items()}
-        sections[table] = dataclasses.replace(cls(), **values)
+            put(table, key, value, parse_text=True)
+    sections = {t: dataclasses.replace(cls(), **layers.get(t, {})) for t, cls in tables.items()}
     config = Config(**sections)
     _check(config)
     return config

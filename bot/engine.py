@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, replace
 
@@ -23,6 +24,7 @@ from retrieval.ranker import Hit, Retriever
 log = logging.getLogger(__name__)
 
 ECPAT_URL = "https://en.wikipedia.org/wiki/ECPAT"
+_MENTION = re.compile(r"@\w+")
 MORE_LIMIT = 10  # passages a turn keeps for "more"
 EXAMPLES = ("When was ECPAT founded?", "Who chairs ECPAT?", "What is The Code?")
 SMALL_TALK = {
@@ -111,7 +113,7 @@ class Engine:
             conversation = replace(conversation, updated_at=now)
         text = message.strip()
         limit = self.config.answer.max_question_chars
-        if not text:
+        if not _MENTION.sub("", text).strip():  # empty, or only "@somebot"
             return Reply("invalid", "Please type a question about the article."), conversation
         if len(text) > limit:
             msg = (

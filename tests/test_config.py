@@ -301,3 +301,12 @@ def test_relative_article_path_is_relative_to_the_config_file(
 def test_absolute_article_path_is_kept(tmp_path: Path, small_article: Path) -> None:
     path = write(tmp_path / "..", f'[article]\npath = "{small_article.as_posix()}"\n', "abs.toml")
     assert load_config(path, env={}).article.path == str(small_article)
+
+
+def test_a_file_value_must_have_its_toml_type_but_env_text_is_parsed() -> None:
+    with pytest.raises(ConfigError, match=r"answer\.check_type: expected true or false"):
+        build_config({"answer": {"check_type": "yes"}})
+    with pytest.raises(ConfigError, match=r"retrieval\.k1: expected a number"):
+        build_config({"retrieval": {"k1": "1.5"}})
+    config = build_config({}, env={"ECPAT_BOT_ANSWER_CHECK_TYPE": "no"})
+    assert config.answer.check_type is False

@@ -363,3 +363,9 @@ def test_conversation_is_immutable(engine: Engine) -> None:
     assert after is not before
     with pytest.raises(dataclasses.FrozenInstanceError):
         after.turns = ()  # type: ignore[misc]
+
+
+def test_a_message_that_is_only_a_mention_asks_for_a_question(engine: Engine) -> None:
+    reply = engine.ask("@ecpat_bot")
+    assert (reply.kind, reply.text) == ("invalid", "Please type a question about the article.")
+    assert "Carol Bellamy" in engine.ask("@ecpat_bot who chairs ECPAT?").text
