@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,34 +69,35 @@ class OfflineBot:
 
 
 @contextlib.asynccontextmanager
-async def polling(app: Application, config: Config) -> AsyncIterator[Application]:
+async def _running(
+    app: Application, start_updater: Callable[[], Awaitable[object]]
+) -> AsyncIterator[Application]:
+    """``app`` started as ``run_polling``/``run_webhook`` start it, the updater by the caller."""
+    await app.initialize()
+    try:
+        await app.post_init(app)  # type: ignore[misc]
+        await start_updater()
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()  # type: ignore[union-attr]
+            await app.stop()
+    finally:
+        await app.shutdown()
+
+
+def polling(
+    app: Application, config: Config
+) -> contextlib.AbstractAsyncContextManager[Application]:
     """Long polling exactly as ``run`` configures it."""
-    await app.initialize()
-    try:
-        await app.post_init(app)  # type: ignore[misc]
-        await app.updater.start_polling(**polling_options(config.telegram))  # type: ignore[union-attr]
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.updater.stop()  # type: ignore[union-attr]
-            await app.stop()
-    finally:
-        await app.shutdown()
+    options = polling_options(config.telegram)
+    return _running(app, lambda: app.updater.start_polling(**options))  # type: ignore[union-attr]
 
 
-@contextlib.asynccontextmanager
-async def webhook(app: Application, config: Config) -> AsyncIterator[Application]:
+def webhook(
+    app: Application, config: Config
+) -> contextlib.AbstractAsyncContextManager[Application]:
     """Webhook mode exactly as ``run`` configures it."""
-    await app.initialize()
-    try:
-        await app.post_init(app)  # type: ignore[misc]
-        await app.updater.start_webhook(**webhook_options(config.telegram))  # type: ignore[union-attr]
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.updater.stop()  # type: ignore[union-attr]
-            await app.stop()
-    finally:
-        await app.shutdown()
+    options = webhook_options(config.telegram)
+    return _running(app, lambda: app.updater.start_webhook(**options))  # type: ignore[union-attr]
