@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from guild_questions import GUILD_FACTS, write_jsonl
 
 from bot.cli import main
 from bot.questions import normalize
@@ -23,24 +24,7 @@ SQUAD_EXCERPT = ROOT.parent / "shared" / "data" / "squad-v2-dev-head.json"
 # bot answers right, one whose gold answer is nowhere in the article (answered, wrong, gold
 # passage absent), and two it must not answer (small talk, off topic).
 GUILD_ROWS = [
-    {
-        "id": "g1",
-        "question": "When did the guild open its first training school?",
-        "answers": ["1902"],
-        "category": "fact",
-    },
-    {
-        "id": "g2",
-        "question": "How many keepers had the school trained by 1950?",
-        "answers": ["more than 400"],
-        "category": "fact",
-    },
-    {
-        "id": "g3",
-        "question": "When was the guild founded?",
-        "answers": ["1871"],
-        "category": "fact",
-    },
+    *GUILD_FACTS,
     {
         "id": "g4",
         "question": "When was the guild founded?",
@@ -62,13 +46,6 @@ GUILD_ROWS = [
         "category": "unrelated",
     },
 ]
-
-
-def write_jsonl(folder: Path, rows: list[Any], name: str = "q.jsonl") -> Path:
-    path = folder / name
-    lines = [r if isinstance(r, str) else json.dumps(r) for r in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture

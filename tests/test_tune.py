@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import tomllib
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from guild_questions import GUILD_FACTS, write_jsonl
 
 from bot import tune
 from bot.cli import main
@@ -22,24 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "corpus" / "questions" / "ecpat.jsonl"
 
 ROWS = [
-    {
-        "id": "g1",
-        "question": "When did the guild open its first training school?",
-        "answers": ["1902"],
-        "category": "fact",
-    },
-    {
-        "id": "g2",
-        "question": "How many keepers had the school trained by 1950?",
-        "answers": ["400"],
-        "category": "fact",
-    },
-    {
-        "id": "g3",
-        "question": "When was the guild founded?",
-        "answers": ["1871"],
-        "category": "fact",
-    },
+    *GUILD_FACTS,
     {
         "id": "u1",
         "question": "What is the capital of Peru?",
@@ -63,9 +46,7 @@ SMALL_GRID = (
 
 @pytest.fixture
 def qfile(isolated: Path) -> Path:
-    path = isolated / "q.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in ROWS) + "\n", encoding="utf-8")
-    return path
+    return write_jsonl(isolated, ROWS)
 
 
 def test_tune_prints_toml_that_load_config_accepts(qfile, small_article, capsys):
