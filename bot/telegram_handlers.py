@@ -1,8 +1,9 @@
 """Telegram handlers: thin adapters between updates and the one conversational engine.
 
 Each chat's :class:`Conversation` lives in ``context.chat_data`` so PTB persistence keeps
-it across restarts. Groups are answered only when the bot is addressed. Everything the
-bot says goes through :mod:`bot.telegram_html`, so every message is valid Telegram HTML.
+it across restarts. Groups are answered only when the bot is addressed
+(:mod:`bot.telegram_addressing`). Everything the bot says goes through
+:mod:`bot.telegram_html`, so every message is valid Telegram HTML.
 """
 
 from __future__ import annotations
@@ -12,14 +13,11 @@ import logging
 
 from telegram import (
     BotCommand,
-    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     LinkPreviewOptions,
-    Message,
-    MessageEntity,
     Update,
 )
 from telegram.constants import ChatAction, ParseMode
@@ -28,6 +26,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.config import TelegramConfig
 from bot.engine import Conversation, Engine, Reply
+from bot.telegram_addressing import addressed_text, is_group
 from bot.telegram_html import Piece, link, reference_list, render_lines, render_reply
 from bot.telegram_limits import QuestionLimiter
 
@@ -58,34 +57,6 @@ SLOW_DOWN = (
 Context = ContextTypes.DEFAULT_TYPE
 
 
-def _is_group(chat: Chat | None) -> bool:
-    return chat is not None and chat.type in (Chat.GROUP, Chat.SUPERGROUP)
-
-
-def addressed_text(message: Message, bot_id: int, username: str) -> str | None:
-    """The question in ``message`` with the bot's mention removed, or None if not for the bot.
-
-    Private chats: always for the bot. Groups: a mention of the bot's username, a text mention
-    of the bot, or a reply to one of the bot's messages.
-    """
-    text = message.text or message.caption or ""
-    if not _is_group(message.chat):
-        return text
-    parsed = message.parse_entities() if message.text else message.parse_caption_entities()
-    mine = [
-        (entity, value)
-        for entity, value in parsed.items()
-        if (entity.type == MessageEntity.MENTION and value[1:].casefold() == username.casefold())
-        or (entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id)
-    ]
-    replied = message.reply_to_message
-    if not mine and not (replied and replied.from_user and replied.from_user.id == bot_id):
-        return None
-    for _, value in mine:
-        text = text.replace(value, " ")
-    return " ".join(text.split()).strip(" ,:;")
-
-
 class Handlers:
     """The bot's behaviour; one instance per Application, methods registered as callbacks."""
 
@@ -114,7 +85,7 @@ class Handlers:
     # -- commands --------------------------------------------------------------------------
     async def start(self, update: Update, context: Context) -> None:
         article = self.engine.article
-        topics = [s for s in article.sections if s not in ("Lead", "Infobox")]
+        topics = self._topics()
         lines: list[str | Piece] = [
             f"Hello! I answer questions about the Wikipedia article “{article.title}”, "
             "and I say which section and footnotes each answer comes from.",
@@ -162,9 +133,7 @@ class Handlers:
         await self._send(update, reference_list(self.engine.article))
 
     async def more(self, update: Update, context: Context) -> None:
-        reply, conversation = self.engine.more(self._conversation(context))
-        context.chat_data[CONVERSATION] = conversation  # type: ignore[index]
-        await self._send_reply(update, reply)
+        await self._answer(update, context, self.engine.more(self._conversation(context)))
 
     async def reset(self, update: Update, context: Context) -> None:
         context.chat_data[CONVERSATION] = Conversation()  # type: ignore[index]
@@ -175,7 +144,7 @@ class Handlers:
         if message is None or message.text is None:
             return
         if (
-            _is_group(message.chat)
+            is_group(message.chat)
             and f"@{context.bot.username}".casefold() not in message.text.casefold()
         ):
             return  # a command for another bot
@@ -197,22 +166,15 @@ class Handlers:
                 await self._send(update, render_lines([SLOW_DOWN.format(seconds=wait)]))
                 return
         await self._typing(update, context)
-        reply, conversation = self.engine.reply(self._conversation(context), text)
-        context.chat_data[CONVERSATION] = conversation  # type: ignore[index]
-        await self._send_reply(update, reply)
+        await self._answer(update, context, self.engine.reply(self._conversation(context), text))
 
     async def button(self, update: Update, context: Context) -> None:
         query = update.callback_query
         if query is None:
             return
         await query.answer()
-        conversation = self._conversation(context)
-        if query.data == "sources":
-            reply, conversation = self.engine.sources(conversation)
-        else:
-            reply, conversation = self.engine.more(conversation)
-        context.chat_data[CONVERSATION] = conversation  # type: ignore[index]
-        await self._send_reply(update, reply)
+        step = self.engine.sources if query.data == "sources" else self.engine.more
+        await self._answer(update, context, step(self._conversation(context)))
 
     async def inline(self, update: Update, context: Context) -> None:
         query = update.inline_query
@@ -257,17 +219,21 @@ class Handlers:
                 )
 
     # -- helpers ---------------------------------------------------------------------------
+    def _topics(self) -> list[str]:
+        """The article's own sections (the lead and infobox are not topics a user asks for)."""
+        return [s for s in self.engine.article.sections if s not in ("Lead", "Infobox")]
+
     def _examples(self) -> list[str]:
         examples = list(self.engine.examples)
-        topics = [s for s in self.engine.article.sections if s not in ("Lead", "Infobox")]
-        examples += [f"What does the article say about {t[:1].lower() + t[1:]}?" for t in topics]
+        examples += [
+            f"What does the article say about {t[:1].lower() + t[1:]}?" for t in self._topics()
+        ]
         return (examples or ["What is this article about?"])[:3]
 
     @staticmethod
     def _conversation(context: Context) -> Conversation:
-        conversation = (
-            context.chat_data.get(CONVERSATION) if context.chat_data is not None else None
-        )
+        data = context.chat_data
+        conversation = data.get(CONVERSATION) if data is not None else None
         return conversation if isinstance(conversation, Conversation) else Conversation()
 
     @staticmethod
@@ -280,7 +246,12 @@ class Handlers:
         except TelegramError as exc:
             log.debug("No typing action for chat %s: %s", update.effective_chat.id, exc)
 
-    async def _send_reply(self, update: Update, reply: Reply) -> None:
+    async def _answer(
+        self, update: Update, context: Context, turn: tuple[Reply, Conversation]
+    ) -> None:
+        """Keep the chat's new conversation, then send the reply (buttons under cited answers)."""
+        reply, conversation = turn
+        context.chat_data[CONVERSATION] = conversation  # type: ignore[index]
         answer = reply.answer
         cited = answer is not None and answer.citation is not None and not answer.abstained
         buttons = BUTTONS if reply.kind in ("answer", "more") and cited else None
@@ -294,7 +265,7 @@ class Handlers:
         chat = update.effective_chat
         if chat is None:
             return
-        quote = update.message if _is_group(chat) and update.message is not None else None
+        quote = update.message if is_group(chat) and update.message is not None else None
         for index, text in enumerate(messages):
             markup = buttons if index == len(messages) - 1 else None
             if quote is not None and index == 0:
