@@ -21,7 +21,7 @@ them, 85.2% without sentence evidence, 85.1% without phrases, 86.1% without answ
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
 from corpus.records import Passage
@@ -41,6 +41,9 @@ from retrieval.typos import Speller, build_speller
 
 # Capitalised words inside a question (not its first word): names of people, places, bodies.
 _NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
+
+# A word as written, capitals kept.
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 # Weight of the words a follow-up inherits when choosing *which sentence* answers it.
 _INHERITED_SENTENCE_WEIGHT = 0.01
@@ -92,6 +95,11 @@ class Retriever:
                 pairs.update(pairwise(analyze(passage.section)))
             self._bigrams.append(frozenset(pairs))
         self._speller: Speller | None = None
+        self._name_only = _name_only_terms(
+            [p.section for p in self.passages]
+            + [s.text for p in self.passages for s in p.sentences]
+        )
+        self._all_bigrams = frozenset().union(*self._bigrams)
 
     def _indexed_text(self, passage: Passage) -> str:
         return f"{passage.section} {passage.text}" if self._sections else passage.text
@@ -119,13 +127,22 @@ class Retriever:
                     term = stem(fixed)
             weights[term] = weights.get(term, 0.0) + 1.0
             order.append(term)
-        bigrams = tuple(dict.fromkeys(p for p in pairwise(order) if p[0] != p[1]))
         alternatives = []
         if self.settings.synonym_weight:
+            # A word the article uses only inside a longer name ("nations" in "United Nations")
+            # is, written in lower case, a word the article never uses on its own - unless the
+            # question has the name's next word too ("the body shop").
+            lower = {stem(w) for w in words(" ".join(_lowercase_words(text)))} & self._name_only
+            if lower:
+                named = {t for p in pairwise(order) if p in self._all_bigrams for t in p}
+                lower -= named
             for term in dict.fromkeys(order):
                 alts = frozenset(t for t in related_terms(term) if t in known and t not in weights)
-                if term not in known and alts:
+                if (term not in known or term in lower) and alts:
                     alternatives.append((term, alts))
+        unseen = frozenset(t for t, _ in alternatives if t in known)
+        order_seen = [t for t in order if t not in unseen]
+        bigrams = tuple(dict.fromkeys(p for p in pairwise(order_seen) if p[0] != p[1]))
         for _, alts in alternatives:
             for alt in alts:
                 weights.setdefault(alt, self.settings.synonym_weight)
@@ -141,6 +158,7 @@ class Retriever:
             bigrams,
             tuple(alternatives),
             names,
+            unseen,
         )
 
     def coverage_mass(self, query: Query) -> dict[str, float]:
@@ -158,7 +176,7 @@ class Retriever:
         for term, weight in query.weights:
             if term in expanded:
                 continue
-            if term in self.index.doc_freq:
+            if term in self.index.doc_freq and term not in query.unseen:
                 mass[term] = weight * self.index.idf(term)
             elif term in query.names:
                 mass[term] = weight * 2 * rare
@@ -198,9 +216,14 @@ class Retriever:
         answering sentences.
         """
         terms = query.terms
+        if not terms:
+            return ()
+        # An unseen word (see Query) matches nothing but still weighs as a word never used.
+        unseen = sum(w for t, w in terms.items() if t in query.unseen) * self.index.rare_idf
+        terms = {t: w for t, w in terms.items() if t not in query.unseen}
         weighted = self._weighted(terms)
-        mass = sum(weighted.values())
-        if not terms or mass <= 0:
+        mass = sum(weighted.values()) + unseen
+        if mass <= 0:
             return ()
         bm25 = self.index.scores(terms)
         postings = self.index.postings
@@ -238,7 +261,7 @@ class Retriever:
             chosen = pick_sentences(
                 self._fitting(doc, query.text, asked, sentence_scores), max_sentences, extra
             )
-            coverage = self._coverage(doc, coverage_mass, alternatives)
+            coverage = self._coverage(doc, coverage_mass, alternatives, query.unseen)
             hits.append(Hit(self.passages[doc], score, coverage, chosen))
         return tuple(hits)
 
@@ -267,7 +290,11 @@ class Retriever:
         return [s if ok else 0.0 for s, ok in zip(scores, fit, strict=True)]
 
     def _coverage(
-        self, doc: int, mass: Mapping[str, float], alternatives: Mapping[str, frozenset[str]]
+        self,
+        doc: int,
+        mass: Mapping[str, float],
+        alternatives: Mapping[str, frozenset[str]],
+        unseen: frozenset[str] = frozenset(),
     ) -> float:
         """The share of the question's coverage mass this passage holds (heading included)."""
         total = sum(mass.values())
@@ -276,7 +303,7 @@ class Retriever:
         heading = self._heading_terms[doc]
 
         def present(term: str) -> bool:
-            return term in heading or self.index.contains(term, doc)
+            return term not in unseen and (term in heading or self.index.contains(term, doc))
 
         covered = sum(
             m
@@ -284,6 +311,33 @@ class Retriever:
             if present(t) or any(present(a) for a in alternatives.get(t, ()))
         )
         return covered / total
+
+
+def _lowercase_words(text: str) -> list[str]:
+    return [t for t in _TOKEN.findall(text) if t[0].islower()]
+
+
+def _name_only_terms(texts: Iterable[str]) -> frozenset[str]:
+    """Terms whose every use in ``texts`` is inside a name of two or more capitalised words.
+
+    "United Nations" makes "nation" known to the index, but a question asking "in how many
+    nations" means countries, not that body.
+    """
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for text in texts:
+        tokens = list(_TOKEN.finditer(text))
+        # joined[i]: token i and token i + 1 are both capitalised, with only spaces between
+        joined = [
+            a.group()[0].isupper()
+            and b.group()[0].isupper()
+            and not text[a.end() : b.start()].strip()
+            for a, b in pairwise(tokens)
+        ]
+        for i, token in enumerate(tokens):
+            named = (i > 0 and joined[i - 1]) or (i < len(joined) and joined[i])
+            (inside if named else outside).update(analyze(token.group()))
+    return frozenset(inside - outside)
 
 
 def pick_sentences(

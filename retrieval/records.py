@@ -43,6 +43,10 @@ class Query:
     alternatives: tuple[tuple[str, frozenset[str]], ...] = ()
     # Terms from capitalised words (names) in the question.
     names: frozenset[str] = frozenset()
+    # Terms the index holds only inside longer names ("nation" of "United Nations") that the
+    # question writes in lower case: they match nothing and weigh as words the article never
+    # uses; their ``alternatives`` stand in for them.
+    unseen: frozenset[str] = frozenset()
 
     @property
     def terms(self) -> dict[str, float]:
