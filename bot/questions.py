@@ -182,6 +182,40 @@ def _squad_question(qa: Any, title: str, gold: str) -> Question:
     return Question(qid, text, answers, impossible, (), category, title, gold)
 
 
+def _squad_paragraphs(
+    paragraphs: list[Any], title: str, article_where: str, seen: set[str]
+) -> tuple[tuple[str, ...], list[Question], list[Problem]]:
+    """One article's paragraph texts ("" for a bad one), its questions and the rows skipped."""
+    contexts: list[str] = []
+    questions: list[Question] = []
+    problems: list[Problem] = []
+    for p_no, paragraph in enumerate(paragraphs, start=1):
+        where = f"{article_where}, paragraph {p_no}"
+        context = paragraph.get("context") if isinstance(paragraph, dict) else None
+        if not isinstance(context, str):
+            problems.append(Problem(where, "expected a 'context' string"))
+            contexts.append("")
+            continue
+        contexts.append(context)
+        qas = paragraph.get("qas", [])
+        if not isinstance(qas, list):
+            problems.append(Problem(where, "expected 'qas' to be a list"))
+            continue
+        for q_no, qa in enumerate(qas, start=1):
+            at = f"{where}, question {q_no}"
+            try:
+                question = _squad_question(qa, title, f"p{p_no}")
+            except ValueError as err:
+                problems.append(Problem(at, str(err)))
+                continue
+            if question.id in seen:
+                problems.append(Problem(at, f"id {question.id!r} repeated"))
+                continue
+            seen.add(question.id)
+            questions.append(question)
+    return tuple(contexts), questions, problems
+
+
 def parse_squad(data: Any) -> QuestionSet:
     """Questions from SQuAD v1.1/v2.0 data: each article's paragraphs are its corpus.
 
@@ -202,37 +236,14 @@ def parse_squad(data: Any) -> QuestionSet:
         title = str(entry.get("title") or f"article {a_no}")
         if title in dict(articles):
             title = f"{title} ({a_no})"
-        contexts: list[str] = []
-        for p_no, paragraph in enumerate(paragraphs, start=1):
-            where = f"article {a_no} ({title}), paragraph {p_no}"
-            context = paragraph.get("context") if isinstance(paragraph, dict) else None
-            if not isinstance(context, str):
-                problems.append(Problem(where, "expected a 'context' string"))
-                context, qas = "", []
-            else:
-                qas = paragraph.get("qas", [])
-            contexts.append(context)
-            if not isinstance(qas, list):
-                problems.append(Problem(where, "expected 'qas' to be a list"))
-                continue
-            for q_no, qa in enumerate(qas, start=1):
-                try:
-                    question = _squad_question(qa, title, f"p{p_no}")
-                except ValueError as err:
-                    problems.append(Problem(f"{where}, question {q_no}", str(err)))
-                    continue
-                if question.id in seen:
-                    problems.append(
-                        Problem(f"{where}, question {q_no}", f"id {question.id!r} repeated")
-                    )
-                    continue
-                seen.add(question.id)
-                questions.append(question)
+        where = f"article {a_no} ({title})"
+        contexts, found, skipped = _squad_paragraphs(paragraphs, title, where, seen)
+        problems += skipped
         if any(c.strip() for c in contexts):
-            articles.append((title, tuple(contexts)))
+            articles.append((title, contexts))
+            questions += found
         else:
-            problems.append(Problem(f"article {a_no} ({title})", "no paragraph text"))
-            questions = [q for q in questions if q.article != title]
+            problems.append(Problem(where, "no paragraph text"))
     return QuestionSet("squad", tuple(questions), tuple(problems), tuple(articles))
 
 
