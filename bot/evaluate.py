@@ -9,7 +9,6 @@ anyone can recompute every figure from them.
 
 from __future__ import annotations
 
-import logging
 import math
 import statistics
 import time
@@ -22,8 +21,6 @@ from bot.engine import Conversation, Engine, Reply
 from bot.questions import Question, QuestionSet, contains_answer, normalize
 from corpus.load import load_article
 from corpus.parse import article_from_paragraphs
-
-log = logging.getLogger(__name__)
 
 # Figures a --fail-under / --fail-over gate may name (alone, or as CATEGORY.METRIC).
 METRICS = (

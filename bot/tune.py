@@ -16,6 +16,7 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from bot.config import Config
 from bot.evaluate import EngineFor, Progress, Result, figures, is_correct, run
@@ -23,6 +24,8 @@ from bot.questions import Question
 from retrieval.bm25 import VARIANTS
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T", str, float)
 
 OBJECTIVES = ("accuracy", "answer_accuracy", "decline_rate", "hit_at_1", "hit_at_k", "mrr")
 DEFAULT_VARIANTS = VARIANTS
@@ -70,14 +73,21 @@ class Outcome:
     best: Setting
     objective: str
     folds: int
-    in_sample: dict
-    cross_validated: dict
+    in_sample: dict[str, Any]
+    cross_validated: dict[str, Any]
     fold_picks: tuple[Setting, ...]
     ranking: tuple[tuple[Setting, float], ...]
     questions: int
 
 
-def _values(text: str | None, default: Sequence, current, convert: Callable) -> tuple:
+def _values(
+    text: str | None, default: Sequence[T], current: T, convert: Callable[[str], T]
+) -> tuple[T, ...]:
+    """A flag's list (``default`` when None), the configured value first when it is tried.
+
+    The defaults always include the configured value; a list given on the command line is
+    taken as it is.
+    """
     if text is None:
         values = list(default)
     else:
@@ -87,10 +97,7 @@ def _values(text: str | None, default: Sequence, current, convert: Callable) -> 
             raise ValueError(f"cannot read the list {text!r}") from None
         if not values:
             raise ValueError("a grid list must not be empty")
-    if text is None and current not in values:
-        values.insert(0, current)
-    elif current in values:
-        values.remove(current)
+    if text is None or current in values:
         values.insert(0, current)
     return tuple(dict.fromkeys(values))
 
@@ -121,6 +128,7 @@ def grid_from_flags(
 
 
 def check_options(objective: str, folds: int) -> None:
+    """ValueError for an objective or fold count ``search`` cannot use (before any work)."""
     if objective not in OBJECTIVES:
         raise ValueError(f"unknown objective {objective!r} (choose from {', '.join(OBJECTIVES)})")
     if folds < 2:
@@ -267,7 +275,7 @@ def to_toml(setting: Setting, header: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _line(figs: dict) -> str:
+def _line(figs: dict[str, Any]) -> str:
     return ", ".join(
         f"{name} {'-' if figs[name] is None else format(figs[name], '.3f')}" for name in SHOWN
     )
