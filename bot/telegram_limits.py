@@ -83,11 +83,9 @@ class PacedRateLimiter(AIORateLimiter):
         if endpoint == "sendChatAction":
             return await callback(*args, **kwargs)
         chat_id = data.get("chat_id")
-        if not (self._gap and endpoint in _MESSAGE_ENDPOINTS and isinstance(chat_id, int)):
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
-        if chat_id < 0:  # groups: AIORateLimiter's own per-group limit applies
+        # Groups (negative ids) keep AIORateLimiter's own per-group limit.
+        private = isinstance(chat_id, int) and chat_id >= 0
+        if not (self._gap and endpoint in _MESSAGE_ENDPOINTS and private):
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
