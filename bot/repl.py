@@ -5,6 +5,7 @@ The loop knows nothing about retrieval; ``Session.handle`` knows nothing about t
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 from collections.abc import Callable
@@ -56,7 +57,6 @@ def _enable_history() -> None:
     path = Path(os.environ.get("ECPAT_BOT_HISTORY", "~/.ecpat_bot_history")).expanduser()
     with contextlib.suppress(OSError):
         readline.read_history_file(path)
-    import atexit
 
     def save() -> None:
         with contextlib.suppress(OSError):
@@ -77,10 +77,7 @@ def loop(
     while True:
         try:
             line = read(PROMPT)
-        except EOFError:
-            write("")
-            return 0
-        except KeyboardInterrupt:
+        except (EOFError, KeyboardInterrupt):
             write("")
             return 0
         out = respond(line)
@@ -91,6 +88,7 @@ def loop(
 
 
 def run(engine: Engine, interactive: bool) -> int:
+    """Wire a session to the terminal; history and line editing only for a real one."""
     if interactive:
         _enable_history()
     title = engine.article.title
