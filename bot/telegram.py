@@ -56,6 +56,8 @@ MEDIA = (
     | filters.CONTACT
 )
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# PTB loggers that report a failed connection attempt with a traceback.
+_NETWORK_LOGGERS = ("telegram.ext", "telegram.ext.Updater", "telegram.ext.Application")
 
 
 def check_settings(settings: TelegramConfig) -> TelegramConfig:
@@ -142,27 +144,37 @@ def build_application(
     return app
 
 
+# Both modes: only the updates the bot handles, and those sent while it was down are kept.
+_START_OPTIONS = {
+    "allowed_updates": ALLOWED_UPDATES,
+    "drop_pending_updates": False,
+    "bootstrap_retries": 5,
+}
+
+
 def polling_options(settings: TelegramConfig) -> dict[str, Any]:
-    """Long polling that keeps updates sent while the bot was down (never drops them)."""
-    return {
-        "timeout": settings.poll_timeout,
-        "allowed_updates": ALLOWED_UPDATES,
-        "drop_pending_updates": False,
-        "bootstrap_retries": 5,
-    }
+    """``run_polling`` arguments: long polling that never drops pending updates."""
+    return {"timeout": settings.poll_timeout, **_START_OPTIONS}
 
 
 def webhook_options(settings: TelegramConfig) -> dict[str, Any]:
+    """``run_webhook`` arguments: where to listen, the public URL and the secret token."""
     return {
         "listen": settings.webhook_listen,
         "port": settings.webhook_port,
         "url_path": settings.webhook_path,
         "webhook_url": settings.webhook_url,
         "secret_token": settings.webhook_secret_token or None,
-        "allowed_updates": ALLOWED_UPDATES,
-        "drop_pending_updates": False,
-        "bootstrap_retries": 5,
+        **_START_OPTIONS,
     }
+
+
+def _scrub(text: str, secrets: tuple[str, ...]) -> str:
+    """``text`` with every non-empty secret replaced (an empty one would match everywhere)."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "[REDACTED]")
+    return text
 
 
 @contextlib.contextmanager
@@ -171,11 +183,6 @@ def redacting(*secrets: str) -> Iterator[None]:
     secrets = tuple(s for s in secrets if s)
     previous = logging.getLogRecordFactory()
 
-    def scrub(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, "[REDACTED]")
-        return text
-
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
         try:
@@ -183,9 +190,9 @@ def redacting(*secrets: str) -> Iterator[None]:
         except Exception:  # a malformed log call; leave it to logging's own error reporting
             return record
         if any(secret in message for secret in secrets):
-            record.msg, record.args = scrub(message), None
+            record.msg, record.args = _scrub(message, secrets), None
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = _scrub(logging.Formatter().formatException(record.exc_info), secrets)
         return record
 
     logging.setLogRecordFactory(factory)
@@ -195,16 +202,21 @@ def redacting(*secrets: str) -> Iterator[None]:
         logging.setLogRecordFactory(previous)
 
 
-class _BriefNetworkErrors(logging.Filter):
+class BriefNetworkErrors(logging.Filter):
     """PTB logs every failed connection attempt with a full traceback; say it in one line.
 
-    The traceback stays available with ``-vv`` (DEBUG), where it may help.
+    The traceback stays available with ``-vv`` (DEBUG), where it may help. The line quotes
+    the error's text, which :func:`redacting` never saw, so ``secrets`` are scrubbed here.
     """
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self.secrets = secrets
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, NetworkError) and not logging.getLogger().isEnabledFor(logging.DEBUG):
-            record.msg = f"{record.getMessage()} ({error})"
+            record.msg = _scrub(f"{record.getMessage()} ({error})", self.secrets)
             record.args, record.exc_info, record.exc_text = None, None, None
         return True
 
@@ -219,9 +231,10 @@ def run(config: Config) -> int:
         )
     settings = check_settings(config.telegram)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
-    for name in ("telegram.ext", "telegram.ext.Updater", "telegram.ext.Application"):
-        logging.getLogger(name).addFilter(_BriefNetworkErrors())
-    with redacting(token, settings.webhook_secret_token):
+    secrets = (token, settings.webhook_secret_token)
+    for name in _NETWORK_LOGGERS:
+        logging.getLogger(name).addFilter(BriefNetworkErrors(*secrets))
+    with redacting(*secrets):
         try:
             app = build_application(config, token)
             log.info("Starting the Telegram bot (%s) at %s", settings.mode, settings.base_url)

@@ -20,9 +20,10 @@ from fake_bot_api_updates import (
     media_message,
     text_message,
 )
+from telegram.error import NetworkError
 
 from bot.engine import Conversation, Engine
-from bot.telegram import redacting
+from bot.telegram import BriefNetworkErrors, redacting
 from bot.telegram_handlers import CONVERSATION, SORRY
 
 USER = 4242
@@ -261,3 +262,21 @@ async def test_the_token_never_reaches_the_logs(
     assert "Set Bot API URL" in caplog.text and "[REDACTED]" in caplog.text
     assert TOKEN not in caplog.text
     assert all(TOKEN not in r.getMessage() for r in caplog.records)
+
+
+def test_one_line_network_errors_do_not_show_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    """The brief line for an unreachable server quotes the error, which may hold the API URL."""
+    caplog.set_level(logging.INFO)
+    logger = logging.getLogger("telegram.ext.Updater")
+    brief = BriefNetworkErrors(TOKEN)
+    logger.addFilter(brief)
+    try:
+        with redacting(TOKEN):
+            try:
+                raise NetworkError(f"cannot reach https://api.example/bot{TOKEN}/getUpdates")
+            except NetworkError:
+                logger.exception("Exception happened while polling for updates.")
+    finally:
+        logger.removeFilter(brief)
+    assert "Exception happened while polling" in caplog.text and "[REDACTED]" in caplog.text
+    assert TOKEN not in caplog.text and "Traceback" not in caplog.text
