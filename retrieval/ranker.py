@@ -10,6 +10,9 @@ plus evidence BM25 cannot see, because it treats a paragraph as a bag of words:
   relative to BM25 on articles of any size;
 * phrase evidence: each pair of adjacent question words that is adjacent in the passage too
   ("Duchy of Normandy", "time hierarchy theorem") adds the mean idf of its two words;
+* coreference: a sentence opening with a pronoun ("It focuses on ...") stands for the subject
+  of the sentence before in phrase evidence and when the answering sentence is chosen
+  (:mod:`retrieval.coref`), so "What does ECPAT focus on?" meets "[ECPAT] focuses on";
 * answer type: a sentence that shares a word with a "how many" or "when" question and holds a
   number or a date counts for a bit more (:mod:`retrieval.answer_type`).
 
@@ -34,6 +37,7 @@ from retrieval.answer_type import (
     fits,
 )
 from retrieval.bm25 import BM25Index
+from retrieval.coref import resolve
 from retrieval.lemmas import IRREGULAR
 from retrieval.records import Hit, Query, RetrievalSettings
 from retrieval.synonyms import related_terms
@@ -82,14 +86,26 @@ class Retriever:
         # Everything a query needs per passage is computed once, here.
         self._sentence_terms: list[tuple[frozenset[str], ...]] = []
         self._bigrams: list[frozenset[tuple[str, str]]] = []
+        # Per passage: (sentence, the words its opening pronoun stands for that it lacks).
+        self._antecedents: list[tuple[tuple[int, frozenset[str]], ...]] = []
         # Heading words count as covered even where they are not indexed: the passage is about
         # its article and section all the same, so "Who ruled the Normans?" is not declined.
         self._heading_terms = [frozenset(analyze(p.section)) for p in self.passages]
         self._answer_types: list[tuple[frozenset[str], ...]] = []
         for passage in self.passages:
             self._answer_types.append(tuple(answer_types(s.text) for s in passage.sentences))
-            streams = [analyze(s.text) for s in passage.sentences]
-            self._sentence_terms.append(tuple(frozenset(terms) for terms in streams))
+            # Sentence evidence sees each sentence's own words; the answering sentence and the
+            # phrases see an opening pronoun as the subject it stands for (retrieval.coref).
+            streams = resolve([s.text for s in passage.sentences])
+            own = tuple(frozenset(analyze(s.text)) for s in passage.sentences)
+            self._sentence_terms.append(own)
+            self._antecedents.append(
+                tuple(
+                    (i, added)
+                    for i, terms in enumerate(streams)
+                    if (added := frozenset(terms) - own[i])
+                )
+            )
             pairs = {pair for terms in streams for pair in pairwise(terms)}
             if self._sections:
                 pairs.update(pairwise(analyze(passage.section)))
@@ -194,6 +210,18 @@ class Retriever:
             for sent in self._sentence_terms[doc]
         ]
 
+    def _resolved_scores(
+        self, doc: int, weighted: Mapping[str, float], scores: list[float]
+    ) -> list[float]:
+        """``scores`` with each pronoun sentence credited with the subject it stands for."""
+        resolved = scores
+        for i, added in self._antecedents[doc]:
+            if scores[i] > 0 and (shared := added.intersection(weighted)):
+                if resolved is scores:
+                    resolved = list(scores)
+                resolved[i] += sum(weighted[t] for t in shared)
+        return resolved
+
     def _type_bonus(
         self, doc: int, scores: Sequence[float], kind: str | None, bonus: float
     ) -> list[float] | None:
@@ -257,6 +285,9 @@ class Retriever:
         for _, doc, score, sentence_scores, extra in scored if k is None else scored[:k]:
             if own is not weighted:
                 sentence_scores = self._sentence_scores(doc, own)
+            resolved = self._resolved_scores(doc, own, sentence_scores)
+            if resolved is not sentence_scores or own is not weighted:
+                sentence_scores = resolved
                 extra = self._type_bonus(doc, sentence_scores, kind, bonus)
             chosen = pick_sentences(
                 self._fitting(doc, query.text, asked, sentence_scores), max_sentences, extra

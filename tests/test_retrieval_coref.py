@@ -1,0 +1,94 @@
+"""Coreference, lightly: an opening pronoun stands for the subject of the sentence before."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus import article_from_paragraphs, load_article
+from retrieval import RetrievalSettings, Retriever, analyze
+from retrieval.coref import opens_with_pronoun, resolve, subject_terms
+
+
+@pytest.fixture(scope="module")
+def ecpat() -> Retriever:
+    return Retriever(load_article().passages, RetrievalSettings())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject"),
+    [
+        (
+            "The End Child Prostitution and Trafficking (ECPAT) is a global network.",
+            "ECPAT End Child Prostitution Trafficking",
+        ),
+        ("The Code was developed by ECPAT Sweden in 1996.", "Code"),
+        ("ECPAT International works with law enforcement partners.", "ECPAT International"),
+        ("In 1996, the congress was hosted by Sweden.", "congress"),
+        ("ECPAT produces regular reports that are presented to the UN.", "ECPAT produces"),
+    ],
+)
+def test_subject_is_what_comes_before_the_verb(sentence: str, subject: str) -> None:
+    assert set(subject_terms(sentence)) == set(analyze(subject))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "opens"),
+    [
+        ("It focuses on halting abuse.", True),
+        ("These include NGOs.", True),
+        ("Its secretariat is in Bangkok.", True),
+        ("Item one is here.", False),
+        ("Italy signed.", False),
+        ("The network grew.", False),
+    ],
+)
+def test_opening_pronouns(sentence: str, opens: bool) -> None:
+    assert opens_with_pronoun(sentence) is opens
+
+
+def test_pronoun_stands_for_the_previous_subject_through_a_chain() -> None:
+    streams = resolve(
+        [
+            "The Code is a set of protocols.",
+            "It was developed in Sweden.",
+            "It is promoted by the network.",
+            "Hotels have signed up.",
+        ]
+    )
+    assert streams[1] == analyze("Code developed Sweden")
+    assert streams[2] == analyze("Code promoted network")
+    assert streams[3] == analyze("Hotels have signed up.")  # names its own subject
+
+
+def test_first_sentence_keeps_its_pronoun_alone() -> None:
+    assert resolve(["It rained."]) == [analyze("It rained.")]
+
+
+def test_pronoun_sentence_answers_what_its_subject_does(ecpat: Retriever) -> None:
+    # "It focuses on ..." is about ECPAT; another passage's "initial focus on Asia" is not.
+    hit = ecpat.search(ecpat.query("What does ECPAT focus on?"), 1)[0]
+    assert hit.passage.id == "lead-1"
+    assert hit.passage.sentences[hit.sentences[0]].text.startswith("It focuses on")
+
+
+def test_continuing_sentence_is_quoted_with_the_one_it_continues(ecpat: Retriever) -> None:
+    hit = ecpat.search(
+        ecpat.query("What kinds of organisations are members of the ECPAT network?"), 1
+    )[0]
+    assert hit.passage.id == "network-membership-1"
+    assert hit.sentences == (0, 1)  # "These include independent civil society organisations"
+
+
+def test_pronoun_sentence_answers_but_ranks_by_its_own_words() -> None:
+    article = article_from_paragraphs(
+        "Test",
+        [
+            "The Acme Company is a maker of anvils. It is old.",
+            "Acme anvils are sold in shops. Acme anvils are heavy.",
+        ],
+    )
+    retriever = Retriever(article.passages, RetrievalSettings())
+    hit = retriever.search(retriever.query("Is Acme old?"), 1)[0]
+    assert hit.passage.sentences[hit.sentences[0]].text == "It is old."
+    # Sentence evidence for ranking sees the sentence's own words only.
+    assert retriever._sentence_scores(0, {"acm": 1.0}) == [1.0, 0.0]
