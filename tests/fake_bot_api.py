@@ -5,8 +5,8 @@ The real python-telegram-bot Application talks to it over HTTP through
 call, pushes updates to a webhook when one is set, validates everything the bot
 sends with Telegram's rules (see ``fake_bot_api_rules``) and injects faults
 (429 flood control, 502 gateway errors, dropped connections) on demand.
-The methods live in ``fake_bot_api_methods``, the HTTP/webhook/in-memory plumbing in
-``fake_bot_api_transport``.
+The methods live in ``fake_bot_api_methods``, the fault queue in ``fake_bot_api_faults``,
+the HTTP/webhook/in-memory plumbing and request decoding in ``fake_bot_api_transport``.
 """
 
 from __future__ import annotations
@@ -19,37 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
+from fake_bot_api_faults import FaultInjection, error_response
 from fake_bot_api_methods import BOT_ID, BOT_USERNAME, TOKEN, BotApiMethods
 from fake_bot_api_rules import BadRequest
-from fake_bot_api_transport import HANG_UP, OfflineRequest, handler_class, post_update
-
-# Parameters PTB sends JSON-encoded inside form fields; every other value is a plain string.
-_JSON_FIELDS = frozenset(
-    {
-        "reply_markup",
-        "entities",
-        "link_preview_options",
-        "results",
-        "commands",
-        "allowed_updates",
-        "reply_parameters",
-        "scope",
-        "button",
-        "disable_notification",
-        "drop_pending_updates",
-        "show_alert",
-        "is_personal",
-        "protect_content",
-        "max_connections",
-        "offset",
-        "limit",
-        "timeout",
-        "cache_time",
-        "message_id",
-        "message_thread_id",
-    }
+from fake_bot_api_transport import (
+    HANG_UP,
+    OfflineRequest,
+    handler_class,
+    post_update,
+    request_params,
 )
 
 
@@ -64,23 +44,7 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-@dataclass
-class _Fault:
-    status: int
-    description: str
-    parameters: dict[str, Any] | None
-    remaining: int
-
-
-def _coerce(name: str, value: str) -> Any:
-    if name == "chat_id":
-        return int(value) if value.lstrip("-").isdigit() else value
-    if name in _JSON_FIELDS:
-        return json.loads(value)
-    return value
-
-
-class FakeBotApi(BotApiMethods):
+class FakeBotApi(BotApiMethods, FaultInjection):
     """Thread-backed Bot API server; use as a context manager or call start()/stop()."""
 
     def __init__(self, token: str = TOKEN, username: str = BOT_USERNAME) -> None:
@@ -103,7 +67,7 @@ class FakeBotApi(BotApiMethods):
         self._next_update_id = 1000
         self._next_message_id = 1
         self._open_queries: set[str] = set()
-        self._faults: dict[str, list[_Fault]] = {}
+        self._faults = {}
         self._cond = threading.Condition()
         self._closing = False
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class(self))
@@ -174,38 +138,6 @@ class FakeBotApi(BotApiMethods):
             self._pending.remove(delivered)
             return delivered
 
-    def fail_next(
-        self,
-        method: str,
-        count: int = 1,
-        status: int = 502,
-        description: str = "Bad Gateway",
-        parameters: dict[str, Any] | None = None,
-    ) -> None:
-        """Answer the next ``count`` calls of ``method`` with an error."""
-        with self._cond:
-            self._faults.setdefault(method, []).append(
-                _Fault(status, description, parameters, count)
-            )
-
-    def flood_next_send_message(self, count: int = 1, retry_after: int = 1) -> None:
-        """Telegram's flood control: 429 with parameters.retry_after."""
-        self.fail_next(
-            "sendMessage",
-            count,
-            429,
-            f"Too Many Requests: retry after {retry_after}",
-            {"retry_after": retry_after},
-        )
-
-    def fail_next_get_updates(self, count: int = 1) -> None:
-        """The next getUpdates calls get a 502 with an HTML body, as a proxy would send."""
-        self.fail_next("getUpdates", count, 502, "Bad Gateway")
-
-    def hang_up_next_get_updates(self, count: int = 1) -> None:
-        """The next getUpdates calls get no response at all (a network error)."""
-        self.fail_next("getUpdates", count, HANG_UP, "connection closed")
-
     # -- what tests read back -----------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
         with self._cond:
@@ -269,31 +201,14 @@ class FakeBotApi(BotApiMethods):
         return await asyncio.to_thread(self.wait_for_sent, chat_id, count, timeout)
 
     # -- internals ----------------------------------------------------------------
-    def _take_fault(self, method: str) -> _Fault | None:
-        faults = self._faults.get(method)
-        if not faults:
-            return None
-        fault = faults[0]
-        fault.remaining -= 1
-        if fault.remaining <= 0:
-            faults.pop(0)
-        return fault
-
     def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, bytes]:
         """Route one HTTP request; returns (status, JSON body)."""
         url = urlsplit(path)
         prefix = f"/bot{self.token}/"
         if not url.path.startswith(prefix):
-            return 404, json.dumps(
-                {"ok": False, "error_code": 404, "description": "Not Found"}
-            ).encode()
+            return 404, json.dumps(error_response(404, "Not Found")).encode()
         method = url.path[len(prefix) :]
-        params: dict[str, Any] = {k: _coerce(k, v) for k, v in parse_qsl(url.query)}
-        if body and content_type.startswith("application/json"):
-            params.update(json.loads(body))
-        elif body:
-            text = body.decode()
-            params.update({k: _coerce(k, v) for k, v in parse_qsl(text, keep_blank_values=True)})
+        params = request_params(url.query, content_type, body)
         if method == "getUpdates":
             return self._get_updates(params)
         with self._cond:
@@ -302,34 +217,21 @@ class FakeBotApi(BotApiMethods):
             self._cond.notify_all()
         return status, json.dumps(response).encode()
 
-    def _fault_response(self, fault: _Fault) -> dict[str, Any]:
-        response: dict[str, Any] = {
-            "ok": False,
-            "error_code": fault.status,
-            "description": fault.description,
-        }
-        if fault.parameters:
-            response["parameters"] = fault.parameters
-        return response
-
     def _get_updates(self, params: dict[str, Any]) -> tuple[int, bytes]:
         with self._cond:
             fault = self._take_fault("getUpdates")
             if fault is not None:
-                self.calls.append(
-                    Call("getUpdates", params, fault.status, self._fault_response(fault))
-                )
+                self.calls.append(Call("getUpdates", params, fault.status, fault.response()))
                 self._cond.notify_all()
                 if fault.status == HANG_UP:
                     return HANG_UP, b""
                 return fault.status, b"<html><body><h1>502 Bad Gateway</h1></body></html>"
             if self.webhook is not None:
-                response = {
-                    "ok": False,
-                    "error_code": 409,
-                    "description": "Conflict: can't use getUpdates method while webhook is active; "
+                response = error_response(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook is active; "
                     "use deleteWebhook to delete the webhook first",
-                }
+                )
                 self.calls.append(Call("getUpdates", params, 409, response))
                 return 409, json.dumps(response).encode()
             offset = int(params.get("offset") or 0)
@@ -349,18 +251,14 @@ class FakeBotApi(BotApiMethods):
     def _dispatch(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         fault = self._take_fault(method)
         if fault is not None:
-            return fault.status, self._fault_response(fault)
+            return fault.status, fault.response()
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
-            return 404, {
-                "ok": False,
-                "error_code": 404,
-                "description": "Not Found: method not found",
-            }
+            return 404, error_response(404, "Not Found: method not found")
         try:
             result = handler(params)
         except BadRequest as exc:
-            return 400, {"ok": False, "error_code": 400, "description": exc.description}
+            return 400, error_response(400, exc.description)
         return 200, {"ok": True, "result": result}
 
     # -- webhook delivery ---------------------------------------------------------

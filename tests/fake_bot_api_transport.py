@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from telegram.request import BaseRequest, RequestData
 
@@ -23,6 +23,52 @@ if TYPE_CHECKING:
 
 FORM = "application/x-www-form-urlencoded"
 HANG_UP = 0  # pseudo status: close the connection without answering
+
+# Parameters PTB sends JSON-encoded inside form fields; every other value is a plain string.
+_JSON_FIELDS = frozenset(
+    {
+        "reply_markup",
+        "entities",
+        "link_preview_options",
+        "results",
+        "commands",
+        "allowed_updates",
+        "reply_parameters",
+        "scope",
+        "button",
+        "disable_notification",
+        "drop_pending_updates",
+        "show_alert",
+        "is_personal",
+        "protect_content",
+        "max_connections",
+        "offset",
+        "limit",
+        "timeout",
+        "cache_time",
+        "message_id",
+        "message_thread_id",
+    }
+)
+
+
+def _coerce(name: str, value: str) -> Any:
+    if name == "chat_id":
+        return int(value) if value.lstrip("-").isdigit() else value
+    if name in _JSON_FIELDS:
+        return json.loads(value)
+    return value
+
+
+def request_params(query: str, content_type: str, body: bytes) -> dict[str, Any]:
+    """A request's parameters from its query string and its JSON or form body."""
+    params: dict[str, Any] = {k: _coerce(k, v) for k, v in parse_qsl(query)}
+    if body and content_type.startswith("application/json"):
+        params.update(json.loads(body))
+    elif body:
+        text = body.decode()
+        params.update({k: _coerce(k, v) for k, v in parse_qsl(text, keep_blank_values=True)})
+    return params
 
 
 def handler_class(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
