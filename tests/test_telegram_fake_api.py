@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 from fake_bot_api import TOKEN, FakeBotApi
+from fake_bot_api_html import parse_html
 from fake_bot_api_rules import (
     BadRequest,
     check_commands,
     check_inline_results,
     check_message_text,
     check_reply_markup,
-    parse_html,
 )
 from fake_bot_api_updates import text_message
 

@@ -5,7 +5,8 @@ Every rendered message is checked with the same rules the fake Bot API server ap
 
 from __future__ import annotations
 
-from fake_bot_api_rules import check_message_text, parse_html, utf16_len
+from fake_bot_api_html import parse_html, utf16_len
+from fake_bot_api_rules import check_message_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
