@@ -49,6 +49,11 @@ _NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
 # A word as written, capitals kept.
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
+# Share of the question's weight by which two adjacent sentences must hold more than the chosen
+# answer to be quoted instead (SQuAD excerpt answer accuracy 0.821: 0.824 at 0, 0.827 at 0.05,
+# 0.824 at 0.1).
+_PAIR_MARGIN = 0.05
+
 # Weight of the words a follow-up inherits when choosing *which sentence* answers it.
 _INHERITED_SENTENCE_WEIGHT = 0.01
 
@@ -88,6 +93,7 @@ class Retriever:
         self._bigrams: list[frozenset[tuple[str, str]]] = []
         # Per passage: (sentence, the words its opening pronoun stands for that it lacks).
         self._antecedents: list[tuple[tuple[int, frozenset[str]], ...]] = []
+        self._resolved_sets: list[tuple[frozenset[str], ...]] = []
         # Heading words count as covered even where they are not indexed: the passage is about
         # its article and section all the same, so "Who ruled the Normans?" is not declined.
         self._heading_terms = [frozenset(analyze(p.section)) for p in self.passages]
@@ -99,6 +105,7 @@ class Retriever:
             streams = resolve([s.text for s in passage.sentences])
             own = tuple(frozenset(analyze(s.text)) for s in passage.sentences)
             self._sentence_terms.append(own)
+            self._resolved_sets.append(tuple(frozenset(terms) for terms in streams))
             self._antecedents.append(
                 tuple(
                     (i, added)
@@ -292,9 +299,33 @@ class Retriever:
             chosen = pick_sentences(
                 self._fitting(doc, query.text, asked, sentence_scores), max_sentences, extra
             )
+            if max_sentences > 1 and asked is None:
+                chosen = self._spanning_pair(doc, own, sentence_scores, chosen)
             coverage = self._coverage(doc, coverage_mass, alternatives, query.unseen)
             hits.append(Hit(self.passages[doc], score, coverage, chosen))
         return tuple(hits)
+
+    def _spanning_pair(
+        self, doc: int, own: Mapping[str, float], scores: Sequence[float], chosen: tuple[int, ...]
+    ) -> tuple[int, ...]:
+        """Two adjacent sentences that together hold clearly more of the question than ``chosen``.
+
+        "What did ECPAT grow into after the 1996 congress?": no one sentence says it all, but
+        "The congress was hosted by ... As a result, ECPAT grew into ..." does, together. Both
+        sentences must share a word with the question; "clearly more" is ``_PAIR_MARGIN`` of the
+        question's weight.
+        """
+        sets = self._resolved_sets[doc]
+        total = sum(own.values())
+
+        def held(indices: Iterable[int]) -> float:
+            return sum(own[t] for t in frozenset().union(*(sets[i] for i in indices)) & own.keys())
+
+        best, best_mass = chosen, held(chosen) + _PAIR_MARGIN * total
+        for i in range(len(sets) - 1):
+            if scores[i] > 0 and scores[i + 1] > 0 and (mass := held((i, i + 1))) > best_mass:
+                best, best_mass = (i, i + 1), mass
+        return best
 
     def _fitting(
         self, doc: int, question: str, kind: str | None, scores: list[float]

@@ -1,4 +1,4 @@
-"""Coreference, lightly: an opening pronoun stands for the subject of the sentence before."""
+"""Pronouns standing for the previous subject; answers spanning two sentences."""
 
 from __future__ import annotations
 
@@ -92,3 +92,21 @@ def test_pronoun_sentence_answers_but_ranks_by_its_own_words() -> None:
     assert hit.passage.sentences[hit.sentences[0]].text == "It is old."
     # Sentence evidence for ranking sees the sentence's own words only.
     assert retriever._sentence_scores(0, {"acm": 1.0}) == [1.0, 0.0]
+
+
+def test_answer_spanning_two_sentences_quotes_both(ecpat: Retriever) -> None:
+    # No one sentence of lead-4 holds "grow" and "congress"; the last two do together.
+    hit = ecpat.search(ecpat.query("What did ECPAT grow into after the 1996 congress?"), 1)[0]
+    assert hit.passage.id == "lead-4"
+    assert hit.sentences == (1, 2)
+
+
+def test_pair_must_hold_clearly_more_than_the_best_sentence() -> None:
+    article = article_from_paragraphs(
+        "Test",
+        ["Anvils are heavy iron blocks. Smiths use anvils daily. Anvils ring when struck."],
+    )
+    retriever = Retriever(article.passages, RetrievalSettings())
+    hit = retriever.search(retriever.query("Why are anvils heavy?"), 1)[0]
+    assert hit.sentences[0] == 0  # the pair (0, 1) adds no question word: no pair
+    assert 2 not in hit.sentences
