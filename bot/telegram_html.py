@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.answer import Citation
@@ -39,6 +39,11 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def plain(text: str, sep: str = " ") -> Piece:
+    """Text shown as it is (escaped), measured before escaping as Telegram measures it."""
+    return Piece(escape(text), utf16_len(text), sep)
+
+
 def _hard_split(text: str, limit: int) -> list[str]:
     """Cut a sentence longer than ``limit`` at spaces, or anywhere if it has none."""
     parts: list[str] = []
@@ -63,22 +68,22 @@ def _hard_split(text: str, limit: int) -> list[str]:
     return [p for p in (part.strip() for part in parts) if p]
 
 
+def _chunks(text: str, limit: int) -> Iterator[tuple[str, str]]:
+    """Each sentence (or cut of one) with the break before it: paragraph, line or space."""
+    for p_index, paragraph in enumerate(re.split(r"\n\s*\n", text.strip())):
+        for l_index, line in enumerate(paragraph.split("\n")):
+            joiner = "\n" if l_index else "\n\n" if p_index else " "
+            for sentence in _SENTENCE_END.split(line.strip()):
+                for chunk in _hard_split(sentence, limit):  # none for a blank one
+                    yield joiner, chunk
+                    joiner = " "
+
+
 def text_pieces(text: str, sep: str = " ", limit: int = MAX_MESSAGE) -> list[Piece]:
     """Plain text as escaped pieces, one per sentence; paragraph breaks are kept."""
     pieces: list[Piece] = []
-    for p_index, paragraph in enumerate(re.split(r"\n\s*\n", text.strip())):
-        for l_index, line in enumerate(paragraph.split("\n")):
-            sentences = [s for s in _SENTENCE_END.split(line.strip()) if s.strip()]
-            for s_index, sentence in enumerate(sentences):
-                for c_index, chunk in enumerate(_hard_split(sentence, limit)):
-                    if p_index and not (l_index or s_index or c_index):
-                        joiner = "\n\n"
-                    elif l_index and not (s_index or c_index):
-                        joiner = "\n"
-                    else:
-                        joiner = " "
-                    first = not pieces
-                    pieces.append(Piece(escape(chunk), utf16_len(chunk), sep if first else joiner))
+    for joiner, chunk in _chunks(text, limit):
+        pieces.append(plain(chunk, joiner if pieces else sep))
     return pieces
 
 
@@ -113,17 +118,15 @@ def citation_pieces(citation: Citation, heading: Piece) -> list[Piece]:
     if citation.url:
         source.append(link(citation.article, citation.url))
     else:
-        source.append(Piece(escape(citation.article), utf16_len(citation.article)))
-    section = f"› {citation.section}"
-    source.append(Piece(escape(section), utf16_len(section)))
+        source.append(plain(citation.article))
+    source.append(plain(f"› {citation.section}"))
     for ref in citation.references:
         source.extend(reference_pieces(ref))
     return source
 
 
 def reference_pieces(ref: Reference) -> list[Piece]:
-    label = f"[{ref.n}]"
-    pieces = [Piece(escape(label), utf16_len(label), "\n"), *text_pieces(ref.text)]
+    pieces = [plain(f"[{ref.n}]", "\n"), *text_pieces(ref.text)]
     if ref.url and ref.url not in ref.text:
         pieces.append(link("link", ref.url))
     return pieces
