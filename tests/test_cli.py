@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_main
 
 from bot.cli import main
 
@@ -24,12 +25,6 @@ DECLINE = (
     "protection of children from sexual exploitation in travel and tourism; protecting children "
     "online. Try: “When was ECPAT founded?” / “Who chairs ECPAT?”"
 )
-
-
-def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_usage_error(code: int, out: str, err: str) -> str:

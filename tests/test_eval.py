@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
-import math
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from guild_questions import GUILD_FACTS, write_jsonl
-
-from bot.cli import main
-from bot.questions import normalize
+from cli_helpers import GUILD_FACTS, eval_json, recompute, run_main, write_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "corpus" / "questions" / "ecpat.jsonl"
-SQUAD_EXCERPT = ROOT.parent / "shared" / "data" / "squad-v2-dev-head.json"
 
 # Against the hand-written guild article (tests/conftest.py): three answerable questions the
 # bot answers right, one whose gold answer is nowhere in the article (answered, wrong, gold
@@ -51,51 +45,7 @@ GUILD_ROWS = [
 @pytest.fixture
 def cli(isolated: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     """``bot.cli.main`` in an empty folder: (exit code, stdout, stderr)."""
-
-    def call(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
-
-
-def eval_json(cli: Callable[..., tuple[int, str, str]], *argv: str) -> dict[str, Any]:
-    code, out, err = cli("eval", *argv, "--json")
-    assert code == 0, err
-    return json.loads(out)
-
-
-def recompute(results: list[dict[str, Any]]) -> dict[str, float | None]:
-    """The headline figures from the per-question results alone, as docs/eval.md defines them."""
-    ans = [r for r in results if not r["unanswerable"]]
-    una = [r for r in results if r["unanswerable"]]
-
-    def ratio(n: int, d: int) -> float | None:
-        return n / d if d else None
-
-    def rank(r: dict[str, Any]) -> int | None:
-        golds = [normalize(a) for a in r["answers"]]
-        for i, p in enumerate(r["passages"], start=1):
-            if ("gold_passage" in r and p["id"] == r["gold_passage"]) or (
-                "gold_passage" not in r and any(g in normalize(p["text"]) for g in golds)
-            ):
-                return i
-        return None
-
-    ranks = [rank(r) for r in ans]
-    lat = sorted(r["latency_ms"] for r in results)
-    return {
-        "accuracy": ratio(sum(r["correct"] for r in results), len(results)),
-        "answer_accuracy": ratio(sum(r["correct"] for r in ans), len(ans)),
-        "decline_rate": ratio(sum(r["abstained"] for r in una), len(una)),
-        "false_decline_rate": ratio(sum(r["abstained"] for r in ans), len(ans)),
-        "hit_at_1": ratio(sum(k == 1 for k in ranks), len(ranks)),
-        "hit_at_k": ratio(sum(k is not None for k in ranks), len(ranks)),
-        "mrr": ratio(sum(1 / k for k in ranks if k), len(ranks)),
-        "latency_median_ms": statistics.median(lat),
-        "latency_p95_ms": lat[math.ceil(0.95 * len(lat)) - 1],
-    }
+    return functools.partial(run_main, capsys)
 
 
 def test_exact_figures_on_known_outcomes(cli, small_article: Path, tmp_path: Path) -> None:
@@ -255,102 +205,6 @@ def test_context_is_asked_first_and_compared_with_asking_alone(cli, small_articl
     assert all(r["correct_without_context"] is None for r in alone["results"])
 
 
-TINY_SQUAD = {
-    "version": "v2.0",
-    "data": [
-        {
-            "title": "Alpha_River",
-            "paragraphs": [
-                {
-                    "context": "The Alpha river flows through the town of Bexley. "
-                    "It is 40 kilometres long.",
-                    "qas": [
-                        {
-                            "id": "a1",
-                            "question": "How long is the Alpha river?",
-                            "is_impossible": False,
-                            "answers": [{"text": "40 kilometres", "answer_start": 62}],
-                        },
-                        {
-                            "id": "a3",
-                            "question": "Which company owns the Alpha river's bridges?",
-                            "is_impossible": True,
-                            "answers": [],
-                            "plausible_answers": [{"text": "Bexley", "answer_start": 42}],
-                        },
-                    ],
-                },
-                {
-                    "context": "Fishing on the Alpha is popular with anglers in summer. "
-                    "Trout are the most common catch.",
-                    "qas": [
-                        {
-                            "id": "a2",
-                            "question": "What is the most common catch when fishing?",
-                            "is_impossible": False,
-                            "answers": [{"text": "Trout", "answer_start": 56}],
-                        }
-                    ],
-                },
-            ],
-        },
-        {
-            "title": "Beta_Castle",
-            "paragraphs": [
-                {
-                    "context": "Beta Castle was built in 1250 by Lord Harwick.",
-                    "qas": [
-                        {
-                            "id": "b1",
-                            "question": "Who built Beta Castle?",
-                            "is_impossible": False,
-                            "answers": [{"text": "Lord Harwick", "answer_start": 33}],
-                        }
-                    ],
-                },
-                {
-                    "context": "The castle was rebuilt after a fire in 1760.",
-                    "qas": [
-                        {
-                            "id": "b2",
-                            "question": "When was the castle rebuilt after the fire?",
-                            "is_impossible": False,
-                            "answers": [{"text": "1760", "answer_start": 39}],
-                        }
-                    ],
-                },
-            ],
-        },
-    ],
-}
-
-
-@pytest.mark.parametrize("flags", [(), ("--format", "squad")])
-def test_squad_file_each_question_against_its_own_article(cli, tmp_path, flags):
-    path = tmp_path / "tiny.json"
-    path.write_text(json.dumps(TINY_SQUAD, indent=1), encoding="utf-8")
-    data = eval_json(cli, str(path), *flags)
-    s = data["summary"]
-    assert s["format"] == "squad"
-    assert (s["questions"], s["answerable"], s["unanswerable"]) == (5, 4, 1)
-    assert set(s["by_category"]) == {"answerable", "unanswerable"}
-    assert set(s["by_article"]) == {"Alpha_River", "Beta_Castle"}
-    by_id = {r["id"]: r for r in data["results"]}
-    assert by_id["b2"]["gold_passage"] == "p2" and by_id["b2"]["article"] == "Beta_Castle"
-    assert by_id["b2"]["passages"][0]["id"] == "p2"  # the castle's own paragraphs, not the river's
-    assert by_id["a3"]["unanswerable"] is True
-    assert s["hit_at_1"] == 1.0 and s["answer_accuracy"] == 1.0
-    for name, value in recompute(data["results"]).items():
-        assert s[name] == pytest.approx(value), name
-
-
-def test_squad_file_forced_as_jsonl_reports_lines(cli, tmp_path):
-    path = tmp_path / "tiny.json"
-    path.write_text(json.dumps(TINY_SQUAD), encoding="utf-8")
-    code, _, err = cli("eval", str(path), "--format", "jsonl")
-    assert code == 2 and "no usable questions" in err
-
-
 def test_shipped_set_gate_through_python_m_bot(run_bot) -> None:
     """What .ci/run does: the shipped set, with the figure reported and a gate applied."""
     proc = run_bot("eval", str(SHIPPED), "--fail-under", "answer_accuracy=0")
@@ -364,22 +218,6 @@ def test_shipped_set_gate_through_python_m_bot(run_bot) -> None:
     assert f"answer_accuracy {summary['answer_accuracy']:.4f} is below" in proc.stderr
     assert {"followup", "standalone"} <= set(summary["by_category"])
     assert summary["by_category"]["standalone"]["accuracy_without_context"] is not None
-
-
-@pytest.mark.skipif(
-    not SQUAD_EXCERPT.is_file(), reason=f"SQuAD excerpt not present at {SQUAD_EXCERPT}"
-)
-def test_squad_excerpt_runs_in_under_a_minute(run_bot) -> None:
-    start = time.perf_counter()
-    proc = run_bot("eval", str(SQUAD_EXCERPT), "--json")
-    elapsed = time.perf_counter() - start
-    assert proc.returncode == 0, proc.stderr
-    assert elapsed < 60
-    summary = json.loads(proc.stdout)["summary"]
-    assert summary["format"] == "squad"
-    assert len(summary["by_article"]) == 5
-    assert summary["questions"] == 1407
-    assert summary["hit_at_1"] is not None
 
 
 def test_progress_bar_only_on_a_terminal() -> None:

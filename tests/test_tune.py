@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from guild_questions import GUILD_FACTS, write_jsonl
+from cli_helpers import GUILD_FACTS, write_jsonl
 
 from bot import tune
 from bot.cli import main
