@@ -56,6 +56,17 @@ def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, 
     return code, out, err
 
 
+def assert_usage_error(code: int, out: str, err: str) -> str:
+    """Exit 2, nothing on stdout, exactly one line on stderr: ``ecpat-bot: error: ...``."""
+    assert code == 2
+    assert out == ""
+    assert err.startswith("ecpat-bot: error: ")
+    assert err.endswith("\n")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    return err
+
+
 def eval_json(cli: Callable[..., tuple[int, str, str]], *argv: str) -> dict[str, Any]:
     code, out, err = cli("eval", *argv, "--json")
     assert code == 0, err

@@ -8,9 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_main
-
-from bot.cli import main
+from cli_helpers import assert_usage_error, run_main
 
 TITLE = "End Child Prostitution and Trafficking"
 URL = "https://en.wikipedia.org/wiki/ECPAT"
@@ -25,17 +23,6 @@ DECLINE = (
     "protection of children from sexual exploitation in travel and tourism; protecting children "
     "online. Try: “When was ECPAT founded?” / “Who chairs ECPAT?”"
 )
-
-
-def assert_usage_error(code: int, out: str, err: str) -> str:
-    """Exit 2, nothing on stdout, exactly one line on stderr: ``ecpat-bot: error: ...``."""
-    assert code == 2
-    assert out == ""
-    assert err.startswith("ecpat-bot: error: ")
-    assert err.endswith("\n")
-    assert err.count("\n") == 1
-    assert "Traceback" not in err
-    return err
 
 
 # -- ask, text ---------------------------------------------------------------------------------
@@ -156,79 +143,6 @@ def test_json_passages_follow_top_k(isolated: Path, capsys: pytest.CaptureFixtur
     (isolated / "config.toml").write_text("[retrieval]\ntop_k = 1\n")
     data = ask_json(capsys, "When was ECPAT founded?")
     assert [p["id"] for p in data["passages"]] == ["infobox"]
-
-
-# -- input and setup errors: exit 2 and one line -----------------------------------------------
-
-
-@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
-def test_empty_question(isolated: Path, capsys: pytest.CaptureFixture[str], question: str) -> None:
-    err = assert_usage_error(*run_main(capsys, "ask", question))
-    assert err == "ecpat-bot: error: Please type a question about the article.\n"
-
-
-def test_empty_question_json(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert_usage_error(*run_main(capsys, "ask", "--json", ""))
-
-
-def test_huge_question(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    err = assert_usage_error(*run_main(capsys, "ask", "x" * 100_000))
-    assert "too long" in err
-    assert "100,000" in err
-
-
-def test_missing_article(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    err = assert_usage_error(*run_main(capsys, "ask", "When?", "--article", "nope.txt"))
-    assert err == "ecpat-bot: error: article not found: nope.txt\n"
-
-
-def test_empty_article(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (isolated / "empty.txt").write_text("")
-    err = assert_usage_error(*run_main(capsys, "ask", "When?", "--article", "empty.txt"))
-    assert "empty" in err
-
-
-def test_article_is_a_folder(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert_usage_error(*run_main(capsys, "ask", "When?", "--article", str(isolated)))
-
-
-def test_article_not_utf8(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (isolated / "bin.txt").write_bytes(b"\xff\xfe\x00broken")
-    assert_usage_error(*run_main(capsys, "ask", "When?", "--article", "bin.txt"))
-
-
-def test_bad_toml(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (isolated / "config.toml").write_text("[retrieval\nk1 = 1\n")
-    err = assert_usage_error(*run_main(capsys, "ask", "When was ECPAT founded?"))
-    assert "config.toml" in err
-
-
-def test_unknown_config_key(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (isolated / "config.toml").write_text("[retrieval]\nk2 = 1\n")
-    err = assert_usage_error(*run_main(capsys, "ask", "When was ECPAT founded?"))
-    assert "retrieval.k2" in err
-
-
-def test_missing_config_file(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    err = assert_usage_error(*run_main(capsys, "ask", "When?", "--config", "nope.toml"))
-    assert "nope.toml" in err
-
-
-def test_bad_env_value(
-    isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ECPAT_BOT_RETRIEVAL_TOP_K", "many")
-    err = assert_usage_error(*run_main(capsys, "ask", "When was ECPAT founded?"))
-    assert "retrieval.top_k" in err
-
-
-def test_no_command_is_a_usage_error(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as info:
-        main([])
-    assert info.value.code == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert "ecpat-bot: error:" in err
 
 
 # -- another article ---------------------------------------------------------------------------
