@@ -44,6 +44,16 @@ _OPENING = re.compile(
 )
 
 
+# Words that, opening a sentence, carry the one before on: its pronouns, and connectives.
+CONTINUING = PRONOUNS | frozenset("such but however yet thus therefore".split())
+
+
+def continues(sentence: str) -> bool:
+    """True when the sentence's first word carries the previous sentence on (``CONTINUING``)."""
+    first = _WORD.search(sentence)
+    return first is not None and first.group().casefold() in CONTINUING
+
+
 def opens_with_pronoun(sentence: str) -> bool:
     """True when the sentence's first word points back (``PRONOUNS``)."""
     first = _WORD.search(sentence)

@@ -37,7 +37,7 @@ from retrieval.answer_type import (
     fits,
 )
 from retrieval.bm25 import BM25Index
-from retrieval.coref import resolve
+from retrieval.coref import continues, resolve
 from retrieval.lemmas import IRREGULAR
 from retrieval.records import Hit, Query, RetrievalSettings
 from retrieval.synonyms import related_terms
@@ -94,6 +94,7 @@ class Retriever:
         # Per passage: (sentence, the words its opening pronoun stands for that it lacks).
         self._antecedents: list[tuple[tuple[int, frozenset[str]], ...]] = []
         self._resolved_sets: list[tuple[frozenset[str], ...]] = []
+        self._continuing: list[tuple[bool, ...]] = []
         # Heading words count as covered even where they are not indexed: the passage is about
         # its article and section all the same, so "Who ruled the Normans?" is not declined.
         self._heading_terms = [frozenset(analyze(p.section)) for p in self.passages]
@@ -106,6 +107,7 @@ class Retriever:
             own = tuple(frozenset(analyze(s.text)) for s in passage.sentences)
             self._sentence_terms.append(own)
             self._resolved_sets.append(tuple(frozenset(terms) for terms in streams))
+            self._continuing.append(tuple(continues(s.text) for s in passage.sentences))
             self._antecedents.append(
                 tuple(
                     (i, added)
@@ -301,6 +303,14 @@ class Retriever:
             )
             if max_sentences > 1 and asked is None:
                 chosen = self._spanning_pair(doc, own, sentence_scores, chosen)
+            if max_sentences > 1 and asked is None and len(chosen) == 1:
+                # The sentence after the answer that carries it on ("But a storm ...", "Such
+                # problems are called ...") is quoted with it: what a question asking for no
+                # particular kind of answer wants often comes next. (A number, date, name or sum
+                # asked for is already in the chosen sentence: see ``_fitting``.)
+                after = chosen[0] + 1
+                if after < len(sentence_scores) and self._continuing[doc][after]:
+                    chosen = (chosen[0], after)
             coverage = self._coverage(doc, coverage_mass, alternatives, query.unseen)
             hits.append(Hit(self.passages[doc], score, coverage, chosen))
         return tuple(hits)

@@ -6,7 +6,7 @@ import pytest
 
 from corpus import article_from_paragraphs, load_article
 from retrieval import RetrievalSettings, Retriever, analyze
-from retrieval.coref import opens_with_pronoun, resolve, subject_terms
+from retrieval.coref import continues, opens_with_pronoun, resolve, subject_terms
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +110,35 @@ def test_pair_must_hold_clearly_more_than_the_best_sentence() -> None:
     hit = retriever.search(retriever.query("Why are anvils heavy?"), 1)[0]
     assert hit.sentences[0] == 0  # the pair (0, 1) adds no question word: no pair
     assert 2 not in hit.sentences
+
+
+@pytest.mark.parametrize(
+    ("sentence", "carries_on"),
+    [
+        ("He ordered Isaac to release the prisoners.", True),
+        ("But a storm dispersed the fleet.", True),
+        ("Such problems are called NP-intermediate.", True),
+        ("However, the plan failed.", True),
+        ("Richard left Messina.", False),
+        ("Butter was traded.", False),
+    ],
+)
+def test_continuing_sentences(sentence: str, carries_on: bool) -> None:
+    assert continues(sentence) is carries_on
+
+
+def test_sentence_carrying_the_answer_on_is_quoted_with_it() -> None:
+    article = article_from_paragraphs(
+        "Test",
+        [
+            "Richard left Messina with 20 ships to reach Acre. But a storm dispersed the fleet. "
+            "Some ships ran aground."
+        ],
+    )
+    retriever = Retriever(article.passages, RetrievalSettings())
+    question = retriever.query("What ruined Richard's plan to reach Acre?")
+    assert retriever.search(question, 1)[0].sentences == (0, 1)
+    assert retriever.search(question, 1, max_sentences=1)[0].sentences == (0,)
+    # A question asking for a number is answered by the sentence holding it, alone.
+    hit = retriever.search(retriever.query("How many ships did Richard take to Acre?"), 1)[0]
+    assert hit.sentences == (0,)
