@@ -13,7 +13,7 @@ import math
 import statistics
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.config import Config
@@ -270,10 +270,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "rank": result.rank,
         "coverage": result.coverage,
         "latency_ms": result.latency_ms,
-        "passages": [
-            {"id": p.id, "section": p.section, "score": p.score, "text": p.text}
-            for p in result.passages
-        ],
+        "passages": [asdict(p) for p in result.passages],
     }
     if q.article is not None:
         row["article"] = q.article
