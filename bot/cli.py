@@ -44,20 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(repl)
     telegram = sub.add_parser("telegram", help="run the Telegram bot (token in TELEGRAM_BOT_TOKEN)")
     _common(telegram)
-    for register in _registrars():
-        register(sub, _common)
+    from bot import eval_cli  # eval and tune live next to the code they run (it imports us)
+
+    eval_cli.register(sub, _common)
     return parser
-
-
-def _registrars() -> list:
-    """Sub-commands defined next to the code they run (eval, tune)."""
-    registrars = []
-    try:
-        from bot import eval_cli
-    except ImportError:  # pragma: no cover - only while eval is not there
-        return registrars
-    registrars.append(eval_cli.register)
-    return registrars
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -51,7 +51,7 @@ class AnswerConfig:
     min_coverage: float = 0.3
     min_score: float = 0.0
     max_sentences: int = 2
-    max_question_chars: int = 1000
+    max_question_chars: int = 4096
     check_type: bool = True
 
 

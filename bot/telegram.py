@@ -250,5 +250,8 @@ def run(config: Config) -> int:
         except TelegramError as exc:
             log.error("The Telegram bot stopped: %s", exc)
             return 1
+        except Exception:  # a bug: logged here, while the token is still scrubbed from logs
+            log.exception("The Telegram bot stopped on an unexpected error")
+            return 1
     log.info("The Telegram bot stopped cleanly")
     return 0

@@ -274,13 +274,13 @@ def test_empty_message(engine: Engine, message: str) -> None:
 
 def test_too_long_message(engine: Engine) -> None:
     _, asked = talk(engine, "What is The Code?")
-    (reply,), conversation = talk(engine, "x" * 1001, conversation=asked)
+    (reply,), conversation = talk(engine, "x" * 4097, conversation=asked)
     assert reply.kind == "invalid"
     assert reply.text == (
-        "That question is too long (1,001 characters); please keep it under 1,000."
+        "That question is too long (4,097 characters); please keep it under 4,096."
     )
     assert conversation == asked
-    (reply,), _ = talk(engine, "  " + "x" * 1000 + "  ")  # surrounding space does not count
+    (reply,), _ = talk(engine, "  " + "x" * 4096 + "  ")  # surrounding space does not count
     assert reply.kind != "invalid"
 
 
