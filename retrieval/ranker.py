@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
+from math import fsum
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze, stem, words
@@ -157,8 +158,9 @@ class Retriever:
             # A word the article uses only inside a longer name ("nations" in "United Nations")
             # is, written in lower case, a word the article never uses on its own - unless the
             # question has the name's next word too ("the body shop").
-            lower = {stem(w) for w in words(" ".join(_lowercase_words(text)))} & self._name_only
+            lower = self._name_only.intersection(order)
             if lower:
+                lower &= {stem(w) for w in words(" ".join(_lowercase_words(text)))}
                 named = {t for p in pairwise(order) if p in self._all_bigrams for t in p}
                 lower -= named
             for term in dict.fromkeys(order):
@@ -215,7 +217,7 @@ class Retriever:
 
     def _sentence_scores(self, doc: int, weighted: Mapping[str, float]) -> list[float]:
         return [
-            sum(weighted[t] for t in sent.intersection(weighted))
+            fsum(weighted[t] for t in sent.intersection(weighted))
             for sent in self._sentence_terms[doc]
         ]
 
@@ -228,7 +230,7 @@ class Retriever:
             if scores[i] > 0 and (shared := added.intersection(weighted)):
                 if resolved is scores:
                     resolved = list(scores)
-                resolved[i] += sum(weighted[t] for t in shared)
+                resolved[i] += fsum(weighted[t] for t in shared)
         return resolved
 
     def _type_bonus(
@@ -326,14 +328,18 @@ class Retriever:
         question's weight.
         """
         sets = self._resolved_sets[doc]
+        if len(sets) < 2:
+            return chosen
         total = sum(own.values())
 
         def held(indices: Iterable[int]) -> float:
-            return sum(own[t] for t in frozenset().union(*(sets[i] for i in indices)) & own.keys())
+            return fsum(own[t] for t in frozenset().union(*(sets[i] for i in indices)) & own.keys())
 
         best, best_mass = chosen, held(chosen) + _PAIR_MARGIN * total
         for i in range(len(sets) - 1):
-            if scores[i] > 0 and scores[i + 1] > 0 and (mass := held((i, i + 1))) > best_mass:
+            a, b = scores[i], scores[i + 1]
+            # a + b bounds what the two hold together: most pairs need no closer look
+            if a > 0 and b > 0 and a + b > best_mass and (mass := held((i, i + 1))) > best_mass:
                 best, best_mass = (i, i + 1), mass
         return best
 
