@@ -328,18 +328,23 @@ class Retriever:
         question's weight.
         """
         sets = self._resolved_sets[doc]
-        if len(sets) < 2:
+        # What two sentences hold together is at most the sum of what each holds, and what the
+        # chosen ones hold at least the most either holds: most passages need no closer look.
+        floor = max(scores[i] for i in chosen) + _PAIR_MARGIN * sum(own.values())
+        pairs = [
+            i
+            for i in range(len(sets) - 1)
+            if scores[i] > 0 and scores[i + 1] > 0 and scores[i] + scores[i + 1] > floor
+        ]
+        if not pairs:
             return chosen
-        total = sum(own.values())
 
         def held(indices: Iterable[int]) -> float:
             return fsum(own[t] for t in frozenset().union(*(sets[i] for i in indices)) & own.keys())
 
-        best, best_mass = chosen, held(chosen) + _PAIR_MARGIN * total
-        for i in range(len(sets) - 1):
-            a, b = scores[i], scores[i + 1]
-            # a + b bounds what the two hold together: most pairs need no closer look
-            if a > 0 and b > 0 and a + b > best_mass and (mass := held((i, i + 1))) > best_mass:
+        best, best_mass = chosen, held(chosen) + floor - max(scores[i] for i in chosen)
+        for i in pairs:
+            if scores[i] + scores[i + 1] > best_mass and (mass := held((i, i + 1))) > best_mass:
                 best, best_mass = (i, i + 1), mass
         return best
 
