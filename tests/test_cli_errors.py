@@ -78,3 +78,30 @@ def test_no_command_is_a_usage_error(isolated: Path, capsys: pytest.CaptureFixtu
     out, err = capsys.readouterr()
     assert out == ""
     assert "ecpat-bot: error:" in err
+
+
+def test_a_reader_that_leaves_early_gives_exit_141_and_no_traceback(
+    tmp_path: Path, bot_env: dict[str, str]
+) -> None:
+    """`ecpat-bot eval ... | head -1`: the gate must not pass by accident (exit 0) nor crash."""
+    import subprocess
+    import sys
+
+    rows = "".join(
+        f'{{"id": "q{i}", "question": "Who chairs ECPAT?", "answers": ["nobody"]}}\n'
+        for i in range(600)  # a report well over a pipe buffer (64 KiB)
+    )
+    (tmp_path / "q.jsonl").write_text(rows)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "eval", "q.jsonl", "--max-failures", "0"],
+        cwd=tmp_path,
+        env=bot_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # the first line of the report, then the reader leaves
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err
