@@ -1,8 +1,12 @@
 """Rank passages for a question and pick the sentences that answer it.
 
-Pure functions over plain records: passages in, :class:`Hit` records out. A passage's score is
-its BM25 score (section heading included in its text, unless every passage has the same one)
-plus evidence BM25 cannot see, because it treats a paragraph as a bag of words:
+Pure functions over plain records: passages in, :class:`Hit` records out. The question is
+analysed in :mod:`retrieval.question` and the answering sentences chosen in
+:mod:`retrieval.answering`; this module holds the per-passage facts and the scoring.
+
+A passage's score is its BM25 score (section heading included in its text, unless every
+passage has the same one) plus evidence BM25 cannot see, because it treats a paragraph as a
+bag of words:
 
 * sentence evidence: the share of the question's (idf-weighted) words that its best single
   sentence holds, so a paragraph whose one sentence holds the question beats one that scatters
@@ -23,52 +27,30 @@ them, 85.2% without sentence evidence, 85.1% without phrases, 86.1% without answ
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from math import fsum
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze, stem, words
-from retrieval.answer_type import (
-    ANSWER_TYPE_SHARE,
-    answer_types,
-    asked_kind,
-    expected_type,
-    fits,
-)
+from retrieval.answer_type import ANSWER_TYPE_SHARE, answer_types, asked_kind, expected_type
+from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
 from retrieval.coref import continues, resolve
-from retrieval.lemmas import IRREGULAR
+from retrieval.question import QuestionAnalyzer, question_names
 from retrieval.records import Hit, Query, RetrievalSettings
-from retrieval.synonyms import related_terms
-from retrieval.typos import Speller, build_speller
 
-# Capitalised words inside a question (not its first word): names of people, places, bodies.
-_NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
-
-# A word as written, capitals kept.
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-
-# Share of the question's weight by which two adjacent sentences must hold more than the chosen
-# answer to be quoted instead (SQuAD excerpt answer accuracy 0.821: 0.824 at 0, 0.827 at 0.05,
-# 0.824 at 0.1).
-_PAIR_MARGIN = 0.05
+__all__ = [
+    "Hit",
+    "Query",
+    "RetrievalSettings",
+    "Retriever",
+    "pick_sentences",
+    "question_names",
+]
 
 # Weight of the words a follow-up inherits when choosing *which sentence* answers it.
 _INHERITED_SENTENCE_WEIGHT = 0.01
-
-
-def question_names(text: str) -> frozenset[str]:
-    """Terms of the capitalised words inside a question, when capitals mark names at all.
-
-    In "WHAT KIND OF NGO IS ECPAT?" or "What Kind Of Group Is It?" capitals say nothing, so no
-    word counts as a name there.
-    """
-    tokens = re.findall(r"[^\W\d_][\w'’-]*", text)
-    if len(tokens) > 2 and not any(t[0].islower() for t in tokens[1:]):
-        return frozenset()
-    return frozenset(analyze(" ".join(_NAME.findall(text))))
 
 
 class Retriever:
@@ -85,9 +67,9 @@ class Retriever:
         # tells none of them apart; indexing it would only make its words look common and hide
         # the passages that really speak of them ("Normans", "complexity theory").
         self._sections = len({p.section for p in self.passages}) > 1
-        self._words = [words(self._indexed_text(p)) for p in self.passages]
+        surface = [words(self._indexed_text(p)) for p in self.passages]
         self.index = BM25Index(
-            [[stem(w) for w in ws] for ws in self._words], settings.variant, settings.k1, settings.b
+            [[stem(w) for w in ws] for ws in surface], settings.variant, settings.k1, settings.b
         )
         # Everything a query needs per passage is computed once, here.
         self._sentence_terms: list[tuple[frozenset[str], ...]] = []
@@ -120,96 +102,29 @@ class Retriever:
             if self._sections:
                 pairs.update(pairwise(analyze(passage.section)))
             self._bigrams.append(frozenset(pairs))
-        self._speller: Speller | None = None
-        self._name_only = _name_only_terms(
+        # Question analysis (typos, synonyms, names) reads the article's vocabulary only.
+        self._questions = QuestionAnalyzer(
+            self.index,
+            settings,
+            surface,
             [p.section for p in self.passages]
-            + [s.text for p in self.passages for s in p.sentences]
+            + [s.text for p in self.passages for s in p.sentences],
+            frozenset().union(*self._bigrams),
         )
-        self._all_bigrams = frozenset().union(*self._bigrams)
 
     def _indexed_text(self, passage: Passage) -> str:
         return f"{passage.section} {passage.text}" if self._sections else passage.text
 
-    def _spell(self, word: str) -> str | None:
-        if self._speller is None:  # built on first need: most questions never ask for it
-            # Base forms of irregular words count as known: "stnad" is a slip for "stand",
-            # which the article spells "stood".
-            docs = [ws + [IRREGULAR[w] for w in ws if w in IRREGULAR] for ws in self._words]
-            self._speller = build_speller(docs, self.settings.max_edits)
-        return self._speller.correct(word)
-
     def query(self, text: str, context: Mapping[str, float] | None = None) -> Query:
         """Analyse ``text``; unknown words are spell-corrected; ``context`` terms are added."""
-        weights: dict[str, float] = {}
-        order: list[str] = []
-        corrections: list[tuple[str, str]] = []
-        known = self.index.doc_freq
-        for word in words(text):
-            term = stem(word)
-            if term not in known and self.settings.max_edits:
-                fixed = self._spell(word)
-                if fixed is not None and fixed != word:
-                    corrections.append((word, fixed))
-                    term = stem(fixed)
-            weights[term] = weights.get(term, 0.0) + 1.0
-            order.append(term)
-        alternatives = []
-        if self.settings.synonym_weight:
-            # A word the article uses only inside a longer name ("nations" in "United Nations")
-            # is, written in lower case, a word the article never uses on its own - unless the
-            # question has the name's next word too ("the body shop").
-            lower = self._name_only.intersection(order)
-            if lower:
-                lower &= {stem(w) for w in words(" ".join(_lowercase_words(text)))}
-                named = {t for p in pairwise(order) if p in self._all_bigrams for t in p}
-                lower -= named
-            for term in dict.fromkeys(order):
-                alts = frozenset(t for t in related_terms(term) if t in known and t not in weights)
-                if (term not in known or term in lower) and alts:
-                    alternatives.append((term, alts))
-        unseen = frozenset(t for t, _ in alternatives if t in known)
-        order_seen = [t for t in order if t not in unseen]
-        bigrams = tuple(dict.fromkeys(p for p in pairwise(order_seen) if p[0] != p[1]))
-        for _, alts in alternatives:
-            for alt in alts:
-                weights.setdefault(alt, self.settings.synonym_weight)
-        names = question_names(text)
-        inherited = frozenset(t for t in (context or {}) if t not in weights)
-        for term, weight in (context or {}).items():
-            weights[term] = max(weights.get(term, 0.0), weight)
-        return Query(
-            text,
-            tuple(weights.items()),
-            tuple(corrections),
-            inherited,
-            bigrams,
-            tuple(alternatives),
-            names,
-            unseen,
-        )
+        return self._questions.query(text, context)
 
     def coverage_mass(self, query: Query) -> dict[str, float]:
         """Each question term's weight in the coverage that decides whether to decline.
 
-        Terms the article knows weigh their idf. A word it never uses weighs
-        ``unknown_weight`` of a rare word's idf (question phrasing such as "kind" or "supposed"
-        is often absent from an article that answers), but a *name* it never uses ("USA",
-        "Tokyo") weighs twice a rare word: asking about it is asking about something else.
-        Synonym terms are not counted: they stand in for the word they expand.
+        See :meth:`retrieval.question.QuestionAnalyzer.coverage_mass`.
         """
-        rare = self.index.rare_idf
-        expanded = {alt for _, alts in query.alternatives for alt in alts}
-        mass = {}
-        for term, weight in query.weights:
-            if term in expanded:
-                continue
-            if term in self.index.doc_freq and term not in query.unseen:
-                mass[term] = weight * self.index.idf(term)
-            elif term in query.names:
-                mass[term] = weight * 2 * rare
-            else:
-                mass[term] = weight * self.settings.unknown_weight * rare
-        return mass
+        return self._questions.coverage_mass(query)
 
     def _weighted(self, terms: Mapping[str, float]) -> dict[str, float]:
         """Each term's share of the question's mass (weight x idf), computed once per query."""
@@ -300,77 +215,21 @@ class Retriever:
             if resolved is not sentence_scores or own is not weighted:
                 sentence_scores = resolved
                 extra = self._type_bonus(doc, sentence_scores, kind, bonus)
-            chosen = pick_sentences(
-                self._fitting(doc, query.text, asked, sentence_scores), max_sentences, extra
+            chosen = answering_sentences(
+                query.text,
+                asked,
+                sentence_scores,
+                extra,
+                max_sentences,
+                own=own,
+                sentences=self.passages[doc].sentences,
+                types=self._answer_types[doc],
+                sets=self._resolved_sets[doc],
+                continuing=self._continuing[doc],
             )
-            if max_sentences > 1 and asked is None:
-                chosen = self._spanning_pair(doc, own, sentence_scores, chosen)
-            if max_sentences > 1 and asked is None and len(chosen) == 1:
-                # The sentence after the answer that carries it on ("But a storm ...", "Such
-                # problems are called ...") is quoted with it: what a question asking for no
-                # particular kind of answer wants often comes next. (A number, date, name or sum
-                # asked for is already in the chosen sentence: see ``_fitting``.)
-                after = chosen[0] + 1
-                if after < len(sentence_scores) and self._continuing[doc][after]:
-                    chosen = (chosen[0], after)
             coverage = self._coverage(doc, coverage_mass, alternatives, query.unseen)
             hits.append(Hit(self.passages[doc], score, coverage, chosen))
         return tuple(hits)
-
-    def _spanning_pair(
-        self, doc: int, own: Mapping[str, float], scores: Sequence[float], chosen: tuple[int, ...]
-    ) -> tuple[int, ...]:
-        """Two adjacent sentences that together hold clearly more of the question than ``chosen``.
-
-        "What did ECPAT grow into after the 1996 congress?": no one sentence says it all, but
-        "The congress was hosted by ... As a result, ECPAT grew into ..." does, together. Both
-        sentences must share a word with the question; "clearly more" is ``_PAIR_MARGIN`` of the
-        question's weight.
-        """
-        sets = self._resolved_sets[doc]
-        # What two sentences hold together is at most the sum of what each holds, and what the
-        # chosen ones hold at least the most either holds: most passages need no closer look.
-        floor = max(scores[i] for i in chosen) + _PAIR_MARGIN * sum(own.values())
-        pairs = [
-            i
-            for i in range(len(sets) - 1)
-            if scores[i] > 0 and scores[i + 1] > 0 and scores[i] + scores[i + 1] > floor
-        ]
-        if not pairs:
-            return chosen
-
-        def held(indices: Iterable[int]) -> float:
-            return fsum(own[t] for t in frozenset().union(*(sets[i] for i in indices)) & own.keys())
-
-        best, best_mass = chosen, held(chosen) + floor - max(scores[i] for i in chosen)
-        for i in pairs:
-            if scores[i] + scores[i + 1] > best_mass and (mass := held((i, i + 1))) > best_mass:
-                best, best_mass = (i, i + 1), mass
-        return best
-
-    def _fitting(
-        self, doc: int, question: str, kind: str | None, scores: list[float]
-    ) -> list[float]:
-        """Sentence scores with those that can't hold the asked-for answer set to zero.
-
-        "In how many nations ...?" must quote the sentence with the number in it, even when
-        another shares more words; if no matching sentence fits, the scores stay as they were
-        (and the engine may decline).
-        """
-        if kind is None:
-            return scores
-        sentences, types = self.passages[doc].sentences, self._answer_types[doc]
-        floor = max(scores, default=0.0) / 2  # a fitting sentence must still match well
-
-        def fitting(i: int) -> bool:
-            if kind in ("number", "date"):  # known from indexing
-                return kind in types[i]
-            return fits(question, sentences[i].text, kind)
-
-        fit = [s > 0 and s >= floor and fitting(i) for i, s in enumerate(scores)]
-        if not any(fit):
-            return scores
-        return [s if ok else 0.0 for s, ok in zip(scores, fit, strict=True)]
 
     def _coverage(
         self,
@@ -394,51 +253,3 @@ class Retriever:
             if present(t) or any(present(a) for a in alternatives.get(t, ()))
         )
         return covered / total
-
-
-def _lowercase_words(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(text) if t[0].islower()]
-
-
-def _name_only_terms(texts: Iterable[str]) -> frozenset[str]:
-    """Terms whose every use in ``texts`` is inside a name of two or more capitalised words.
-
-    "United Nations" makes "nation" known to the index, but a question asking "in how many
-    nations" means countries, not that body.
-    """
-    inside: set[str] = set()
-    outside: set[str] = set()
-    for text in texts:
-        tokens = list(_TOKEN.finditer(text))
-        # joined[i]: token i and token i + 1 are both capitalised, with only spaces between
-        joined = [
-            a.group()[0].isupper()
-            and b.group()[0].isupper()
-            and not text[a.end() : b.start()].strip()
-            for a, b in pairwise(tokens)
-        ]
-        for i, token in enumerate(tokens):
-            named = (i > 0 and joined[i - 1]) or (i < len(joined) and joined[i])
-            (inside if named else outside).update(analyze(token.group()))
-    return frozenset(inside - outside)
-
-
-def pick_sentences(
-    scores: Sequence[float], max_sentences: int = 2, bonus: Sequence[float] | None = None
-) -> tuple[int, ...]:
-    """Indices of the answering sentence(s): the best, plus an adjacent one nearly as good.
-
-    ``bonus`` (the answer-type credit) helps choose the best sentence only: a neighbour is
-    quoted for its own share of the question, not for merely holding a number.
-    """
-    if not scores:
-        return ()
-    lead = [s + b for s, b in zip(scores, bonus, strict=True)] if bonus else scores
-    best = max(range(len(scores)), key=lambda i: (lead[i], -i))
-    chosen = [best]
-    if max_sentences > 1 and scores[best] > 0:
-        neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(scores)]
-        good = [i for i in neighbours if scores[i] >= 0.6 * scores[best]]
-        if good:
-            chosen.append(max(good, key=lambda i: (scores[i], -i)))
-    return tuple(sorted(chosen))

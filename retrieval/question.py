@@ -1,0 +1,170 @@
+"""Analyse a question against one article: its terms, typo fixes, synonyms, names, coverage.
+
+Kept apart from ranking (:mod:`retrieval.ranker`) because it only reads the article's
+vocabulary - which words the index knows, which it uses only inside longer names, which
+adjacent pairs it holds - and never scores a passage. The result is a :class:`Query`, which
+the ranker scores passages with, and the coverage mass that decides whether to decline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
+
+from retrieval.analyzer import analyze, stem, words
+from retrieval.bm25 import BM25Index
+from retrieval.lemmas import IRREGULAR
+from retrieval.records import Query, RetrievalSettings
+from retrieval.synonyms import related_terms
+from retrieval.typos import Speller, build_speller
+
+# Capitalised words inside a question (not its first word): names of people, places, bodies.
+_NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
+
+# A word as written, capitals kept.
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def question_names(text: str) -> frozenset[str]:
+    """Terms of the capitalised words inside a question, when capitals mark names at all.
+
+    In "WHAT KIND OF NGO IS ECPAT?" or "What Kind Of Group Is It?" capitals say nothing, so no
+    word counts as a name there.
+    """
+    tokens = re.findall(r"[^\W\d_][\w'’-]*", text)
+    if len(tokens) > 2 and not any(t[0].islower() for t in tokens[1:]):
+        return frozenset()
+    return frozenset(analyze(" ".join(_NAME.findall(text))))
+
+
+class QuestionAnalyzer:
+    """Turns question text into a :class:`Query` over one article's index.
+
+    ``documents`` are the indexed words of each passage (for the speller, built on first
+    need); ``texts`` are the article's headings and sentences (to find words used only inside
+    names); ``bigrams`` are all adjacent term pairs the article holds.
+    """
+
+    def __init__(
+        self,
+        index: BM25Index,
+        settings: RetrievalSettings,
+        documents: Sequence[list[str]],
+        texts: Iterable[str],
+        bigrams: frozenset[tuple[str, str]],
+    ) -> None:
+        self.index = index
+        self.settings = settings
+        self._documents = documents
+        self._speller: Speller | None = None
+        self._name_only = _name_only_terms(texts)
+        self._all_bigrams = bigrams
+
+    def _spell(self, word: str) -> str | None:
+        if self._speller is None:  # built on first need: most questions never ask for it
+            # Base forms of irregular words count as known: "stnad" is a slip for "stand",
+            # which the article spells "stood".
+            docs = [ws + [IRREGULAR[w] for w in ws if w in IRREGULAR] for ws in self._documents]
+            self._speller = build_speller(docs, self.settings.max_edits)
+        return self._speller.correct(word)
+
+    def query(self, text: str, context: Mapping[str, float] | None = None) -> Query:
+        """Analyse ``text``; unknown words are spell-corrected; ``context`` terms are added."""
+        weights: dict[str, float] = {}
+        order: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        known = self.index.doc_freq
+        for word in words(text):
+            term = stem(word)
+            if term not in known and self.settings.max_edits:
+                fixed = self._spell(word)
+                if fixed is not None and fixed != word:
+                    corrections.append((word, fixed))
+                    term = stem(fixed)
+            weights[term] = weights.get(term, 0.0) + 1.0
+            order.append(term)
+        alternatives = []
+        if self.settings.synonym_weight:
+            # A word the article uses only inside a longer name ("nations" in "United Nations")
+            # is, written in lower case, a word the article never uses on its own - unless the
+            # question has the name's next word too ("the body shop").
+            lower = self._name_only.intersection(order)
+            if lower:
+                lower &= {stem(w) for w in words(" ".join(_lowercase_words(text)))}
+                named = {t for p in pairwise(order) if p in self._all_bigrams for t in p}
+                lower -= named
+            for term in dict.fromkeys(order):
+                alts = frozenset(t for t in related_terms(term) if t in known and t not in weights)
+                if (term not in known or term in lower) and alts:
+                    alternatives.append((term, alts))
+        unseen = frozenset(t for t, _ in alternatives if t in known)
+        order_seen = [t for t in order if t not in unseen]
+        bigrams = tuple(dict.fromkeys(p for p in pairwise(order_seen) if p[0] != p[1]))
+        for _, alts in alternatives:
+            for alt in alts:
+                weights.setdefault(alt, self.settings.synonym_weight)
+        names = question_names(text)
+        inherited = frozenset(t for t in (context or {}) if t not in weights)
+        for term, weight in (context or {}).items():
+            weights[term] = max(weights.get(term, 0.0), weight)
+        return Query(
+            text,
+            tuple(weights.items()),
+            tuple(corrections),
+            inherited,
+            bigrams,
+            tuple(alternatives),
+            names,
+            unseen,
+        )
+
+    def coverage_mass(self, query: Query) -> dict[str, float]:
+        """Each question term's weight in the coverage that decides whether to decline.
+
+        Terms the article knows weigh their idf. A word it never uses weighs
+        ``unknown_weight`` of a rare word's idf (question phrasing such as "kind" or "supposed"
+        is often absent from an article that answers), but a *name* it never uses ("USA",
+        "Tokyo") weighs twice a rare word: asking about it is asking about something else.
+        Synonym terms are not counted: they stand in for the word they expand.
+        """
+        rare = self.index.rare_idf
+        expanded = {alt for _, alts in query.alternatives for alt in alts}
+        mass = {}
+        for term, weight in query.weights:
+            if term in expanded:
+                continue
+            if term in self.index.doc_freq and term not in query.unseen:
+                mass[term] = weight * self.index.idf(term)
+            elif term in query.names:
+                mass[term] = weight * 2 * rare
+            else:
+                mass[term] = weight * self.settings.unknown_weight * rare
+        return mass
+
+
+def _lowercase_words(text: str) -> list[str]:
+    return [t for t in _TOKEN.findall(text) if t[0].islower()]
+
+
+def _name_only_terms(texts: Iterable[str]) -> frozenset[str]:
+    """Terms whose every use in ``texts`` is inside a name of two or more capitalised words.
+
+    "United Nations" makes "nation" known to the index, but a question asking "in how many
+    nations" means countries, not that body.
+    """
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for text in texts:
+        tokens = list(_TOKEN.finditer(text))
+        # joined[i]: token i and token i + 1 are both capitalised, with only spaces between
+        joined = [
+            a.group()[0].isupper()
+            and b.group()[0].isupper()
+            and not text[a.end() : b.start()].strip()
+            for a, b in pairwise(tokens)
+        ]
+        for i, token in enumerate(tokens):
+            named = (i > 0 and joined[i - 1]) or (i < len(joined) and joined[i])
+            (inside if named else outside).update(analyze(token.group()))
+    return frozenset(inside - outside)
