@@ -152,7 +152,7 @@ class Engine:
             return Reply("more", "That's all the article has on that question."), conversation
         hit = following[0]
         shown = last.hits.index(hit)
-        text = " ".join(s.text for s in hit.passage.sentences)
+        text = hit.passage.text  # the whole passage: its sentences joined
         answer = Answer(last.question, text, False, cite(self.article, hit, self.url), last.hits)
         turn = replace(last, shown=shown, answer=answer)
         return Reply("more", text, answer), replace(
