@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
+from retrieval.acronyms import asked_expansion, expansions
 from retrieval.analyzer import analyze, stem, words
 from retrieval.bm25 import BM25Index
 from retrieval.lemmas import IRREGULAR
@@ -51,7 +52,7 @@ class QuestionAnalyzer:
         index: BM25Index,
         settings: RetrievalSettings,
         documents: Sequence[list[str]],
-        texts: Iterable[str],
+        texts: Sequence[str],
         bigrams: frozenset[tuple[str, str]],
     ) -> None:
         self.index = index
@@ -59,6 +60,7 @@ class QuestionAnalyzer:
         self._documents = documents
         self._speller: Speller | None = None
         self._name_only = _name_only_terms(texts)
+        self._expansions = expansions(texts)
         self._all_bigrams = bigrams
 
     def _spell(self, word: str) -> str | None:
@@ -100,7 +102,15 @@ class QuestionAnalyzer:
                     alternatives.append((term, alts))
         unseen = frozenset(t for t, _ in alternatives if t in known)
         order_seen = [t for t in order if t not in unseen]
-        bigrams = tuple(dict.fromkeys(p for p in pairwise(order_seen) if p[0] != p[1]))
+        pairs = list(pairwise(order_seen))
+        # "What is ECPAT short for?" is answered by the words the letters stand for.
+        long_form = asked_expansion(text, self._expansions)
+        if long_form is not None:
+            spelled = analyze(long_form)
+            for term in spelled:
+                weights.setdefault(term, 1.0)
+            pairs += pairwise(spelled)
+        bigrams = tuple(dict.fromkeys(p for p in pairs if p[0] != p[1]))
         for _, alts in alternatives:
             for alt in alts:
                 weights.setdefault(alt, self.settings.synonym_weight)

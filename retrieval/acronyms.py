@@ -1,0 +1,74 @@
+"""Acronyms an article spells out, and questions that ask what one stands for.
+
+"What is the acronym ECPAT short for?" shares no word with "The End Child Prostitution and
+Trafficking (ECPAT) is ...": only "ECPAT", which every passage holds. The article itself says
+what the letters stand for, in the usual "Long Form (SHORT)" pattern, so a question asking for
+the expansion can search for the long form's words. The long form is found the way
+Schwartz & Hearst (2003) describe: the shortest run of words before the parenthesis whose
+initials spell the short form in order, small function words allowed in between.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# "(ECPAT)", "(UNICEF)", "(ITU)": 2 to 10 characters, at least two capitals, no spaces.
+_SHORT = re.compile(r"\(\s*([A-Z][A-Za-z0-9&.-]{1,9})\s*\)")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+# Words a long form may hold without a letter of their own ("Council *of* Europe").
+_FILLERS = frozenset("a an and for in of on the to &".split())
+
+# How a question asks for an expansion: "stand for", "short for", "acronym", "abbreviation",
+# "full name", "what do the letters ... mean".
+_ASKS = re.compile(
+    r"\b(?:stands?|stood|standing)\s+for\b|\bshort\s+for\b|\bacronyms?\b|\babbreviat\w*"
+    r"|\bfull\s+(?:name|form|title)\b|\bspell(?:ed|s)?\s+out\b|\binitials\b"
+    r"|\bletters\b|\bmean(?:s|ing|t)?\b",
+    re.IGNORECASE,
+)
+
+
+def _spells(short: str, words: list[str]) -> bool:
+    """Whether the initials of ``words`` spell ``short``, fillers optional, first word first."""
+    letters = [c.casefold() for c in short if c.isalnum()]
+
+    def match(i: int, j: int) -> bool:  # letters[i:] against words[j:]
+        if i == len(letters):
+            return all(w.casefold() in _FILLERS for w in words[j:])
+        if j == len(words):
+            return False
+        word = words[j]
+        if word[0].casefold() == letters[i] and match(i + 1, j + 1):
+            return True
+        return word.casefold() in _FILLERS and match(i, j + 1)
+
+    return bool(words) and words[0][0].casefold() == letters[0] and match(0, 0)
+
+
+def expansions(texts: Iterable[str]) -> dict[str, str]:
+    """Short form (case folded) -> the long form the texts give it in "Long Form (SHORT)"."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for m in _SHORT.finditer(text):
+            short = m.group(1).rstrip(".")
+            if sum(c.isupper() for c in short) < 2 or short.casefold() in found:
+                continue
+            before = _WORD.findall(text[: m.start()])
+            window = before[-min(len(short) + 5, len(short) * 2) :]
+            for start in range(len(window) - 1, -1, -1):  # shortest long form first
+                if _spells(short, window[start:]):
+                    found[short.casefold()] = " ".join(window[start:])
+                    break
+    return found
+
+
+def asked_expansion(question: str, known: dict[str, str]) -> str | None:
+    """The long form of the acronym ``question`` asks about, if it asks and the article says."""
+    if not known or not _ASKS.search(question):
+        return None
+    for token in _WORD.findall(question):
+        long_form = known.get(token.casefold().removesuffix("'s").removesuffix("’s"))
+        if long_form is not None:
+            return long_form
+    return None
