@@ -152,6 +152,22 @@ class QuestionAnalyzer:
                 mass[term] = weight * self.settings.unknown_weight * rare
         return mass
 
+    def covering_terms(self, query: Query) -> dict[str, frozenset[str]]:
+        """Per question term, the article terms that cover it in coverage besides itself.
+
+        A word the article never uses is covered by its thesaurus alternatives (the ones the
+        query searches for); a word it does use is covered by its thesaurus relatives too, so a
+        passage saying "NGO" covers "organisation" although it is ranked by its own words.
+        """
+        covering = dict(query.alternatives)
+        known = self.index.doc_freq
+        for term, _ in query.weights:
+            if term not in covering and term in known:
+                related = frozenset(t for t in related_terms(term) if t in known)
+                if related:
+                    covering[term] = related
+        return covering
+
 
 def _lowercase_words(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text) if t[0].islower()]

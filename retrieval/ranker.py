@@ -206,7 +206,7 @@ class Retriever:
             }
         coverage_mass = self.coverage_mass(query)
         asked = asked_kind(query.text)
-        alternatives = dict(query.alternatives)
+        covering = self._questions.covering_terms(query)
         hits = []
         for _, doc, score, sentence_scores, extra in scored if k is None else scored[:k]:
             if own is not weighted:
@@ -227,7 +227,7 @@ class Retriever:
                 sets=self._resolved_sets[doc],
                 continuing=self._continuing[doc],
             )
-            coverage = self._coverage(doc, coverage_mass, alternatives, query.unseen)
+            coverage = self._coverage(doc, coverage_mass, covering, query.unseen)
             hits.append(Hit(self.passages[doc], score, coverage, chosen))
         return tuple(hits)
 
@@ -235,7 +235,7 @@ class Retriever:
         self,
         doc: int,
         mass: Mapping[str, float],
-        alternatives: Mapping[str, frozenset[str]],
+        covering: Mapping[str, frozenset[str]],
         unseen: frozenset[str] = frozenset(),
     ) -> float:
         """The share of the question's coverage mass this passage holds (heading included)."""
@@ -248,8 +248,6 @@ class Retriever:
             return term not in unseen and (term in heading or self.index.contains(term, doc))
 
         covered = sum(
-            m
-            for t, m in mass.items()
-            if present(t) or any(present(a) for a in alternatives.get(t, ()))
+            m for t, m in mass.items() if present(t) or any(present(a) for a in covering.get(t, ()))
         )
         return covered / total

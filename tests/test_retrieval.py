@@ -281,6 +281,22 @@ def test_coverage_is_the_idf_weighted_share_of_the_question() -> None:
     assert 0 < unknown.coverage < 0.5  # a word the article never uses counts against it
 
 
+def test_a_thesaurus_relative_covers_a_word_the_article_uses_but_does_not_rank() -> None:
+    corpus = passages(
+        "The guild is an NGO in Bangkok.",
+        "Many organisations work in Asia.",
+        "Bangkok has many temples.",
+    )
+    retriever = Retriever(corpus, RetrievalSettings())
+    query = retriever.query("Which organisation is in Bangkok?")
+    assert "ngo" not in query.terms  # ranking searches the question's own words only
+    hits = {h.passage.id: h for h in retriever.search(query)}
+    assert hits["p1"].coverage == pytest.approx(1.0)  # "NGO" is an organisation
+    idf = retriever.index.idf
+    expected = idf("bangkok") / (idf("bangkok") + idf("organiz"))
+    assert hits["p3"].coverage == pytest.approx(expected)  # no organisation of any name
+
+
 def test_search_respects_k_and_returns_hits() -> None:
     corpus = passages("a lamp.", "two lamps.", "three lamps here.")
     retriever = Retriever(corpus, RetrievalSettings())
