@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from corpus.parse import INFOBOX
 from corpus.records import Article, Reference
 from retrieval.ranker import Hit
 
@@ -42,6 +43,22 @@ def answer_text(hit: Hit) -> str:
     """The sentence (or two) of the passage that answers, in article order."""
     chosen = hit.sentences or (0,)
     return " ".join(hit.passage.sentences[i].text for i in chosen)
+
+
+def answer_content(hit: Hit, labels: Collection[str]) -> str:
+    """The answer as the answer-type check reads it: infobox facts without their labels.
+
+    "Key people: Carol Bellamy (Chair)." names no people beyond Carol Bellamy; the label's
+    words would otherwise pass for an answer to "Who chaired it before Carol Bellamy?".
+    """
+    if hit.passage.section != INFOBOX:
+        return answer_text(hit)
+    texts = []
+    for i in hit.sentences or (0,):
+        text = hit.passage.sentences[i].text
+        label = text.partition(": ")[0]
+        texts.append(text.removeprefix(f"{label}: ") if label in labels else text)
+    return " ".join(texts)
 
 
 def decline_text(article: Article, examples: Sequence[str] = ()) -> str:

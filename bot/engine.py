@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 
-from bot.answer import Answer, answer_text, cite, decline_text
+from bot.answer import Answer, answer_content, answer_text, cite, decline_text
 from bot.config import Config
 from bot.followup import inherited, is_followup
 from bot.intents import intent
@@ -86,6 +86,7 @@ class Engine:
         self.config = config
         self.retriever = Retriever(article.passages, config.retrieval.settings())
         self.examples = EXAMPLES if article.title.startswith("End Child") else ()
+        self._labels = frozenset(label for label, _ in article.facts)
 
     @property
     def url(self) -> str | None:
@@ -199,7 +200,7 @@ class Engine:
             best is None
             or best.coverage < cfg.answer.min_coverage
             or best.score < cfg.answer.min_score
-            or (cfg.answer.check_type and not fits(text, answer_text(best)))
+            or (cfg.answer.check_type and not fits(text, answer_content(best, self._labels)))
         ):
             answer = Answer(text, decline_text(self.article, self.examples), True, None, hits)
             kind = "decline"

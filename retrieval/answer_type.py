@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.stopwords import STOP_WORDS
+
 # How much of the question's weight a sentence holding the expected kind of answer is credited
 # with: a fraction of one full match, so it breaks near-ties rather than outvoting the words.
 ANSWER_TYPE_SHARE = 0.3
@@ -57,6 +59,9 @@ def answer_types(sentence: str) -> frozenset[str]:
 
 
 _PERSON_QUESTION = re.compile(r"^(?:\W*\w+\W+){0,3}?(?:who|whom|whose)\b", re.IGNORECASE)
+# "Who is Carol Bellamy?" asks what someone is (a role, a description), not for a name;
+# "Who is the chair?", "who is ECPAT's chair", "who was chair after Bellamy" ask for a name.
+_WHO_IS = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(.+?)[\s?!.]*$", re.IGNORECASE)
 _MONEY_QUESTION = re.compile(
     r"\bhow much\b.*\b(?:money|cost|costs|pay|paid|earn|earns|spend|spent|donate|donated|"
     r"budget|salary|revenue|income|funding|worth|price|charge)\b"
@@ -91,13 +96,29 @@ def asked_kind(question: str) -> str | None:
     """
     if _MONEY_QUESTION.search(question):
         return "money"
-    if _PERSON_QUESTION.search(question):
+    if _PERSON_QUESTION.search(question) and not _is_who_is_name(question):
         return "person"
     if _NUMBER_QUESTION.search(question.casefold()):
         return "number"
     if _ASKS_DATE.search(question):
         return "date"
     return None
+
+
+def _is_who_is_name(question: str) -> bool:
+    """Whether ``question`` is "who is <a name>": one to four words after "who is", all
+    capitalised where the question uses capitals at all ("who is carol bellamy" counts), none
+    of them a stop word ("the", "after") or possessive."""
+    match = _WHO_IS.match(question)
+    if match is None:
+        return False
+    rest = re.findall(r"[\w'’.-]+", match.group(1))
+    if not 0 < len(rest) <= 4:
+        return False
+    if any(w.casefold() in STOP_WORDS or w.casefold().endswith(("'s", "’s", "s'")) for w in rest):
+        return False
+    cased = question[1:] != question[1:].lower() and question != question.upper()
+    return not cased or all(w[0].isupper() for w in rest)
 
 
 def fits(question: str, answer: str, kind: str | None = "") -> bool:

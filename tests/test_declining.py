@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answer import answer_text
+from bot.answer import answer_content, answer_text
 from bot.config import AnswerConfig, Config, ConfigError, RetrievalConfig, build_config, load_config
 from bot.engine import Engine, Reply
 from corpus import Article, article_from_paragraphs, load_article
@@ -308,6 +308,14 @@ def test_coverage_stays_within_zero_and_one(
         ("What is The Code?", None),
         ("Which organisation hosted the congress?", None),
         ("What happened in 1996?", None),
+        # "Who is <a name>?" asks what someone is, not for a name.
+        ("Who is Carol Bellamy?", None),
+        ("who is carol bellamy", None),
+        ("WHO IS CAROL BELLAMY?", None),
+        ("Who is the chair?", "person"),
+        ("who is ECPAT's chair", "person"),
+        ("Who was chair after Carol Bellamy?", "person"),
+        ("who is head of ecpat", "person"),
     ],
 )
 def test_asked_kind(question: str, kind: str | None) -> None:
@@ -380,6 +388,20 @@ def test_type_check_declines_a_covered_question(engine: Engine, question: str) -
     best = reply.answer.hits[0]
     assert best.coverage >= Config().answer.min_coverage
     assert not fits(question, answer_text(best))
+
+
+def test_infobox_labels_are_not_taken_for_the_answer(engine: Engine) -> None:
+    # "Key people" is the label, not people other than the one the question names.
+    for question in ("Who succeeded Carol Bellamy as chair?", "Who was chair after Carol Bellamy?"):
+        reply = engine.ask(question)
+        assert_declined(reply)
+        assert reply.answer is not None and reply.answer.hits[0].passage.id == "infobox"
+    best = engine.ask("Who chairs ECPAT?").answer
+    assert best is not None and best.text == "Key people: Carol Bellamy (Chair)."
+    assert answer_content(best.hits[0], {"Key people"}) == "Carol Bellamy (Chair)."
+    assert answer_content(best.hits[0], set()) == best.text  # only known labels are dropped
+    # Who she is, the infobox says.
+    assert engine.ask("Who is Carol Bellamy?").text == "Key people: Carol Bellamy (Chair)."
 
 
 def test_who_hosted_the_congress_is_answered(engine: Engine) -> None:
