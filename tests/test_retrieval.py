@@ -297,6 +297,21 @@ def test_a_thesaurus_relative_covers_a_word_the_article_uses_but_does_not_rank()
     assert hits["p3"].coverage == pytest.approx(expected)  # no organisation of any name
 
 
+def test_a_thesaurus_relative_helps_choose_the_answering_sentence() -> None:
+    corpus = passages(
+        "The beacon was originally painted red. Its keepers lived on the cliff. "
+        "Monks established the beacon to warn ships of reefs.",
+        "Ships sail past the cliff.",
+    )
+    question = "Why was the beacon originally raised by monks?"
+    with_relatives = Retriever(corpus, RetrievalSettings())
+    best = with_relatives.search(with_relatives.query(question))[0]
+    # "established" stands in for "originally" at the synonym weight: with "monks" it wins.
+    assert best.sentences == (2,)
+    without = Retriever(corpus, RetrievalSettings(synonym_weight=0.0))
+    assert without.search(without.query(question))[0].sentences == (0, 1)
+
+
 def test_search_respects_k_and_returns_hits() -> None:
     corpus = passages("a lamp.", "two lamps.", "three lamps here.")
     retriever = Retriever(corpus, RetrievalSettings())
