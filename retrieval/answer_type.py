@@ -141,3 +141,29 @@ def fits(question: str, answer: str, kind: str | None = "") -> bool:
         names = {w.casefold().strip(".'’") for w in _CAPITALISED.findall(answer)}
         return bool(names - asked) or bool(_AGENT.search(answer))
     return kind in answer_types(answer)
+
+
+# "What is ECPAT?", "What's The Code?": asks for what defines a thing, which is the sentence
+# that says "<the thing> is a ...". Only short subjects: a long one is a question of its own.
+_DEFINITION_QUESTION = re.compile(
+    r"^\W*what(?:'s|’s|\s+(?:is|are|was|were))\s+(?P<subject>[^?!.]+?)[\s?!.]*$", re.IGNORECASE
+)
+# "The End Child Prostitution and Trafficking (ECPAT) is a global network ...": the subject
+# before a copula and an article, in the sentence's first clause.
+_DEFINING = re.compile(
+    r"^(?P<subject>[^,;:]{2,120}?)\s+(?:is|are|was|were)\s+(?:a|an|the|one)\b", re.IGNORECASE
+)
+
+
+def definition_subject(question: str) -> str | None:
+    """What a "What is X?" question asks to have defined (X, up to six words), if it is one."""
+    match = _DEFINITION_QUESTION.match(question)
+    if match is None or len(match.group("subject").split()) > 6:
+        return None
+    return match.group("subject")
+
+
+def defined_subject(sentence: str) -> str | None:
+    """What ``sentence`` defines when it reads "X is a/an/the ...", else None."""
+    match = _DEFINING.match(sentence)
+    return match.group("subject") if match else None

@@ -37,7 +37,14 @@ from math import fsum
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze, stem, words
-from retrieval.answer_type import ANSWER_TYPE_SHARE, answer_types, asked_kind, expected_type
+from retrieval.answer_type import (
+    ANSWER_TYPE_SHARE,
+    answer_types,
+    asked_kind,
+    defined_subject,
+    definition_subject,
+    expected_type,
+)
 from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
 from retrieval.coref import continues, resolve
@@ -90,8 +97,13 @@ class Retriever:
             for ws, heading in zip(surface, heading_terms, strict=True)
         ]
         self._answer_types: list[tuple[frozenset[str], ...]] = []
+        # Per sentence, the terms of what it defines ("The Code is a set of ...": code).
+        self._defines: list[tuple[frozenset[str], ...]] = []
         for passage in self.passages:
             self._answer_types.append(tuple(answer_types(s.text) for s in passage.sentences))
+            self._defines.append(
+                tuple(frozenset(analyze(defined_subject(s.text) or "")) for s in passage.sentences)
+            )
             # Sentence evidence sees each sentence's own words; the answering sentence and the
             # phrases see an opening pronoun as the subject it stands for (retrieval.coref).
             streams = resolve([s.text for s in passage.sentences])
@@ -176,13 +188,26 @@ class Retriever:
         return related
 
     def _type_bonus(
-        self, doc: int, scores: Sequence[float], kind: str | None, bonus: float
+        self,
+        doc: int,
+        scores: Sequence[float],
+        kind: str | None,
+        bonus: float,
+        subject: frozenset[str] = frozenset(),
     ) -> list[float] | None:
-        """``bonus`` for each sentence that shares a word and holds the expected ``kind``."""
-        if kind is None:
+        """``bonus`` for each sentence that shares a word and holds the expected ``kind``, or
+        defines at least half the ``subject`` terms of a "What is X?" question."""
+        if kind is None and not subject:
             return None
-        kinds = self._answer_types[doc]
-        return [bonus if s > 0 and kind in kinds[i] else 0.0 for i, s in enumerate(scores)]
+        kinds, defines = self._answer_types[doc], self._defines[doc]
+        need = len(subject) / 2
+
+        def holds(i: int) -> bool:
+            if kind is not None and kind in kinds[i]:
+                return True
+            return bool(subject) and len(subject & defines[i]) >= need
+
+        return [bonus if s > 0 and holds(i) else 0.0 for i, s in enumerate(scores)]
 
     def _phrase_score(self, doc: int, bigrams: Sequence[tuple[str, str]]) -> float:
         pairs = self._bigrams[doc]
@@ -212,11 +237,13 @@ class Retriever:
         settings = self.settings
         unit = settings.sentence_weight * self.index.rare_idf
         kind = expected_type(query.text)
+        asks_for = definition_subject(query.text)
+        subject = frozenset(analyze(asks_for)) & terms.keys() if asks_for else frozenset()
         bonus = ANSWER_TYPE_SHARE * mass
         scored = []
         for doc in candidates:
             sentence_scores = self._sentence_scores(doc, weighted)
-            extra = self._type_bonus(doc, sentence_scores, kind, bonus)
+            extra = self._type_bonus(doc, sentence_scores, kind, bonus, subject)
             lead = sentence_scores
             if extra:
                 lead = [s + b for s, b in zip(sentence_scores, extra, strict=True)]
@@ -246,7 +273,7 @@ class Retriever:
             resolved = self._resolved_scores(doc, own, related)
             if resolved is not sentence_scores or own is not weighted:
                 sentence_scores = resolved
-                extra = self._type_bonus(doc, sentence_scores, kind, bonus)
+                extra = self._type_bonus(doc, sentence_scores, kind, bonus, subject)
             chosen = answering_sentences(
                 query.text,
                 asked,

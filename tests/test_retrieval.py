@@ -9,7 +9,7 @@ import pytest
 from corpus import article_from_paragraphs, load_article
 from corpus.records import Passage, Sentence
 from retrieval import BM25Index, Hit, RetrievalSettings, Retriever, analyze
-from retrieval.answer_type import answer_types, expected_type
+from retrieval.answer_type import answer_types, defined_subject, definition_subject, expected_type
 from retrieval.typos import build_speller, plausible_slip
 
 
@@ -405,3 +405,60 @@ def test_distinct_headings_are_indexed(ecpat: Retriever) -> None:
     assert ecpat.index.doc_freq[analyze("membership")[0]] >= 1
     hit = ecpat.search(ecpat.query("network membership"))[0]
     assert hit.passage.section == "Network membership"
+
+
+# -- "What is X?" ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("What is ECPAT?", "ECPAT"),
+        ("what's the code", "the code"),
+        ("What are tour operators?", "tour operators"),
+        ("What was The Body Shop campaign?", "The Body Shop campaign"),
+        ("When was ECPAT founded?", None),
+        ("What is the name of the taskforce that ECPAT is a member of?", None),  # too long
+    ],
+)
+def test_definition_subject(question: str, subject: str | None) -> None:
+    assert definition_subject(question) == subject
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject"),
+    [
+        ("The Code is a set of protocols.", "The Code"),
+        (
+            "The End Child Prostitution and Trafficking (ECPAT) is a global network of groups.",
+            "The End Child Prostitution and Trafficking (ECPAT)",
+        ),
+        ("The congress was hosted by the Government of Sweden.", None),  # not "is a/an/the"
+        ("In 1990, researchers helped to establish ECPAT as a campaign.", None),
+    ],
+)
+def test_defined_subject(sentence: str, subject: str | None) -> None:
+    assert defined_subject(sentence) == subject
+
+
+def test_what_is_x_prefers_the_sentence_that_defines_x() -> None:
+    corpus = passages(
+        "Lumen staff repair lamps every winter.",
+        "Lumen was founded by keepers. Lumen is a guild of lighthouse keepers.",
+        "Lumen members meet in spring.",
+    )
+    retriever = Retriever(corpus, RetrievalSettings())
+    best = retriever.search(retriever.query("What is Lumen?"))[0]
+    assert best.passage.id == "p2"
+    assert 1 in best.sentences
+    # Asked something else about it, the defining sentence has no claim.
+    other = retriever.search(retriever.query("When do Lumen members meet?"))[0]
+    assert other.passage.id == "p3"
+
+
+def test_what_is_ecpat_is_answered_by_the_first_sentence(ecpat: Retriever) -> None:
+    best = ecpat.search(ecpat.query("What is ECPAT?"), 3)[0]
+    assert best.passage.id == "lead-1"
+    assert best.passage.sentences[best.sentences[0]].text.startswith(
+        "The End Child Prostitution and Trafficking (ECPAT) is a global network"
+    )
