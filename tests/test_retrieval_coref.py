@@ -7,6 +7,7 @@ import pytest
 from corpus import article_from_paragraphs, load_article
 from retrieval import RetrievalSettings, Retriever, analyze
 from retrieval.coref import continues, opens_with_pronoun, resolve, subject_terms
+from retrieval.evidence import passage_facts, resolved_scores, sentence_scores
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,9 @@ def test_pronoun_sentence_answers_but_ranks_by_its_own_words() -> None:
     hit = retriever.search(retriever.query("Is Acme old?"), 1)[0]
     assert hit.passage.sentences[hit.sentences[0]].text == "It is old."
     # Sentence evidence for ranking sees the sentence's own words only.
-    assert retriever._sentence_scores(0, {"acm": 1.0}) == [1.0, 0.0]
+    facts = passage_facts(article.passages[0], analyze(article.passages[0].text), False)
+    assert sentence_scores(facts, {"acm": 1.0}) == [1.0, 0.0]
+    assert resolved_scores(facts, {"acm": 1.0}, [1.0, 0.5]) == [1.0, 1.5]
 
 
 def test_answer_spanning_two_sentences_quotes_both(ecpat: Retriever) -> None:
