@@ -17,6 +17,9 @@ _TEXT = """
     you've your yours yourself yourselves
     s t d ll m re ve
     many much tell please does did whose
+    across along alongside among amongst around beside besides beyond despite inside near onto
+    outside per since toward towards upon via within without
+    stuff thing things kind kinds sort sorts
 """
 
 STOP_WORDS = frozenset(_TEXT.split())

@@ -6,9 +6,10 @@ import math
 
 import pytest
 
+from bot.engine import Conversation, Engine
 from corpus import article_from_paragraphs, load_article
 from corpus.records import Passage, Sentence
-from retrieval import BM25Index, Hit, RetrievalSettings, Retriever, analyze
+from retrieval import BM25Index, Hit, RetrievalSettings, Retriever, analyze, words
 from retrieval.answer_type import answer_types, defined_subject, definition_subject, expected_type
 from retrieval.typos import build_speller, plausible_slip
 
@@ -161,6 +162,27 @@ def test_passages_of_stop_words_only_are_indexed() -> None:
     assert ranked(retriever, "lighthouses") == ["p2"]
     assert retriever.search(retriever.query("what is it")) == ()
     assert retriever.search(retriever.query("")) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "content"),
+    [
+        # Prepositions carry no topic: "across" must not pull in "across 42 countries".
+        ("Across how many countries?", ["countries"]),
+        ("Is it active within Europe or outside it?", ["active", "europe"]),
+        # Vague fillers: what they stand for is the rest of the question.
+        ("what kind of stuff does ecpat focus on", ["ecpat", "focus"]),
+        ("What sorts of things does it publish?", ["publish"]),
+    ],
+)
+def test_prepositions_and_vague_fillers_are_stop_words(question: str, content: list[str]) -> None:
+    assert words(question) == content
+
+
+def test_a_follow_up_preposition_does_not_choose_the_passage(engine: Engine) -> None:
+    conversation = engine.reply(Conversation(), "How many member organisations does ECPAT have?")[1]
+    reply = engine.reply(conversation, "across how many countries?")[0]
+    assert reply.kind == "answer" and "93 countries" in reply.text
 
 
 # -- sentence and phrase evidence --------------------------------------------------------------
