@@ -3,7 +3,8 @@
 Unicode normalisation, case folding and accent folding (a question typed without accents,
 "Herve", must still meet "Hervé"), digit grouping removed ("1,300" -> "1300"), English stop
 words dropped, irregular forms led to their base ("stood" -> "stand", "children" -> "child",
-which Snowball leaves apart), Snowball stemming (PyStemmer).
+which Snowball leaves apart), Snowball stemming (PyStemmer), "-ify" verbs joined to their
+"-ification" nouns.
 """
 
 from __future__ import annotations
@@ -71,7 +72,12 @@ def stem(word: str) -> str:
     """Snowball stem of one normalised word, irregular forms first led to their base."""
     if word.isdigit():
         return word
-    return _STEMMER.stemWord(american(IRREGULAR.get(word, word)))
+    term = _STEMMER.stemWord(american(IRREGULAR.get(word, word)))
+    # Snowball leaves "ratification" (ratif) apart from "ratify" (ratifi), and would join
+    # "specify" to "specific" if the verb were cut instead: the noun joins its verb.
+    if word.endswith(("ification", "ifications")) and term.endswith("if"):
+        return term + "i"
+    return term
 
 
 def analyze(text: str) -> list[str]:

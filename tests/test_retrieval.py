@@ -406,6 +406,17 @@ def test_irregular_forms_meet_their_base() -> None:
     assert ranked(retriever, "Where does the lamp stand?") == ["p1"]
 
 
+def test_ification_nouns_meet_their_ify_verbs() -> None:
+    assert analyze("ratification") == analyze("ratify") == analyze("ratified")
+    assert analyze("specification") == analyze("specify")
+    assert analyze("specific") != analyze("specify")  # an adjective, not the verb's noun
+    retriever = Retriever(
+        passages("Ships pass the cape.", "It urges the ratification of treaties."),
+        RetrievalSettings(),
+    )
+    assert ranked(retriever, "Which treaties does it want countries to ratify?") == ["p2"]
+
+
 def test_a_heading_every_passage_shares_is_not_indexed_but_counts_as_covered() -> None:
     article = article_from_paragraphs(
         "Lighthouse keepers",
