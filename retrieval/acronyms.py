@@ -63,6 +63,33 @@ def expansions(texts: Iterable[str]) -> dict[str, str]:
     return found
 
 
+# A run of capitalised words, small function words allowed inside: "Council of Europe".
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|in|&)\s+)*[A-Z][\w'’-]*)+")
+
+
+def initialisms(texts: Iterable[str]) -> dict[str, str]:
+    """Initials (case folded) -> the run of capitalised words they abbreviate in the texts.
+
+    "International Telecommunication Union" gives "itu", "Internet Watch Foundation" "iwf":
+    a question may use the short form the article never writes. Every stretch of two or more
+    capitalised words of a name counts; initials two names share are dropped as ambiguous.
+    """
+    found: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for text in texts:
+        for run in _NAME_RUN.finditer(text):
+            tokens = _WORD.findall(run.group())
+            capitals = [i for i, t in enumerate(tokens) if t[0].isupper()]
+            for a, start in enumerate(capitals):
+                for end in capitals[a + 1 :]:
+                    words = tokens[start : end + 1]
+                    key = "".join(w[0] for w in words if w[0].isupper()).casefold()
+                    phrase = " ".join(words)
+                    if found.setdefault(key, phrase) != phrase:
+                        ambiguous.add(key)
+    return {k: v for k, v in found.items() if k not in ambiguous}
+
+
 def asked_expansion(question: str, known: dict[str, str]) -> str | None:
     """The long form of the acronym ``question`` asks about, if it asks and the article says."""
     if not known or not _ASKS.search(question):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
-from retrieval.acronyms import asked_expansion, expansions
+from retrieval.acronyms import asked_expansion, expansions, initialisms
 from retrieval.analyzer import analyze, stem, words
 from retrieval.bm25 import BM25Index
 from retrieval.lemmas import IRREGULAR
@@ -22,6 +22,9 @@ from retrieval.typos import Speller, build_speller
 
 # Capitalised words inside a question (not its first word): names of people, places, bodies.
 _NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
+
+# An acronym as a question may write it: "ITU", "IWF".
+_ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 
 # A word as written, capitals kept.
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -61,6 +64,7 @@ class QuestionAnalyzer:
         self._speller: Speller | None = None
         self._name_only = _name_only_terms(texts)
         self._expansions = expansions(texts)
+        self._initialisms = initialisms(texts)
         self._all_bigrams = bigrams
 
     def _spell(self, word: str) -> str | None:
@@ -77,7 +81,7 @@ class QuestionAnalyzer:
         order: list[str] = []
         corrections: list[tuple[str, str]] = []
         known = self.index.doc_freq
-        for word in words(text):
+        for word in words(self._spell_out(text)):
             term = stem(word)
             if term not in known and self.settings.max_edits:
                 fixed = self._spell(word)
@@ -128,6 +132,20 @@ class QuestionAnalyzer:
             names,
             unseen,
         )
+
+    def _spell_out(self, text: str) -> str:
+        """``text`` with each acronym the article never writes, but whose words it holds,
+        replaced by them: "ITU" -> "International Telecommunication Union"."""
+        if text.isupper():  # capitals all through say nothing of acronyms
+            return text
+
+        def spelled(match: re.Match[str]) -> str:
+            token = match.group()
+            if stem(token.casefold()) in self.index.doc_freq:
+                return token
+            return self._initialisms.get(token.casefold(), token)
+
+        return _ACRONYM.sub(spelled, text)
 
     def coverage_mass(self, query: Query) -> dict[str, float]:
         """Each question term's weight in the coverage that decides whether to decline.

@@ -7,7 +7,7 @@ import pytest
 from bot.engine import Engine
 from corpus import article_from_paragraphs
 from retrieval import RetrievalSettings, Retriever
-from retrieval.acronyms import asked_expansion, expansions
+from retrieval.acronyms import asked_expansion, expansions, initialisms
 
 
 def test_expansions_of_the_shipped_article_sentence() -> None:
@@ -102,3 +102,48 @@ def test_engine_answers_what_the_acronym_is_short_for(engine: Engine, question: 
     reply = engine.ask(question)
     assert reply.kind == "answer"
     assert "End Child Prostitution and Trafficking" in reply.text
+
+
+def test_initialisms_of_capitalised_runs() -> None:
+    found = initialisms(
+        [
+            "ECPAT is part of the International Telecommunication Union´s initiative.",
+            "It signed with the Internet Watch Foundation and the Council of Europe.",
+        ]
+    )
+    assert found["itu"] == "International Telecommunication Union"
+    assert found["iwf"] == "Internet Watch Foundation"
+    assert found["ce"] == "Council of Europe"  # small words inside a name have no letter
+    assert "ecpat" not in found  # one capitalised word is no run
+
+
+def test_initials_two_names_share_are_dropped() -> None:
+    found = initialisms(["Carol Bellamy met Charles Brown.", "Carol Bellamy chairs it."])
+    assert "cb" not in found
+
+
+def test_question_acronym_the_article_never_writes_is_spelled_out() -> None:
+    article = article_from_paragraphs(
+        "Test",
+        [
+            "The group signed an agreement with the Internet Watch Foundation in 2010.",
+            "The group runs hotlines.",
+        ],
+    )
+    retriever = Retriever(article.passages, RetrievalSettings())
+    query = retriever.query("When did the group sign with the IWF?")
+    assert {"internet", "watch", "foundat"} <= set(query.terms)
+    best = retriever.search(query)[0]
+    assert best.passage.id == "p1" and best.coverage == pytest.approx(1.0)
+    # An all-capitals question says nothing of acronyms; an unknown one stays as typed.
+    assert "internet" not in retriever.query("WHEN DID THE GROUP SIGN WITH THE IWF?").terms
+    assert "usa" in retriever.query("Is the group in the USA?").terms
+
+
+@pytest.mark.parametrize(
+    "question", ["Which ITU scheme does ECPAT belong to?", "How is ECPAT involved with the ITU?"]
+)
+def test_engine_reads_itu_as_the_union_the_article_names(engine: Engine, question: str) -> None:
+    reply = engine.ask(question)
+    assert reply.kind == "answer"
+    assert "International Telecommunication Union´s Child Online Protection" in reply.text
