@@ -24,6 +24,8 @@ _NUMBER_QUESTION = re.compile(
     r"\bhow (?:many|much|long|old|large|big|far|high|tall|often|fast|deep|wide)\b"
     r"|\bwhat (?:percentage|percent|number|amount|proportion|size|population)\b"
 )
+# A count: "how many people", "what number of". A year is no answer to one.
+_COUNT_QUESTION = re.compile(r"\bhow many\b|\bwhat number of\b")
 _DATE_QUESTION = re.compile(r"\bwhen\b|\b(?:year|years|decade|century|month|date)\b")
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -37,9 +39,24 @@ _DATE = re.compile(
 )
 
 
+# A number that is not a year: "102", "1,300", "7 million", "three-year".
+_COUNT = re.compile(
+    r"(?<![\d,.])(?!(?:1\d{3}|20\d{2})s?\b)\d|\b(?:one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|"
+    r"thousands|million|millions|billion|billions|dozen|dozens|half)\b"
+)
+
+
 def expected_type(question: str) -> str | None:
-    """``"number"``, ``"date"`` or None: what kind of answer ``question`` asks for."""
+    """``"count"``, ``"number"``, ``"date"`` or None: the kind of answer ``question`` asks for.
+
+    A count ("how many ...") is a number that is not a year; other measures ("how long",
+    "how much") may be answered by years ("between 2009 and 2012").
+    """
     text = question.casefold()
+    if _COUNT_QUESTION.search(text):
+        return "count"
     if _NUMBER_QUESTION.search(text):
         return "number"
     if _DATE_QUESTION.search(text):
@@ -48,11 +65,13 @@ def expected_type(question: str) -> str | None:
 
 
 def answer_types(sentence: str) -> frozenset[str]:
-    """The kinds of answer ``sentence`` could give (a year counts as a number too)."""
+    """The kinds of answer ``sentence`` could give (a year is a number too, not a count)."""
     text = sentence.casefold()
     kinds = set()
     if _NUMBER.search(text):
         kinds.add("number")
+        if _COUNT.search(text):
+            kinds.add("count")
     if _DATE.search(text):
         kinds.add("date")
     return frozenset(kinds)
@@ -89,7 +108,7 @@ _ASKS_DATE = re.compile(
 
 
 def asked_kind(question: str) -> str | None:
-    """What a question must be answered with: money, person, number, date, or None.
+    """What a question must be answered with: money, person, count, number, date, or None.
 
     Stricter than :func:`expected_type` (which only breaks ties): "when" must open the
     question, so "What is caught when fishing?" asks for no date.
@@ -98,6 +117,8 @@ def asked_kind(question: str) -> str | None:
         return "money"
     if _PERSON_QUESTION.search(question) and not _is_who_is_name(question):
         return "person"
+    if _COUNT_QUESTION.search(question.casefold()):
+        return "count"
     if _NUMBER_QUESTION.search(question.casefold()):
         return "number"
     if _ASKS_DATE.search(question):

@@ -129,7 +129,7 @@ def fitting(
     floor = max(scores, default=0.0) / 2  # a fitting sentence must still match well
 
     def fit_one(i: int) -> bool:
-        if kind in ("number", "date"):  # known from indexing
+        if kind in ("count", "number", "date"):  # known from indexing
             return kind in types[i]
         return fits(question, sentences[i].text, kind)
 

@@ -298,8 +298,8 @@ def test_coverage_stays_within_zero_and_one(
         ("How much did they spend?", "money"),
         ("What was the budget?", "money"),
         ("How much is it?", "number"),
-        ("How many member organisations does ECPAT have?", "number"),
-        ("In how many countries is the network?", "number"),
+        ("How many member organisations does ECPAT have?", "count"),
+        ("In how many countries is the network?", "count"),
         ("When was ECPAT founded?", "date"),
         ("So when did it start?", "date"),
         ("In what year was ECPAT founded?", "date"),
@@ -606,3 +606,15 @@ def test_in_how_many_nations_is_not_answered_with_the_united_nations(engine: Eng
 @pytest.mark.parametrize("number", ["sixty", "ninety", "fifteen"])
 def test_every_tens_and_teens_number_word_is_a_number(number: str) -> None:
     assert fits("How many countries?", f"Members in {number} countries.")
+
+
+def test_a_year_does_not_answer_how_many() -> None:
+    article = article_from_paragraphs(
+        "Test",
+        ["Between 2009 and 2012 the guild ran a lamp campaign. The campaign lit 40 lamps."],
+    )
+    retriever = Retriever(article.passages, RetrievalSettings())
+    hit = retriever.search(retriever.query("How many lamps did the guild campaign light?"))[0]
+    assert hit.sentences == (1,)  # not the years of the first sentence
+    assert not fits("How many lamps?", "Between 2009 and 2012 the guild ran a lamp campaign.")
+    assert fits("How long did the campaign run?", "Between 2009 and 2012 it ran.")

@@ -360,12 +360,14 @@ def test_answering_sentence_is_the_one_with_the_question() -> None:
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
-        ("How many countries is ECPAT in?", "number"),
+        ("How many countries is ECPAT in?", "count"),
+        ("What number of hotels signed?", "count"),
         ("how much did it cost", "number"),
+        ("How long did the campaign run?", "number"),
         ("What percentage of the vote did they win?", "number"),
         ("When was ECPAT founded?", "date"),
         ("In what year did the congress meet?", "date"),
-        ("How many years did the campaign last?", "number"),
+        ("How many years did the campaign last?", "count"),
         ("Who chairs ECPAT?", None),
         ("What is The Code?", None),
     ],
@@ -375,10 +377,14 @@ def test_expected_answer_type(question: str, kind: str | None) -> None:
 
 
 def test_sentence_answer_types() -> None:
-    assert answer_types("More than 1,300 tour operators signed.") == {"number"}
+    assert answer_types("More than 1,300 tour operators signed.") == {"number", "count"}
+    # A year is a number ("how long": "between 2009 and 2012") but no count ("how many").
     assert answer_types("It was founded in 1990.") == {"number", "date"}
+    assert answer_types("It ran between 2009 and 2012.") == {"number", "date"}
+    assert answer_types("In 1990 it began a three-year campaign.") == {"number", "count", "date"}
+    assert answer_types("It has 102 members in 93 countries.") == {"number", "count"}
     assert answer_types("It met in early March.") == {"date"}
-    assert answer_types("Seven million signatures.") == {"number"}
+    assert answer_types("Seven million signatures.") == {"number", "count"}
     assert answer_types("The Code is a set of protocols.") == frozenset()
 
 
