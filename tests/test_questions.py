@@ -19,6 +19,7 @@ from bot.questions import (
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "corpus" / "questions" / "ecpat.jsonl"
+HOLDOUT = ROOT / "corpus" / "questions" / "ecpat-holdout.jsonl"
 
 
 def squad(*articles: tuple[str, list[tuple[str, list[dict]]]]) -> dict:
@@ -196,3 +197,13 @@ def test_shipped_set_is_well_formed() -> None:
     assert len(qset.questions) == 156
     assert {"followup", "standalone", "unrelated", "smalltalk"} <= set(qset.categories)
     assert all(q.context for q in qset.questions if q.category in ("followup", "standalone"))
+
+
+def test_holdout_set_is_well_formed_and_its_answers_are_article_spans() -> None:
+    qset = load_questions(HOLDOUT)
+    assert qset.problems == ()
+    assert len(qset.questions) == 61
+    article = " ".join((ROOT / "corpus" / "data" / "ecpat.txt").read_text().split()).casefold()
+    for question in qset.questions:
+        assert question.unanswerable == (not question.answers)
+        assert all(" ".join(a.split()).casefold() in article for a in question.answers)
