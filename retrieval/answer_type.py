@@ -84,7 +84,8 @@ _WHO_IS = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(.+?)[\s?!.]*$", re.IGNOR
 _MONEY_QUESTION = re.compile(
     r"\bhow much\b.*\b(?:money|cost|costs|pay|paid|earn|earns|spend|spent|donate|donated|"
     r"budget|salary|revenue|income|funding|worth|price|charge)\b"
-    r"|\bwhat (?:is|was|are|were) (?:the |its |their )?(?:budget|salary|revenue|income|price|cost)",
+    r"|\bwhat(?:'s|’s| is| was| are| were)\b[^?]*\b(?:budget|budgets|salary|salaries|revenue|"
+    r"revenues|income|price|cost|turnover|funding)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(

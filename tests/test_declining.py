@@ -297,6 +297,8 @@ def test_coverage_stays_within_zero_and_one(
         ("How much money did The Body Shop donate to ECPAT?", "money"),
         ("How much did they spend?", "money"),
         ("What was the budget?", "money"),
+        ("What was ECPAT's annual budget last year?", "money"),
+        ("what's the funding of the network", "money"),
         ("How much is it?", "number"),
         ("How many member organisations does ECPAT have?", "count"),
         ("In how many countries is the network?", "count"),
