@@ -58,6 +58,22 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     sentences = []
     for piece in pieces:
         clean, numbers = strip_markers(piece)
+        clean = _unbalanced_parenthesis_dropped(clean)
         if clean:
             sentences.append(Sentence(clean, numbers))
     return tuple(sentences)
+
+
+def _unbalanced_parenthesis_dropped(sentence: str) -> str:
+    """A parenthesis opened before the sentence ends, or closed after it begins, is dropped.
+
+    "(The name originally stood for ... utilized. Today it goes by ECPAT.)" is one aside of two
+    sentences; quoted alone, each would show a bracket the other closes.
+    """
+    if sentence.startswith("(") and sentence.count("(") > sentence.count(")"):
+        sentence = sentence[1:].lstrip()
+    if sentence.count(")") > sentence.count("("):
+        end = sentence.rfind(")")
+        if not sentence[end + 1 :].strip(" .!?\"'”’"):  # a closing bracket at the very end
+            sentence = (sentence[:end] + sentence[end + 1 :]).rstrip()
+    return sentence

@@ -340,6 +340,21 @@ def test_abbreviations_do_not_end_sentences() -> None:
     ]
 
 
+def test_an_aside_of_two_sentences_leaves_no_bracket_unbalanced(article: Article) -> None:
+    lead = next(p for p in article.passages if p.id == "lead-3")
+    assert [s.text for s in lead.sentences][1:] == [
+        "The name originally stood for “End Child Prostitution and Trafficking,” but this full "
+        "title is no-longer utilized.",
+        "Today the organization goes by its initials ECPAT.",
+    ]
+    # Balanced brackets inside a sentence stay.
+    art = parse_article("T\n\nThe club (founded in 1990) met. It grew (slowly).\n")
+    assert [s.text for s in art.passages[0].sentences] == [
+        "The club (founded in 1990) met.",
+        "It grew (slowly).",
+    ]
+
+
 @pytest.mark.parametrize("text", ["", "   \n\n\t\n", "\r\n\r\n"])
 def test_empty_text_is_an_article_error(text: str) -> None:
     with pytest.raises(ArticleError, match="empty"):

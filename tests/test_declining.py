@@ -26,7 +26,7 @@ FOUNDED_1990 = (
     '"sex tourism," with an initial focus on Asia.'
 )
 STOOD_FOR = (
-    "(The name originally stood for “End Child Prostitution and Trafficking,” but this full title "
+    "The name originally stood for “End Child Prostitution and Trafficking,” but this full title "
     "is no-longer utilized."
 )
 CONGRESS_1996 = (
