@@ -200,7 +200,7 @@ class Engine:
             best is None
             or best.coverage < cfg.answer.min_coverage
             or best.score < cfg.answer.min_score
-            or (cfg.answer.check_type and not fits(text, answer_content(best, self._labels)))
+            or (cfg.answer.check_type and not fits(query.text, answer_content(best, self._labels)))
         ):
             answer = Answer(text, decline_text(self.article, self.examples), True, None, hits)
             kind = "decline"

@@ -168,7 +168,12 @@ def fits(question: str, answer: str, kind: str | None = "") -> bool:
 # "What is ECPAT?", "What's The Code?": asks for what defines a thing, which is the sentence
 # that says "<the thing> is a ...". Only short subjects: a long one is a question of its own.
 _DEFINITION_QUESTION = re.compile(
-    r"^\W*what(?:'s|’s|\s+(?:is|are|was|were))\s+(?P<subject>[^?!.]+?)[\s?!.]*$", re.IGNORECASE
+    r"^\W*(?:what(?:'s|’s|\s+(?:is|are|was|were))|(?:please\s+)?(?:tell\s+me|talk|"
+    r"what\s+(?:do\s+you\s+know|can\s+you\s+tell\s+me))\s+about|about|describe|explain)"
+    r"\s+(?P<subject>[^?!.]+?)[\s?!.]*$"
+    # "What does ECPAT do?", "what is ECPAT about": what it is, in other words.
+    r"|^\W*what\s+(?:does|do|did|is|was)\s+(?P<doer>[^?!.]+?)\s+(?:do|about)[\s?!.]*$",
+    re.IGNORECASE,
 )
 # "The End Child Prostitution and Trafficking (ECPAT) is a global network ...": the subject
 # before a copula and an article, in the sentence's first clause.
@@ -178,11 +183,13 @@ _DEFINING = re.compile(
 
 
 def definition_subject(question: str) -> str | None:
-    """What a "What is X?" question asks to have defined (X, up to six words), if it is one."""
+    """What a "What is X?" question asks to have defined (X, up to six words), if it is one;
+    "Tell me about X", "What does X do?" and "What is X about?" ask the same."""
     match = _DEFINITION_QUESTION.match(question)
-    if match is None or len(match.group("subject").split()) > 6:
+    if match is None:
         return None
-    return match.group("subject")
+    subject = match.group("subject") or match.group("doer")
+    return subject if len(subject.split()) <= 6 else None
 
 
 def defined_subject(sentence: str) -> str | None:

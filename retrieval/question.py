@@ -23,6 +23,15 @@ from retrieval.typos import Speller, build_speller
 # Capitalised words inside a question (not its first word): names of people, places, bodies.
 _NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
 
+# How people open a question without saying anything about its topic: "What do you know
+# about ...", "Can you tell me ...", "I'd like to know ...". ("know" would meet "now known as".)
+_FRAME = re.compile(
+    r"^\W*(?:(?:please|so|and|ok|okay|hey|hi)\W+)*(?:what\s+do\s+you\s+know|do\s+you\s+know|"
+    r"(?:can|could|would)\s+you\s+(?:please\s+)?tell\s+me|i\s*(?:'d|would)\s+like\s+to\s+know|"
+    r"i\s+want\s+to\s+know|i\s+wonder)\b",
+    re.IGNORECASE,
+)
+
 # An acronym as a question may write it: "ITU", "IWF".
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 
@@ -81,7 +90,10 @@ class QuestionAnalyzer:
         order: list[str] = []
         corrections: list[tuple[str, str]] = []
         known = self.index.doc_freq
-        for word in words(self._spell_out(text)):
+        # The question itself, without "Can you tell me ...", also for its kind of answer.
+        core = _FRAME.sub("", text).strip()
+        text = core or text
+        for word in words(self._spell_out(core)):
             term = stem(word)
             if term not in known and self.settings.max_edits:
                 fixed = self._spell(word)

@@ -456,7 +456,12 @@ def test_distinct_headings_are_indexed(ecpat: Retriever) -> None:
         ("what's the code", "the code"),
         ("What are tour operators?", "tour operators"),
         ("What was The Body Shop campaign?", "The Body Shop campaign"),
+        ("Tell me about ECPAT", "ECPAT"),
+        ("what can you tell me about the code?", "the code"),
+        ("What does ECPAT do?", "ECPAT"),
+        ("Describe The Code.", "The Code"),
         ("When was ECPAT founded?", None),
+        ("What does ECPAT focus on?", None),
         ("What is the name of the taskforce that ECPAT is a member of?", None),  # too long
     ],
 )
@@ -501,3 +506,30 @@ def test_what_is_ecpat_is_answered_by_the_first_sentence(ecpat: Retriever) -> No
     assert best.passage.sentences[best.sentences[0]].text.startswith(
         "The End Child Prostitution and Trafficking (ECPAT) is a global network"
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is ECPAT?",
+        "Tell me about ECPAT",
+        "What does ECPAT do?",
+        "What do you know about ECPAT?",
+    ],
+)
+def test_asking_what_the_subject_is_gets_the_articles_first_sentence(
+    engine: Engine, question: str
+) -> None:
+    reply = engine.reply(Conversation(), question)[0]
+    assert reply.kind == "answer"
+    assert reply.text.startswith(
+        "The End Child Prostitution and Trafficking (ECPAT) is a global network of civil society"
+    )
+
+
+def test_a_question_frame_is_not_part_of_the_question(ecpat: Retriever, engine: Engine) -> None:
+    query = ecpat.query("Can you tell me when The Code was developed?")
+    assert query.text == "when The Code was developed?"  # so it asks for a date
+    assert "tell" not in query.terms and "know" not in ecpat.query("Do you know who I am?").terms
+    assert "Carol Bellamy" in engine.ask("Could you tell me who chairs ECPAT?").text
+    assert engine.ask("do you know").kind == "decline"  # a frame and nothing in it
