@@ -139,6 +139,7 @@ def _check(config: Config) -> None:
         (r.phrase_weight >= 0, "retrieval.phrase_weight", "0 or more"),
         (0 <= r.synonym_weight <= 1, "retrieval.synonym_weight", "between 0 and 1"),
         (r.unknown_weight >= 0, "retrieval.unknown_weight", "0 or more"),
+        (r.name_weight >= 1, "retrieval.name_weight", "1 or more"),
         (0 <= a.min_coverage <= 1, "answer.min_coverage", "between 0 and 1"),
         (a.min_score >= 0, "answer.min_score", "0 or more"),
         (1 <= a.max_sentences <= 5, "answer.max_sentences", "between 1 and 5"),

@@ -13,7 +13,8 @@ class RetrievalSettings:
 
     ``synonym_weight``: weight of a thesaurus word standing in for a question word the article
     never uses. ``unknown_weight``: share of a rare word's idf that such an unused word weighs
-    in coverage (the decline decision).
+    in coverage (the decline decision). ``name_weight``: how many times a name the question
+    gives ("INTERPOL") counts in BM25.
     """
 
     variant: str = "lucene"
@@ -24,6 +25,7 @@ class RetrievalSettings:
     phrase_weight: float = 1.0
     synonym_weight: float = 0.6
     unknown_weight: float = 0.5
+    name_weight: float = 2.0
 
 
 @dataclass(frozen=True)

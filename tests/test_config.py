@@ -194,6 +194,7 @@ def test_wrong_type_names_the_key(tmp_path: Path, text: str, key: str) -> None:
         ("[retrieval]\nmax_edits = 3", "retrieval.max_edits"),
         ("[retrieval]\ntop_k = 0", "retrieval.top_k"),
         ("[retrieval]\ntop_k = 51", "retrieval.top_k"),
+        ("[retrieval]\nname_weight = 0.5", "retrieval.name_weight"),
         ("[answer]\nmin_coverage = 1.01", "answer.min_coverage"),
         ("[answer]\nmin_score = -1", "answer.min_score"),
         ("[answer]\nmax_sentences = 0", "answer.max_sentences"),

@@ -446,6 +446,21 @@ def test_distinct_headings_are_indexed(ecpat: Retriever) -> None:
     assert hit.passage.section == "Network membership"
 
 
+def test_a_name_the_question_gives_counts_double_in_bm25() -> None:
+    corpus = passages(
+        "The council played a major role in the congress.",
+        "Interpol works with the group to prevent online crime and trace offenders abroad.",
+    )
+    question = "What is Interpol's role?"
+    plain = Retriever(corpus, RetrievalSettings(name_weight=1.0))
+    assert ranked(plain, question)[0] == "p1"  # "role": a short passage, a rarer word
+    named = Retriever(corpus, RetrievalSettings())
+    hits = named.search(named.query(question))
+    assert hits[0].passage.id == "p2"
+    # Coverage is not weighted: each passage holds one of two equally rare words.
+    assert [h.coverage for h in hits] == [pytest.approx(0.5), pytest.approx(0.5)]
+
+
 # -- "What is X?" ---------------------------------------------------------------------------------
 
 
