@@ -14,11 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot import evaluate, tune
 from bot.cli import UsageError
 from bot.config import Config, load_config
-from bot.eval_report import report
 from bot.questions import FORMATS, QuestionSet, QuestionSetError, load_questions
+
+# bot.evaluate, bot.tune and bot.eval_report are imported by the commands that use them, so
+# `ecpat-bot ask` does not pay for them at start-up. The objectives `tune` knows
+# (tune.OBJECTIVES; a test keeps the two equal):
+OBJECTIVES = ("accuracy", "answer_accuracy", "decline_rate", "hit_at_1", "hit_at_k", "mrr")
 
 PROGRESS_MIN = 50  # sets shorter than this finish before a bar is worth drawing
 
@@ -55,7 +58,7 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
     tu.add_argument("--b", metavar="LIST", help="b values, comma-separated")
     tu.add_argument("--min-coverage", metavar="LIST", help="decline thresholds, comma-separated")
     tu.add_argument("--folds", type=int, default=5, metavar="N", help="cross-validation folds")
-    objectives = ", ".join(tune.OBJECTIVES)
+    objectives = ", ".join(OBJECTIVES)
     tu.add_argument(
         "--objective",
         default="accuracy",
@@ -112,6 +115,8 @@ class ProgressBar:
 
 
 def _gates(specs: list[str], flag: str) -> list[tuple[str, float]]:
+    from bot import evaluate
+
     gates = []
     for spec in specs:
         name, sep, value = spec.partition("=")
@@ -130,6 +135,9 @@ def _gates(specs: list[str], flag: str) -> list[tuple[str, float]]:
 
 def run_eval(args: argparse.Namespace, config: Config) -> int:
     """Ask every question, print the report, apply the gates (exit 1 when one fails)."""
+    from bot import evaluate
+    from bot.eval_report import report
+
     under, over = _gates(args.fail_under, "--fail-under"), _gates(args.fail_over, "--fail-over")
     if args.k is not None:
         config = load_config(args.config, {"article.path": args.article, "retrieval.top_k": args.k})
@@ -160,6 +168,8 @@ def run_eval(args: argparse.Namespace, config: Config) -> int:
 def _check_gates(
     summary: dict[str, Any], under: list[tuple[str, float]], over: list[tuple[str, float]]
 ) -> int:
+    from bot import evaluate
+
     failed = 0
     checks = [(n, t, True) for n, t in under] + [(n, t, False) for n, t in over]
     for name, threshold, below in checks:
@@ -179,6 +189,8 @@ def _check_gates(
 
 def run_tune(args: argparse.Namespace, config: Config) -> int:
     """Grid search with k-fold CV; prints a TOML document (report lines are comments)."""
+    from bot import evaluate, tune
+
     try:
         grid = tune.grid_from_flags(config, args.variants, args.k1, args.b, args.min_coverage)
         tune.check_options(args.objective, args.folds)

@@ -153,3 +153,22 @@ def test_to_toml_round_trips() -> None:
         "retrieval": {"variant": "plus", "k1": 2.0, "b": 0.5},
         "answer": {"min_coverage": 0.35},
     }
+
+
+def test_cli_help_lists_the_objectives_tune_knows() -> None:
+    from bot import eval_cli
+
+    assert eval_cli.OBJECTIVES == tune.OBJECTIVES
+
+
+def test_ask_does_not_import_the_eval_machinery() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from bot.cli import main; main(['ask', 'When was ECPAT founded?']); "
+        "print(sorted(m for m in sys.modules if m in ('bot.evaluate', 'bot.tune', "
+        "'bot.eval_report', 'telegram')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
