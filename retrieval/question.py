@@ -32,6 +32,13 @@ _FRAME = re.compile(
     re.IGNORECASE,
 )
 
+# "How old", "how long", "how big": the adjective asks for a measure (see answer_type); it
+# may stand by the answer ("40 kilometres long") but is not what the question is about.
+_HOW_ADJECTIVE = re.compile(
+    r"\bhow\s+(old|long|big|large|far|high|tall|often|fast|deep|wide|soon|early|late)\b",
+    re.IGNORECASE,
+)
+
 # An acronym as a question may write it: "ITU", "IWF".
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 
@@ -134,6 +141,7 @@ class QuestionAnalyzer:
         inherited = frozenset(t for t in (context or {}) if t not in weights)
         for term, weight in (context or {}).items():
             weights[term] = max(weights.get(term, 0.0), weight)
+        measure = frozenset(stem(m.group(1).casefold()) for m in _HOW_ADJECTIVE.finditer(core))
         return Query(
             text,
             tuple(weights.items()),
@@ -143,6 +151,7 @@ class QuestionAnalyzer:
             tuple(alternatives),
             names,
             unseen,
+            measure & weights.keys(),
         )
 
     def _spell_out(self, text: str) -> str:
@@ -166,13 +175,14 @@ class QuestionAnalyzer:
         ``unknown_weight`` of a rare word's idf (question phrasing such as "kind" or "supposed"
         is often absent from an article that answers), but a *name* it never uses ("USA",
         "Tokyo") weighs twice a rare word: asking about it is asking about something else.
-        Synonym terms are not counted: they stand in for the word they expand.
+        Synonym terms are not counted: they stand in for the word they expand; nor is the
+        adjective of "how old", "how long" (``Query.measure``), which asks for a kind of answer.
         """
         rare = self.index.rare_idf
         expanded = {alt for _, alts in query.alternatives for alt in alts}
         mass = {}
         for term, weight in query.weights:
-            if term in expanded:
+            if term in expanded or term in query.measure:
                 continue
             if term in self.index.doc_freq and term not in query.unseen:
                 mass[term] = weight * self.index.idf(term)

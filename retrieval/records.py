@@ -49,6 +49,9 @@ class Query:
     # question writes in lower case: they match nothing and weigh as words the article never
     # uses; their ``alternatives`` stand in for them.
     unseen: frozenset[str] = frozenset()
+    # The adjective of "how old", "how long": it matches like any word, but it says what kind
+    # of answer is asked, not what about, so it does not count in coverage.
+    measure: frozenset[str] = frozenset()
 
     @property
     def terms(self) -> dict[str, float]:

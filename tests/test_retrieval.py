@@ -548,3 +548,14 @@ def test_a_question_frame_is_not_part_of_the_question(ecpat: Retriever, engine: 
     assert "tell" not in query.terms and "know" not in ecpat.query("Do you know who I am?").terms
     assert "Carol Bellamy" in engine.ask("Could you tell me who chairs ECPAT?").text
     assert engine.ask("do you know").kind == "decline"  # a frame and nothing in it
+
+
+def test_the_adjective_of_how_old_or_how_long_does_not_count_in_coverage(
+    ecpat: Retriever, engine: Engine
+) -> None:
+    query = ecpat.query("How old is ECPAT?")
+    assert query.measure == {"old"} and set(ecpat.coverage_mass(query)) == {"ecpat"}
+    assert ecpat.query("How long did the campaign run?").measure == {"long"}
+    assert not ecpat.query("Is the long campaign over?").measure  # only after "how"
+    reply = engine.ask("How old is ECPAT?")
+    assert reply.kind == "answer" and "1990" in reply.text
