@@ -39,10 +39,13 @@ def cite(article: Article, hit: Hit, url: str | None) -> Citation:
     return Citation(article.title, hit.passage.section, url or None, refs)
 
 
+def _chosen(hit: Hit) -> tuple[int, ...]:
+    return hit.sentences or (0,)
+
+
 def answer_text(hit: Hit) -> str:
     """The sentence (or two) of the passage that answers, in article order."""
-    chosen = hit.sentences or (0,)
-    return " ".join(hit.passage.sentences[i].text for i in chosen)
+    return " ".join(hit.passage.sentences[i].text for i in _chosen(hit))
 
 
 def answer_content(hit: Hit, labels: Collection[str]) -> str:
@@ -54,7 +57,7 @@ def answer_content(hit: Hit, labels: Collection[str]) -> str:
     if hit.passage.section != INFOBOX:
         return answer_text(hit)
     texts = []
-    for i in hit.sentences or (0,):
+    for i in _chosen(hit):
         text = hit.passage.sentences[i].text
         label = text.partition(": ")[0]
         texts.append(text.removeprefix(f"{label}: ") if label in labels else text)

@@ -122,6 +122,7 @@ class Engine:
                 f"please keep it under {limit:,}."
             )
             return Reply("invalid", msg), conversation
+        text = " ".join(text.split())  # runs of white space and line breaks fold to one space
         kind = intent(text)
         if kind == "more":
             return self.more(conversation)

@@ -19,13 +19,17 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 # Words a long form may hold without a letter of their own ("Council *of* Europe").
 _FILLERS = frozenset("a an and for in of on the to &".split())
 
-# How a question asks for an expansion: "stand for", "short for", "acronym", "abbreviation",
-# "full name", "what do the letters ... mean".
-_ASKS = re.compile(
-    r"\b(?:stands?|stood|standing)\s+for\b|\bshort\s+for\b|\bacronyms?\b|\babbreviat\w*"
-    r"|\bfull\s+(?:name|form|title)\b|\bspell(?:ed|s)?\s+out\b|\binitials\b"
-    r"|\bletters\b|\bmean(?:s|ing|t)?\b",
-    re.IGNORECASE,
+# How a question asks what the acronym ``{a}`` stands for: "ECPAT('s name) stands for",
+# "ECPAT short for", "what does ECPAT mean", "the full name of ECPAT", "the letters ECPAT",
+# "is ECPAT an acronym". The acronym must be part of the phrase: "What letters did ECPAT
+# send?" and "What does ECPAT mean by tourism?" ask something else.
+_ASKS = (
+    r"\b{a}(?:['’]s)?\s+(?:name\s+|acronym\s+)?(?:stands?|stood|standing|is\s+short|short)\s+for\b",
+    r"\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:name\s+|acronym\s+|abbreviation\s+|letters\s+|"
+    r"initials\s+)?{a}\s+(?:mean|stand\s+for)\W*$",
+    r"\b(?:full\s+(?:name|form|title)|acronym|abbreviation|letters|initials|long\s+form)\s+"
+    r"(?:of\s+|for\s+)?(?:the\s+)?(?:name\s+|acronym\s+|abbreviation\s+)?{a}\b",
+    r"\b{a}\s+(?:is\s+)?an?\s+(?:acronym|abbreviation)\b",
 )
 
 
@@ -71,7 +75,7 @@ def initialisms(texts: Iterable[str]) -> dict[str, str]:
     """Initials (case folded) -> the run of capitalised words they abbreviate in the texts.
 
     "International Telecommunication Union" gives "itu", "Internet Watch Foundation" "iwf":
-    a question may use the short form the article never writes. Every stretch of two or more
+    a question may use the short form the article never writes. Every stretch of three to six
     capitalised words of a name counts; initials two names share are dropped as ambiguous.
     """
     found: dict[str, str] = {}
@@ -81,7 +85,7 @@ def initialisms(texts: Iterable[str]) -> dict[str, str]:
             tokens = _WORD.findall(run.group())
             capitals = [i for i, t in enumerate(tokens) if t[0].isupper()]
             for a, start in enumerate(capitals):
-                for end in capitals[a + 1 :]:
+                for end in capitals[a + 2 : a + 6]:  # 3 to 6 letters, as _ACRONYM reads them
                     words = tokens[start : end + 1]
                     key = "".join(w[0] for w in words if w[0].isupper()).casefold()
                     phrase = " ".join(words)
@@ -92,10 +96,15 @@ def initialisms(texts: Iterable[str]) -> dict[str, str]:
 
 def asked_expansion(question: str, known: dict[str, str]) -> str | None:
     """The long form of the acronym ``question`` asks about, if it asks and the article says."""
-    if not known or not _ASKS.search(question):
+    if not known:
         return None
-    for token in _WORD.findall(question):
-        long_form = known.get(token.casefold().removesuffix("'s").removesuffix("’s"))
-        if long_form is not None:
-            return long_form
+    text = " ".join(question.split())
+    for token in dict.fromkeys(_WORD.findall(text)):
+        acronym = token.removesuffix("'s").removesuffix("’s")
+        long_form = known.get(acronym.casefold())
+        if long_form is None:
+            continue
+        for pattern in _ASKS:
+            if re.search(pattern.format(a=re.escape(acronym)), text, re.IGNORECASE):
+                return long_form
     return None

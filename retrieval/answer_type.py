@@ -20,31 +20,31 @@ from retrieval.stopwords import STOP_WORDS
 # with: a fraction of one full match, so it breaks near-ties rather than outvoting the words.
 ANSWER_TYPE_SHARE = 0.3
 
+# The adjectives of "how long", "how old", ...: they ask for a measure (a number).
+MEASURES = ("long", "old", "large", "big", "far", "high", "tall", "often", "fast", "deep", "wide")
+MEASURE_QUESTION = re.compile(rf"\bhow\s+({'|'.join(MEASURES)})\b", re.IGNORECASE)
 _NUMBER_QUESTION = re.compile(
-    r"\bhow (?:many|much|long|old|large|big|far|high|tall|often|fast|deep|wide)\b"
-    r"|\bwhat (?:percentage|percent|number|amount|proportion|size|population)\b"
+    rf"\bhow (?:much|{'|'.join(MEASURES)})\b"
+    r"|\bwhat (?:percentage|percent|amount|proportion|size|population)\b"
 )
 # A count: "how many people", "what number of". A year is no answer to one.
 _COUNT_QUESTION = re.compile(r"\bhow many\b|\bwhat number of\b")
 _DATE_QUESTION = re.compile(r"\bwhen\b|\b(?:year|years|decade|century|month|date)\b")
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|"
-    r"billions|dozen|dozens|half)\b"
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    "hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half"
+)
+_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b")
+_YEAR = r"(?:1\d{3}|20\d{2})"
+# A number that is not a year: "102", "1,300", "7 million", "three-year" - or that counts
+# something ("1500 members").
+_COUNT = re.compile(
+    rf"(?<![\d,.])(?!{_YEAR}s?\b)\d|(?<![\d,.]){_YEAR}(?=\s+[a-z]+s\b)|\b(?:{_NUMBER_WORDS})\b"
 )
 _DATE = re.compile(
-    r"\b(?:1\d{3}|20\d{2})s?\b|\b(?:january|february|march|april|may|june|july|august|"
+    rf"\b{_YEAR}s?\b|\b(?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december|century|centuries)\b"
-)
-
-
-# A number that is not a year: "102", "1,300", "7 million", "three-year".
-_COUNT = re.compile(
-    r"(?<![\d,.])(?!(?:1\d{3}|20\d{2})s?\b)\d|\b(?:one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
-    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|"
-    r"thousands|million|millions|billion|billions|dozen|dozens|half)\b"
 )
 
 
@@ -77,15 +77,18 @@ def answer_types(sentence: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
-_PERSON_QUESTION = re.compile(r"^(?:\W*\w+\W+){0,3}?(?:who|whom|whose)\b", re.IGNORECASE)
+_PERSON_QUESTION = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:who|whom|whose)\b", re.IGNORECASE)
 # "Who is Carol Bellamy?" asks what someone is (a role, a description), not for a name;
 # "Who is the chair?", "who is ECPAT's chair", "who was chair after Bellamy" ask for a name.
-_WHO_IS = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(.+?)[\s?!.]*$", re.IGNORECASE)
+_WHO_IS = re.compile(
+    r"^\W*who(?:['’]s|\s+(?:is|was|are|were))\s+([^\s?!.](?:.*[^\s?!.])?)[\s?!.]*$",
+    re.IGNORECASE | re.DOTALL,
+)
 _MONEY_QUESTION = re.compile(
     r"\bhow much\b.*\b(?:money|cost|costs|pay|paid|earn|earns|spend|spent|donate|donated|"
     r"budget|salary|revenue|income|funding|worth|price|charge)\b"
-    r"|\bwhat(?:'s|’s| is| was| are| were)\b[^?]*\b(?:budget|budgets|salary|salaries|revenue|"
-    r"revenues|income|price|cost|turnover|funding)\b",
+    r"|\bwhat(?:'s|’s| is| was| are| were)\b[^?]{0,80}\b(?:budget|budgets|salary|salaries|"
+    r"revenue|revenues|income|price|cost|turnover|funding)\b(?!-)",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
@@ -163,36 +166,3 @@ def fits(question: str, answer: str, kind: str | None = "") -> bool:
         names = {w.casefold().strip(".'’") for w in _CAPITALISED.findall(answer)}
         return bool(names - asked) or bool(_AGENT.search(answer))
     return kind in answer_types(answer)
-
-
-# "What is ECPAT?", "What's The Code?": asks for what defines a thing, which is the sentence
-# that says "<the thing> is a ...". Only short subjects: a long one is a question of its own.
-_DEFINITION_QUESTION = re.compile(
-    r"^\W*(?:what(?:'s|’s|\s+(?:is|are|was|were))|(?:please\s+)?(?:tell\s+me|talk|"
-    r"what\s+(?:do\s+you\s+know|can\s+you\s+tell\s+me))\s+about|about|describe|explain)"
-    r"\s+(?P<subject>[^?!.]+?)[\s?!.]*$"
-    # "What does ECPAT do?", "what is ECPAT about": what it is, in other words.
-    r"|^\W*what\s+(?:does|do|did|is|was)\s+(?P<doer>[^?!.]+?)\s+(?:do|about)[\s?!.]*$",
-    re.IGNORECASE,
-)
-# "The End Child Prostitution and Trafficking (ECPAT) is a global network ...": the subject
-# before a copula and an article, in the sentence's first clause.
-_DEFINING = re.compile(
-    r"^(?P<subject>[^,;:]{2,120}?)\s+(?:is|are|was|were)\s+(?:a|an|the|one)\b", re.IGNORECASE
-)
-
-
-def definition_subject(question: str) -> str | None:
-    """What a "What is X?" question asks to have defined (X, up to six words), if it is one;
-    "Tell me about X", "What does X do?" and "What is X about?" ask the same."""
-    match = _DEFINITION_QUESTION.match(question)
-    if match is None:
-        return None
-    subject = match.group("subject") or match.group("doer")
-    return subject if len(subject.split()) <= 6 else None
-
-
-def defined_subject(sentence: str) -> str | None:
-    """What ``sentence`` defines when it reads "X is a/an/the ...", else None."""
-    match = _DEFINING.match(sentence)
-    return match.group("subject") if match else None

@@ -14,8 +14,9 @@ from math import fsum
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze
-from retrieval.answer_type import answer_types, defined_subject
+from retrieval.answer_type import answer_types
 from retrieval.coref import continues, resolve
+from retrieval.definitions import defined_subject
 
 
 @dataclass(frozen=True)

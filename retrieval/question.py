@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from retrieval.acronyms import asked_expansion, expansions, initialisms
 from retrieval.analyzer import analyze, stem, words
+from retrieval.answer_type import MEASURE_QUESTION
 from retrieval.bm25 import BM25Index
 from retrieval.lemmas import IRREGULAR
 from retrieval.records import Query, RetrievalSettings
@@ -27,15 +28,8 @@ _NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
 # about ...", "Can you tell me ...", "I'd like to know ...". ("know" would meet "now known as".)
 _FRAME = re.compile(
     r"^\W*(?:(?:please|so|and|ok|okay|hey|hi)\W+)*(?:what\s+do\s+you\s+know|do\s+you\s+know|"
-    r"(?:can|could|would)\s+you\s+(?:please\s+)?tell\s+me|i\s*(?:'d|would)\s+like\s+to\s+know|"
-    r"i\s+want\s+to\s+know|i\s+wonder)\b",
-    re.IGNORECASE,
-)
-
-# "How old", "how long", "how big": the adjective asks for a measure (see answer_type); it
-# may stand by the answer ("40 kilometres long") but is not what the question is about.
-_HOW_ADJECTIVE = re.compile(
-    r"\bhow\s+(old|long|big|large|far|high|tall|often|fast|deep|wide|soon|early|late)\b",
+    r"(?:what\s+)?(?:can|could|would)\s+you\s+(?:please\s+)?tell\s+me|"
+    r"i\s*(?:['’]d|would)\s+like\s+to\s+know|i\s+want\s+to\s+know|i\s+wonder)\b",
     re.IGNORECASE,
 )
 
@@ -97,9 +91,11 @@ class QuestionAnalyzer:
         order: list[str] = []
         corrections: list[tuple[str, str]] = []
         known = self.index.doc_freq
-        # The question itself, without "Can you tell me ...", also for its kind of answer.
-        core = _FRAME.sub("", text).strip()
-        text = core or text
+        # The question itself, without "Can you tell me ...", also for its kind of answer;
+        # white space folded, so no pattern meets a run of spaces.
+        folded = " ".join(text.split())
+        core = _FRAME.sub("", folded).strip()
+        text = core or folded
         for word in words(self._spell_out(core)):
             term = stem(word)
             if term not in known and self.settings.max_edits:
@@ -141,7 +137,7 @@ class QuestionAnalyzer:
         inherited = frozenset(t for t in (context or {}) if t not in weights)
         for term, weight in (context or {}).items():
             weights[term] = max(weights.get(term, 0.0), weight)
-        measure = frozenset(stem(m.group(1).casefold()) for m in _HOW_ADJECTIVE.finditer(core))
+        measure = frozenset(stem(m.group(1).casefold()) for m in MEASURE_QUESTION.finditer(core))
         return Query(
             text,
             tuple(weights.items()),

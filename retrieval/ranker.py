@@ -41,9 +41,10 @@ from collections.abc import Mapping, Sequence
 from corpus.records import Passage
 from retrieval import evidence
 from retrieval.analyzer import analyze, stem, words
-from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind, definition_subject, expected_type
+from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind, expected_type
 from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
+from retrieval.definitions import definition_subject
 from retrieval.question import QuestionAnalyzer, question_names
 from retrieval.records import Hit, Query, RetrievalSettings
 

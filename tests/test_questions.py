@@ -203,7 +203,9 @@ def test_holdout_set_is_well_formed_and_its_answers_are_article_spans() -> None:
     qset = load_questions(HOLDOUT)
     assert qset.problems == ()
     assert len(qset.questions) == 61
-    article = " ".join((ROOT / "corpus" / "data" / "ecpat.txt").read_text().split()).casefold()
+    article = " ".join(
+        (ROOT / "corpus" / "data" / "ecpat.txt").read_text(encoding="utf-8").split()
+    ).casefold()
     for question in qset.questions:
         assert question.unanswerable == (not question.answers)
         assert all(" ".join(a.split()).casefold() in article for a in question.answers)

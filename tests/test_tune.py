@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import GUILD_FACTS, write_jsonl
 
-from bot import tune
+from bot import eval_cli, tune
 from bot.cli import main
 from bot.config import Config, load_config
 from bot.engine import Engine
@@ -156,15 +158,10 @@ def test_to_toml_round_trips() -> None:
 
 
 def test_cli_help_lists_the_objectives_tune_knows() -> None:
-    from bot import eval_cli
-
     assert eval_cli.OBJECTIVES == tune.OBJECTIVES
 
 
 def test_ask_does_not_import_the_eval_machinery() -> None:
-    import subprocess
-    import sys
-
     code = (
         "import sys; from bot.cli import main; main(['ask', 'When was ECPAT founded?']); "
         "print(sorted(m for m in sys.modules if m in ('bot.evaluate', 'bot.tune', "
