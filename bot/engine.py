@@ -154,8 +154,9 @@ class Engine:
             return Reply("more", "That's all the article has on that question."), conversation
         hit = following[0]
         shown = last.hits.index(hit)
-        text = hit.passage.text  # the whole passage: its sentences joined
-        answer = Answer(last.question, text, False, cite(self.article, hit, self.url), last.hits)
+        text = hit.passage.text  # the whole passage, cited with all its footnotes
+        whole = replace(hit, sentences=tuple(range(len(hit.passage.sentences))))
+        answer = Answer(last.question, text, False, cite(self.article, whole, self.url), last.hits)
         turn = replace(last, shown=shown, answer=answer)
         return Reply("more", text, answer), replace(
             conversation, turns=(*conversation.turns[:-1], turn)
@@ -193,7 +194,8 @@ class Engine:
         if last is not None and not last.answer.abstained and is_followup(text, len(query.terms)):
             context = inherited(dict(last.terms), cfg.conversation.followup_weight)
             query = retriever.query(text, context)
-        ranked = retriever.search(query, MORE_LIMIT, cfg.answer.max_sentences)
+        # Only the best passage is quoted; "more" shows whole passages.
+        ranked = retriever.search(query, MORE_LIMIT, cfg.answer.max_sentences, answered=1)
         hits = ranked[: cfg.retrieval.top_k]
         best = hits[0] if hits else None
         url = self.url

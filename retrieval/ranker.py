@@ -117,11 +117,18 @@ class Retriever:
             (self.index.idf(a) + self.index.idf(b)) / 2 for a, b in bigrams if (a, b) in pairs
         )
 
-    def search(self, query: Query, k: int | None = None, max_sentences: int = 2) -> tuple[Hit, ...]:
+    def search(
+        self,
+        query: Query,
+        k: int | None = None,
+        max_sentences: int = 2,
+        answered: int | None = None,
+    ) -> tuple[Hit, ...]:
         """Passages ranked best first (ties: article order); only those matching a term.
 
-        Every matching passage is scored; only the ``k`` returned are given their coverage and
-        answering sentences.
+        Every matching passage is scored; only the ``k`` returned are given their coverage,
+        and only the first ``answered`` of them (all when None) their answering sentences -
+        choosing those is most of the work, and a caller quoting one answer needs one.
         """
         terms = query.terms
         if not terms:
@@ -176,8 +183,14 @@ class Retriever:
         # coverage and, at the synonym weight, help choose the sentence that answers.
         known = self.index.doc_freq
         relatives = {t: rs for t, rs in covering.items() if t in known and t in own}
-        for _, doc, score, sentence_scores, extra in scored if k is None else scored[:k]:
+        for rank, (_, doc, score, sentence_scores, extra) in enumerate(
+            scored if k is None else scored[:k]
+        ):
             facts = self._facts[doc]
+            coverage = evidence.coverage(facts, coverage_mass, covering, query.unseen)
+            if answered is not None and rank >= answered:
+                hits.append(Hit(self.passages[doc], score, coverage, ()))
+                continue
             if own is not weighted:
                 sentence_scores = evidence.sentence_scores(facts, own)
             related = evidence.related_scores(
@@ -199,6 +212,5 @@ class Retriever:
                 sets=facts.resolved,
                 continuing=facts.continuing,
             )
-            coverage = evidence.coverage(facts, coverage_mass, covering, query.unseen)
             hits.append(Hit(self.passages[doc], score, coverage, chosen))
         return tuple(hits)

@@ -60,7 +60,8 @@ class Query:
 
 @dataclass(frozen=True)
 class Hit:
-    """A ranked passage: its score, how much of the question it covers, its best sentences."""
+    """A ranked passage: its score, how much of the question it covers, its best sentences
+    (indices into ``passage.sentences``; empty when they were not asked for)."""
 
     passage: Passage
     score: float

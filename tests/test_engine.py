@@ -147,6 +147,10 @@ def test_more_walks_the_ranked_passages(engine: Engine, word: str) -> None:
     assert "In 1990, researchers and activists" in second.text
     assert second.answer is not None and second.answer.citation is not None
     assert second.answer.citation.section == hits[1].passage.section
+    # The whole passage is shown, so all its footnotes are cited: lead-3 has [2] in its
+    # first sentence only.
+    assert hits[1].passage.id == "lead-3" and hits[1].sentences == ()  # never quoted
+    assert [r.n for r in second.answer.citation.references] == [2]
     assert fourth.text == fifth.text == NOTHING_MORE
     assert fourth.answer is None
     assert len(conversation.turns) == 1  # "more" is not a new question

@@ -335,6 +335,16 @@ def test_a_thesaurus_relative_helps_choose_the_answering_sentence() -> None:
     assert without.search(without.query(question))[0].sentences == (0, 1)
 
 
+def test_answered_limits_the_hits_given_answering_sentences(ecpat: Retriever) -> None:
+    query = ecpat.query("How many member organisations does ECPAT have?")
+    full, lean = ecpat.search(query, 5), ecpat.search(query, 5, answered=1)
+    assert [(h.passage.id, h.score, h.coverage) for h in lean] == [
+        (h.passage.id, h.score, h.coverage) for h in full
+    ]
+    assert lean[0].sentences == full[0].sentences and lean[0].sentences
+    assert all(h.sentences == () for h in lean[1:]) and all(h.sentences for h in full)
+
+
 def test_search_respects_k_and_returns_hits() -> None:
     corpus = passages("a lamp.", "two lamps.", "three lamps here.")
     retriever = Retriever(corpus, RetrievalSettings())
