@@ -48,7 +48,7 @@ class RetrievalConfig(RetrievalSettings):
 
 @dataclass(frozen=True)
 class AnswerConfig:
-    min_coverage: float = 0.3
+    min_coverage: float = 0.35
     min_score: float = 0.0
     max_sentences: int = 2
     max_question_chars: int = 4096
