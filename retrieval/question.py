@@ -33,6 +33,9 @@ _FRAME = re.compile(
     re.IGNORECASE,
 )
 
+# Letters a name the article never uses shares with one it does, to stand for it.
+_NAME_PREFIX = 4
+
 # An acronym as a question may write it: "ITU", "IWF".
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 
@@ -73,6 +76,13 @@ class QuestionAnalyzer:
         self._documents = documents
         self._speller: Speller | None = None
         self._name_only = _name_only_terms(texts)
+        # The article's names by their first four letters: "Swedish" in a question is a form
+        # of the "Sweden" the article names, "Australian" of "Australia".
+        self._names_by_prefix: dict[str, set[str]] = {}
+        for text in texts:
+            for term in analyze(" ".join(_NAME.findall(text))):
+                if len(term) >= _NAME_PREFIX:
+                    self._names_by_prefix.setdefault(term[:_NAME_PREFIX], set()).add(term)
         self._expansions = expansions(texts)
         self._initialisms = initialisms(texts)
         self._all_bigrams = bigrams
@@ -115,8 +125,11 @@ class QuestionAnalyzer:
                 lower &= {stem(w) for w in words(" ".join(_lowercase_words(text)))}
                 named = {t for p in pairwise(order) if p in self._all_bigrams for t in p}
                 lower -= named
+            asked_names = question_names(text)
             for term in dict.fromkeys(order):
                 alts = frozenset(t for t in related_terms(term) if t in known and t not in weights)
+                if term in asked_names and term not in known:
+                    alts |= self._names_by_prefix.get(term[:_NAME_PREFIX], set()) - weights.keys()
                 if (term not in known or term in lower) and alts:
                     alternatives.append((term, alts))
         unseen = frozenset(t for t, _ in alternatives if t in known)

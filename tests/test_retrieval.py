@@ -574,3 +574,19 @@ def test_the_adjective_of_how_old_or_how_long_does_not_count_in_coverage(
     assert not ecpat.query("Is the long campaign over?").measure  # only after "how"
     reply = engine.ask("How old is ECPAT?")
     assert reply.kind == "answer" and "1990" in reply.text
+
+
+def test_a_name_the_article_never_uses_stands_for_one_it_names_with_the_same_start() -> None:
+    corpus = passages(
+        "The congress met in Stockholm, Sweden, in 1996.",
+        "The market of the town opened in 1990.",
+    )
+    retriever = Retriever(corpus, RetrievalSettings())
+    query = retriever.query("Which Swedish city hosted the congress?")
+    assert dict(query.alternatives)["swedish"] == {"sweden"}
+    best = retriever.search(query)[0]
+    other = retriever.search(retriever.query("Which Norwegian city hosted the congress?"))[0]
+    assert best.passage.id == other.passage.id == "p1"
+    assert best.coverage > other.coverage  # "Sweden" covers "Swedish"; nothing covers "Norwegian"
+    # Only the article's names stand in: "Mark" is no "market".
+    assert "mark" not in dict(retriever.query("When did Mark open the town?").alternatives)
