@@ -18,7 +18,7 @@ from bot.followup import inherited, is_followup
 from bot.intents import intent
 from corpus.load import load_article
 from corpus.records import Article
-from retrieval.answer_type import fits
+from retrieval.answer_type import asks_yes_no, fits
 from retrieval.ranker import Hit, Retriever
 
 log = logging.getLogger(__name__)
@@ -201,6 +201,8 @@ class Engine:
         url = self.url
         if (
             best is None
+            # "Has Marriott signed The Code?": the article never names Marriott.
+            or (asks_yes_no(query.text) and retriever.foreign_names(query))
             or best.coverage < cfg.answer.min_coverage
             or best.score < cfg.answer.min_score
             or (cfg.answer.check_type and not fits(query.text, answer_content(best, self._labels)))

@@ -166,3 +166,15 @@ def fits(question: str, answer: str, kind: str | None = "") -> bool:
         names = {w.casefold().strip(".'’") for w in _CAPITALISED.findall(answer)}
         return bool(names - asked) or bool(_AGENT.search(answer))
     return kind in answer_types(answer)
+
+
+# "Has Marriott signed The Code?", "Does ECPAT work in Brazil?": a question to answer yes or no.
+_YES_NO = re.compile(
+    r"^\W*(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would)\b", re.IGNORECASE
+)
+
+
+def asks_yes_no(question: str) -> bool:
+    """Whether ``question`` is answered yes or no: about whatever it names, an article that
+    never names it says nothing either way."""
+    return _YES_NO.match(question) is not None

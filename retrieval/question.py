@@ -201,6 +201,11 @@ class QuestionAnalyzer:
                 mass[term] = weight * self.settings.unknown_weight * rare
         return mass
 
+    def foreign_names(self, query: Query) -> frozenset[str]:
+        """Names in the question that the article never uses and nothing of it stands for."""
+        covered = {t for t, alts in query.alternatives if alts}
+        return frozenset(t for t in query.names if t not in self.index.doc_freq) - covered
+
     def covering_terms(self, query: Query) -> dict[str, frozenset[str]]:
         """Per question term, the article terms that cover it in coverage besides itself.
 

@@ -107,6 +107,10 @@ class Retriever:
         """
         return self._questions.coverage_mass(query)
 
+    def foreign_names(self, query: Query) -> frozenset[str]:
+        """See :meth:`retrieval.question.QuestionAnalyzer.foreign_names`."""
+        return self._questions.foreign_names(query)
+
     def _weighted(self, terms: Mapping[str, float]) -> dict[str, float]:
         """Each term's share of the question's mass (weight x idf), computed once per query."""
         return {t: w * self.index.idf(t) for t, w in terms.items()}

@@ -15,7 +15,7 @@ from bot.config import AnswerConfig, Config, ConfigError, RetrievalConfig, build
 from bot.engine import Engine, Reply
 from corpus import Article, article_from_paragraphs, load_article
 from retrieval import RetrievalSettings, Retriever, analyze, words
-from retrieval.answer_type import asked_kind, expected_type, fits
+from retrieval.answer_type import asked_kind, asks_yes_no, expected_type, fits
 from retrieval.definitions import definition_subject
 from retrieval.lemmas import IRREGULAR
 from retrieval.synonyms import related, related_terms
@@ -648,3 +648,24 @@ def test_long_adversarial_questions_are_handled_like_any_other(engine: Engine, t
     assert expected_type(text) in (None, "count", "number", "date")
     assert fits(text, text) in (True, False)
     assert definition_subject(text) is None  # none of them asks what something is
+
+
+@pytest.mark.parametrize(
+    ("question", "declined"),
+    [
+        ("Has Hilton signed The Code?", True),  # the article never names Hilton (in its text)
+        ("Does ECPAT work in Brazil?", True),
+        ("Did the Swedish government host the congress?", False),  # "Swedish": Sweden
+        ("Is ECPAT based in Thailand?", False),
+        ("Which hotel chain is Hilton?", None),  # not yes/no: coverage decides as before
+    ],
+)
+def test_a_yes_no_question_about_a_name_the_article_never_uses_is_declined(
+    engine: Engine, question: str, declined: bool | None
+) -> None:
+    query = engine.retriever.query(question)
+    assert asks_yes_no(question) is (declined is not None)
+    if declined is None:
+        assert engine.retriever.foreign_names(query) == {"hilton"}
+        return
+    assert (engine.ask(question).kind == "decline") is declined
