@@ -76,13 +76,7 @@ class QuestionAnalyzer:
         self._documents = documents
         self._speller: Speller | None = None
         self._name_only = _name_only_terms(texts)
-        # The article's names by their first four letters: "Swedish" in a question is a form
-        # of the "Sweden" the article names, "Australian" of "Australia".
-        self._names_by_prefix: dict[str, set[str]] = {}
-        for text in texts:
-            for term in analyze(" ".join(_NAME.findall(text))):
-                if len(term) >= _NAME_PREFIX:
-                    self._names_by_prefix.setdefault(term[:_NAME_PREFIX], set()).add(term)
+        self._names_by_prefix = _names_by_prefix(texts)
         self._expansions = expansions(texts)
         self._initialisms = initialisms(texts)
         self._all_bigrams = bigrams
@@ -129,7 +123,8 @@ class QuestionAnalyzer:
             for term in dict.fromkeys(order):
                 alts = frozenset(t for t in related_terms(term) if t in known and t not in weights)
                 if term in asked_names and term not in known:
-                    alts |= self._names_by_prefix.get(term[:_NAME_PREFIX], set()) - weights.keys()
+                    alts |= self._names_by_prefix.get(term[:_NAME_PREFIX], frozenset())
+                    alts -= weights.keys()
                 if (term not in known or term in lower) and alts:
                     alternatives.append((term, alts))
         unseen = frozenset(t for t, _ in alternatives if t in known)
@@ -225,6 +220,17 @@ class QuestionAnalyzer:
 
 def _lowercase_words(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text) if t[0].islower()]
+
+
+def _names_by_prefix(texts: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The terms of the article's names by their first letters: "Swedish" in a question is a
+    form of the "Sweden" the article names, "Australian" of "Australia"."""
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for term in analyze(" ".join(_NAME.findall(text))):
+            if len(term) >= _NAME_PREFIX:
+                found.setdefault(term[:_NAME_PREFIX], set()).add(term)
+    return {prefix: frozenset(terms) for prefix, terms in found.items()}
 
 
 def _name_only_terms(texts: Iterable[str]) -> frozenset[str]:
