@@ -19,7 +19,6 @@ from bot.questions import (
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "corpus" / "questions" / "ecpat.jsonl"
-HOLDOUT = ROOT / "corpus" / "questions" / "ecpat-holdout.jsonl"
 
 
 def squad(*articles: tuple[str, list[tuple[str, list[dict]]]]) -> dict:
@@ -199,10 +198,15 @@ def test_shipped_set_is_well_formed() -> None:
     assert all(q.context for q in qset.questions if q.category in ("followup", "standalone"))
 
 
-def test_holdout_set_is_well_formed_and_its_answers_are_article_spans() -> None:
-    qset = load_questions(HOLDOUT)
+@pytest.mark.parametrize(
+    ("name", "size"), [("ecpat-holdout.jsonl", 61), ("ecpat-holdout-2.jsonl", 64)]
+)
+def test_holdout_sets_are_well_formed_and_their_answers_are_article_spans(
+    name: str, size: int
+) -> None:
+    qset = load_questions(SHIPPED.parent / name)
     assert qset.problems == ()
-    assert len(qset.questions) == 61
+    assert len(qset.questions) == size
     article = " ".join(
         (ROOT / "corpus" / "data" / "ecpat.txt").read_text(encoding="utf-8").split()
     ).casefold()
