@@ -178,19 +178,22 @@ class QuestionAnalyzer:
         Terms the article knows weigh their idf. A word it never uses weighs
         ``unknown_weight`` of a rare word's idf (question phrasing such as "kind" or "supposed"
         is often absent from an article that answers), but a *name* it never uses ("USA",
-        "Tokyo") weighs twice a rare word: asking about it is asking about something else.
+        "Tokyo") weighs twice a rare word: asking about it is asking about something else -
+        unless an article name stands in for it ("Swedish": Sweden); then it weighs like an
+        unknown word.
         Synonym terms are not counted: they stand in for the word they expand; nor is the
         adjective of "how old", "how long" (``Query.measure``), which asks for a kind of answer.
         """
         rare = self.index.rare_idf
-        expanded = {alt for _, alts in query.alternatives for alt in alts}
+        alternatives = dict(query.alternatives)
+        expanded = {alt for alts in alternatives.values() for alt in alts}
         mass = {}
         for term, weight in query.weights:
             if term in expanded or term in query.measure:
                 continue
             if term in self.index.doc_freq and term not in query.unseen:
                 mass[term] = weight * self.index.idf(term)
-            elif term in query.names:
+            elif term in query.names and not alternatives.get(term):
                 mass[term] = weight * 2 * rare
             else:
                 mass[term] = weight * self.settings.unknown_weight * rare

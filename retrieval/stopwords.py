@@ -20,6 +20,7 @@ _TEXT = """
     across along alongside among amongst around beside besides beyond despite inside near onto
     outside per since toward towards upon via within without
     stuff thing things kind kinds sort sorts
+    sorry thanks thank thx pls plz hello hi hey
 """
 
 STOP_WORDS = frozenset(_TEXT.split())

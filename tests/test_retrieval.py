@@ -174,6 +174,8 @@ def test_passages_of_stop_words_only_are_indexed() -> None:
         # Vague fillers: what they stand for is the rest of the question.
         ("what kind of stuff does ecpat focus on", ["ecpat", "focus"]),
         ("What sorts of things does it publish?", ["publish"]),
+        # Politeness around a question is no part of it.
+        ("sorry, where is it based? thanks", ["based"]),
     ],
 )
 def test_prepositions_and_vague_fillers_are_stop_words(question: str, content: list[str]) -> None:
@@ -588,5 +590,12 @@ def test_a_name_the_article_never_uses_stands_for_one_it_names_with_the_same_sta
     other = retriever.search(retriever.query("Which Norwegian city hosted the congress?"))[0]
     assert best.passage.id == other.passage.id == "p1"
     assert best.coverage > other.coverage  # "Sweden" covers "Swedish"; nothing covers "Norwegian"
+    # A name something stands in for weighs like any word the article never uses, not like an
+    # unknown name: "translate 'hello' into Swedish" is not about Sweden.
+    rare = retriever.index.rare_idf
+    assert retriever.coverage_mass(query)["swedish"] == pytest.approx(0.5 * rare)
+    assert retriever.coverage_mass(retriever.query("Which Norwegian city?"))["norwegian"] == (
+        pytest.approx(2 * rare)
+    )
     # Only the article's names stand in: "Mark" is no "market".
     assert "mark" not in dict(retriever.query("When did Mark open the town?").alternatives)
