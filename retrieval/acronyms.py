@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 # "(ECPAT)", "(UNICEF)", "(ITU)": 2 to 10 characters, at least two capitals, no spaces.
 _SHORT = re.compile(r"\(\s*([A-Z][A-Za-z0-9&.-]{1,9})\s*\)")
@@ -104,7 +105,12 @@ def asked_expansion(question: str, known: dict[str, str]) -> str | None:
         long_form = known.get(acronym.casefold())
         if long_form is None:
             continue
-        for pattern in _ASKS:
-            if re.search(pattern.format(a=re.escape(acronym)), text, re.IGNORECASE):
-                return long_form
+        if _asking(acronym).search(text):
+            return long_form
     return None
+
+
+@lru_cache(maxsize=256)
+def _asking(acronym: str) -> re.Pattern[str]:
+    """The ways of asking what ``acronym`` stands for, as one pattern (compiled once)."""
+    return re.compile("|".join(p.format(a=re.escape(acronym)) for p in _ASKS), re.IGNORECASE)

@@ -110,6 +110,7 @@ class QuestionAnalyzer:
             weights[term] = weights.get(term, 0.0) + 1.0
             order.append(term)
         alternatives = []
+        names = question_names(text)
         if self.settings.synonym_weight:
             # A word the article uses only inside a longer name ("nations" in "United Nations")
             # is, written in lower case, a word the article never uses on its own - unless the
@@ -119,10 +120,9 @@ class QuestionAnalyzer:
                 lower &= {stem(w) for w in words(" ".join(_lowercase_words(text)))}
                 named = {t for p in pairwise(order) if p in self._all_bigrams for t in p}
                 lower -= named
-            asked_names = question_names(text)
             for term in dict.fromkeys(order):
                 alts = frozenset(t for t in related_terms(term) if t in known and t not in weights)
-                if term in asked_names and term not in known:
+                if term in names and term not in known:
                     alts |= self._names_by_prefix.get(term[:_NAME_PREFIX], frozenset())
                     alts -= weights.keys()
                 if (term not in known or term in lower) and alts:
@@ -141,7 +141,6 @@ class QuestionAnalyzer:
         for _, alts in alternatives:
             for alt in alts:
                 weights.setdefault(alt, self.settings.synonym_weight)
-        names = question_names(text)
         inherited = frozenset(t for t in (context or {}) if t not in weights)
         for term, weight in (context or {}).items():
             weights[term] = max(weights.get(term, 0.0), weight)
