@@ -44,8 +44,17 @@ def _chosen(hit: Hit) -> tuple[int, ...]:
 
 
 def answer_text(hit: Hit) -> str:
-    """The sentence (or two) of the passage that answers, in article order."""
-    return " ".join(hit.passage.sentences[i].text for i in _chosen(hit))
+    """The sentence (or two) of the passage that answers, in article order.
+
+    An infobox fact says whose it is ("ECPAT International — Founded: 1990."): alone,
+    "Founded: 1990." reads like a fragment.
+    """
+    chosen = _chosen(hit)
+    text = " ".join(hit.passage.sentences[i].text for i in chosen)
+    name = hit.passage.sentences[0].text
+    if hit.passage.section == INFOBOX and 0 not in chosen and ": " not in name:
+        return f"{name.rstrip('.')} — {text}"
+    return text
 
 
 def answer_content(hit: Hit, labels: Collection[str]) -> str:

@@ -12,7 +12,7 @@ from cli_helpers import assert_usage_error, run_main
 
 TITLE = "End Child Prostitution and Trafficking"
 URL = "https://en.wikipedia.org/wiki/ECPAT"
-FOUNDED = f"Founded: 1990.\n\nSource: {TITLE} › Infobox — {URL}\n"
+FOUNDED = f"ECPAT International — Founded: 1990.\n\nSource: {TITLE} › Infobox — {URL}\n"
 CODE_SECTION = (
     "The code of conduct for the protection of children from sexual exploitation in travel and "
     "tourism"
@@ -89,7 +89,7 @@ def ask_json(capsys: pytest.CaptureFixture[str], question: str, *flags: str) -> 
 def test_json_answer(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = ask_json(capsys, "When was ECPAT founded?")
     assert data["abstained"] is False
-    assert data["answer"] == "Founded: 1990."
+    assert data["answer"] == "ECPAT International — Founded: 1990."
     assert data["citation"] == {
         "article": TITLE,
         "section": "Infobox",

@@ -78,6 +78,11 @@ def assert_declined(reply: Reply) -> None:
     assert reply.text.startswith("Sorry, the article “End Child Prostitution and Trafficking”")
 
 
+# Infobox facts are answered with the infobox's name before them.
+FOUNDED = "ECPAT International — Founded: 1990."
+CHAIR = "ECPAT International — Key people: Carol Bellamy (Chair)."
+
+
 def assert_answered(reply: Reply, text: str, section: str) -> None:
     assert reply.kind == "answer", reply.text
     assert reply.text == text
@@ -229,7 +234,7 @@ def test_only_a_capitalised_unknown_word_is_a_name(ecpat: Retriever) -> None:
 def test_engine_declines_the_unknown_name_and_answers_the_unknown_word(engine: Engine) -> None:
     assert_declined(engine.ask("When was ECPAT USA founded?"))
     assert_declined(engine.ask("When was ECPAT Japan founded?"))
-    assert_answered(engine.ask("When was ECPAT qzx founded?"), "Founded: 1990.", "Infobox")
+    assert_answered(engine.ask("When was ECPAT qzx founded?"), FOUNDED, "Infobox")
 
 
 def test_coverage_falls_as_unknown_weight_rises() -> None:
@@ -393,7 +398,7 @@ def test_type_check_declines_a_covered_question(engine: Engine, question: str) -
     assert reply.answer is not None
     best = reply.answer.hits[0]
     assert best.coverage >= Config().answer.min_coverage
-    assert not fits(question, answer_text(best))
+    assert not fits(question, answer_content(best, {"Founded"}))
 
 
 def test_infobox_labels_are_not_taken_for_the_answer(engine: Engine) -> None:
@@ -403,11 +408,12 @@ def test_infobox_labels_are_not_taken_for_the_answer(engine: Engine) -> None:
         assert_declined(reply)
         assert reply.answer is not None and reply.answer.hits[0].passage.id == "infobox"
     best = engine.ask("Who chairs ECPAT?").answer
-    assert best is not None and best.text == "Key people: Carol Bellamy (Chair)."
+    assert best is not None and best.text == CHAIR
     assert answer_content(best.hits[0], {"Key people"}) == "Carol Bellamy (Chair)."
-    assert answer_content(best.hits[0], set()) == best.text  # only known labels are dropped
+    # Only known labels are dropped; the infobox's name is never part of what is checked.
+    assert answer_content(best.hits[0], set()) == "Key people: Carol Bellamy (Chair)."
     # Who she is, the infobox says.
-    assert engine.ask("Who is Carol Bellamy?").text == "Key people: Carol Bellamy (Chair)."
+    assert engine.ask("Who is Carol Bellamy?").text == CHAIR
 
 
 def test_who_hosted_the_congress_is_answered(engine: Engine) -> None:
@@ -423,7 +429,7 @@ def test_in_how_many_countries_is_answered(engine: Engine) -> None:
 
 def test_check_type_false_answers_what_the_type_check_declines(article: Article) -> None:
     unchecked = engine_with(article, answer=AnswerConfig(check_type=False))
-    assert_answered(unchecked.ask("Who founded ECPAT by name?"), "Founded: 1990.", "Infobox")
+    assert_answered(unchecked.ask("Who founded ECPAT by name?"), FOUNDED, "Infobox")
     assert_answered(
         unchecked.ask("How much money did The Body Shop donate to ECPAT?"), BODY_SHOP, "Lead"
     )
@@ -433,7 +439,7 @@ def test_check_type_false_answers_what_the_type_check_declines(article: Article)
 
 def test_min_coverage_zero_answers_the_unknown_name(article: Article) -> None:
     lenient = engine_with(article, answer=AnswerConfig(min_coverage=0.0))
-    assert_answered(lenient.ask("When was ECPAT USA founded?"), "Founded: 1990.", "Infobox")
+    assert_answered(lenient.ask("When was ECPAT USA founded?"), FOUNDED, "Infobox")
 
 
 # -- the answering sentence holds the kind of answer asked for ---------------------------------

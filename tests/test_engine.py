@@ -7,9 +7,12 @@ import pickle
 
 import pytest
 
+from bot.answer import answer_text
 from bot.config import Config, ConversationConfig
 from bot.engine import Conversation, Engine, Reply
 from corpus import Article
+from corpus.records import Passage, Sentence
+from retrieval.records import Hit
 
 T0 = 1_000_000.0
 TITLE = "End Child Prostitution and Trafficking"
@@ -373,3 +376,14 @@ def test_a_message_that_is_only_a_mention_asks_for_a_question(engine: Engine) ->
     reply = engine.ask("@ecpat_bot")
     assert (reply.kind, reply.text) == ("invalid", "Please type a question about the article.")
     assert "Carol Bellamy" in engine.ask("@ecpat_bot who chairs ECPAT?").text
+
+
+def test_an_infobox_fact_is_answered_with_whose_it_is() -> None:
+    facts = (Sentence("Lumen Guild."), Sentence("Founded: 1850."), Sentence("Type: Guild."))
+    named = Passage("infobox", "Infobox", " ".join(s.text for s in facts), facts)
+    assert answer_text(Hit(named, 1.0, 1.0, (1,))) == "Lumen Guild — Founded: 1850."
+    assert answer_text(Hit(named, 1.0, 1.0, (0, 1))) == "Lumen Guild. Founded: 1850."
+    unnamed = Passage("infobox", "Infobox", "Founded: 1850.", facts[1:2])
+    assert answer_text(Hit(unnamed, 1.0, 1.0, (0,))) == "Founded: 1850."
+    lead = Passage("lead-1", "Lead", "Lumen Guild. It lights lamps.", (facts[0], Sentence("x.")))
+    assert answer_text(Hit(lead, 1.0, 1.0, (1,))) == "x."  # only the infobox is prefixed
