@@ -12,15 +12,18 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.cli import UsageError
 from bot.config import Config, load_config
-from bot.questions import FORMATS, QuestionSet, QuestionSetError, load_questions
 
-# bot.evaluate, bot.tune and bot.eval_report are imported by the commands that use them, so
-# `ecpat-bot ask` does not pay for them at start-up. The objectives `tune` knows
-# (tune.OBJECTIVES; a test keeps the two equal):
+if TYPE_CHECKING:
+    from bot.questions import QuestionSet
+
+# bot.questions, bot.evaluate, bot.tune and bot.eval_report are imported by the commands that
+# use them, so `ecpat-bot ask` does not pay for them at start-up. The question formats and the
+# objectives `tune` knows (questions.FORMATS, tune.OBJECTIVES; a test keeps them equal):
+FORMATS = ("jsonl", "squad")
 OBJECTIVES = ("accuracy", "answer_accuracy", "decline_rate", "hit_at_1", "hit_at_k", "mrr")
 
 PROGRESS_MIN = 50  # sets shorter than this finish before a bar is worth drawing
@@ -81,6 +84,8 @@ def _question_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace) -> QuestionSet:
+    from bot.questions import QuestionSetError, load_questions
+
     try:
         qset = load_questions(args.file, args.format)
     except QuestionSetError as err:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import GUILD_FACTS, write_jsonl
 
-from bot import eval_cli, tune
+from bot import eval_cli, questions, tune
 from bot.cli import main
 from bot.config import Config, load_config
 from bot.engine import Engine
@@ -157,15 +157,16 @@ def test_to_toml_round_trips() -> None:
     }
 
 
-def test_cli_help_lists_the_objectives_tune_knows() -> None:
+def test_cli_lists_the_objectives_and_formats_the_code_knows() -> None:
     assert eval_cli.OBJECTIVES == tune.OBJECTIVES
+    assert eval_cli.FORMATS == questions.FORMATS
 
 
 def test_ask_does_not_import_the_eval_machinery() -> None:
     code = (
         "import sys; from bot.cli import main; main(['ask', 'When was ECPAT founded?']); "
         "print(sorted(m for m in sys.modules if m in ('bot.evaluate', 'bot.tune', "
-        "'bot.eval_report', 'telegram')))"
+        "'bot.eval_report', 'bot.questions', 'telegram')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
