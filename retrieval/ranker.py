@@ -37,6 +37,7 @@ answer types alone (phrases help the technical articles most).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from corpus.records import Passage
 from retrieval import evidence
@@ -71,6 +72,7 @@ class Retriever:
             raise ValueError("sentence_weight and phrase_weight must be 0 or more")
         self.passages = tuple(passages)
         self.settings = settings
+        self._doc = {p.id: i for i, p in enumerate(self.passages)}
         # A heading every passage shares (a corpus of bare paragraphs titled by the article)
         # tells none of them apart; indexing it would only make its words look common and hide
         # the passages that really speak of them ("Normans", "complexity theory").
@@ -121,30 +123,22 @@ class Retriever:
             (self.index.idf(a) + self.index.idf(b)) / 2 for a, b in bigrams if (a, b) in pairs
         )
 
-    def search(
-        self,
-        query: Query,
-        k: int | None = None,
-        max_sentences: int = 2,
-        answered: int | None = None,
+    def rank(
+        self, query: Query, k: int | None = None, prefer: str | None = None, lift: float = 0.0
     ) -> tuple[Hit, ...]:
         """Passages ranked best first (ties: article order); only those matching a term.
 
         Every matching passage is scored; only the ``k`` returned are given their coverage,
-        and only the first ``answered`` of them (all when None) their answering sentences -
-        choosing those is most of the work, and a caller quoting one answer needs one.
+        none their answering sentences (:meth:`choose` picks those for the passage quoted).
+        ``prefer`` names a passage (the one a follow-up leans on) whose score is raised by
+        ``lift`` rare-word idfs.
         """
-        terms = query.terms
-        if not terms:
+        plan = self._plan(query)
+        if plan is None:
             return ()
-        # An unseen word (see Query) matches nothing but still weighs as a word never used.
-        unseen = sum(w for t, w in terms.items() if t in query.unseen) * self.index.rare_idf
-        terms = {t: w for t, w in terms.items() if t not in query.unseen}
+        weighted, mass, kind, subject = plan
+        terms = {t: w for t, w in query.terms.items() if t not in query.unseen}
         settings = self.settings
-        weighted = self._weighted(terms)
-        mass = sum(weighted.values()) + unseen
-        if mass <= 0:
-            return ()
         # A name the question gives ("INTERPOL", "Stockholm") is what it asks about: in BM25 it
         # counts name_weight times. Sentence evidence, the answering sentence and coverage
         # weigh it like any other word.
@@ -157,9 +151,6 @@ class Retriever:
         postings = self.index.postings
         candidates = sorted({doc for t in terms for doc in postings.get(t, ())})
         unit = settings.sentence_weight * self.index.rare_idf
-        kind = expected_type(query.text)
-        asks_for = definition_subject(query.text)
-        subject = frozenset(analyze(asks_for)) & terms.keys() if asks_for else frozenset()
         bonus = ANSWER_TYPE_SHARE * mass
         scored = []
         for doc in candidates:
@@ -171,50 +162,92 @@ class Retriever:
             score = float(bm25[doc]) + unit * max(lead, default=0.0) / mass
             if settings.phrase_weight and query.bigrams:
                 score += settings.phrase_weight * self._phrase_score(doc, query.bigrams)
-            scored.append((-round(score, 9), doc, score, sentence_scores, extra))
+            if prefer is not None and self.passages[doc].id == prefer:
+                score += lift * self.index.rare_idf
+            scored.append((-round(score, 9), doc, score))
         scored.sort(key=lambda item: item[:2])
+        coverage_mass = self.coverage_mass(query)
+        covering = self._questions.covering_terms(query)
+        return tuple(
+            Hit(
+                self.passages[doc],
+                score,
+                evidence.coverage(self._facts[doc], coverage_mass, covering, query.unseen),
+                (),
+            )
+            for _, doc, score in (scored if k is None else scored[:k])
+        )
+
+    def _plan(
+        self, query: Query
+    ) -> tuple[dict[str, float], float, str | None, frozenset[str]] | None:
+        """What scoring a query needs: weighted terms, their mass, the answer type, and the
+        subject of a "What is X?" question; None when nothing can match."""
+        terms = query.terms
+        if not terms:
+            return None
+        # An unseen word (see Query) matches nothing but still weighs as a word never used.
+        unseen = sum(w for t, w in terms.items() if t in query.unseen) * self.index.rare_idf
+        terms = {t: w for t, w in terms.items() if t not in query.unseen}
+        weighted = self._weighted(terms)
+        mass = sum(weighted.values()) + unseen
+        if mass <= 0:
+            return None
+        kind = expected_type(query.text)
+        asks_for = definition_subject(query.text)
+        subject = frozenset(analyze(asks_for)) & terms.keys() if asks_for else frozenset()
+        return weighted, mass, kind, subject
+
+    def choose(self, hit: Hit, query: Query, max_sentences: int = 2) -> Hit:
+        """``hit`` with its answering sentences chosen (the passage's best for ``query``)."""
+        plan = self._plan(query)
+        doc = self._doc[hit.passage.id]
+        if plan is None:
+            return replace(hit, sentences=(0,))
+        weighted, mass, kind, subject = plan
+        facts = self._facts[doc]
+        bonus = ANSWER_TYPE_SHARE * mass
         own = weighted
         if query.inherited:  # the answering sentence is chosen by the question's own words
             own = {
                 t: m * _INHERITED_SENTENCE_WEIGHT if t in query.inherited else m
                 for t, m in weighted.items()
             }
-        coverage_mass = self.coverage_mass(query)
-        asked = asked_kind(query.text)
-        covering = self._questions.covering_terms(query)
-        hits = []
         # Thesaurus relatives of the question's words the article uses: they cover a word in
         # coverage and, at the synonym weight, help choose the sentence that answers.
+        covering = self._questions.covering_terms(query)
         known = self.index.doc_freq
         relatives = {t: rs for t, rs in covering.items() if t in known and t in own}
-        for rank, (_, doc, score, sentence_scores, extra) in enumerate(
-            scored if k is None else scored[:k]
-        ):
-            facts = self._facts[doc]
-            coverage = evidence.coverage(facts, coverage_mass, covering, query.unseen)
-            if answered is not None and rank >= answered:
-                hits.append(Hit(self.passages[doc], score, coverage, ()))
-                continue
-            if own is not weighted:
-                sentence_scores = evidence.sentence_scores(facts, own)
-            related = evidence.related_scores(
-                facts, own, relatives, sentence_scores, settings.synonym_weight
-            )
-            resolved = evidence.resolved_scores(facts, own, related)
-            if resolved is not sentence_scores or own is not weighted:
-                sentence_scores = resolved
-                extra = evidence.type_bonus(facts, sentence_scores, kind, bonus, subject)
-            chosen = answering_sentences(
-                query.text,
-                asked,
-                sentence_scores,
-                extra,
-                max_sentences,
-                own=own,
-                sentences=self.passages[doc].sentences,
-                types=facts.types,
-                sets=facts.resolved,
-                continuing=facts.continuing,
-            )
-            hits.append(Hit(self.passages[doc], score, coverage, chosen))
-        return tuple(hits)
+        sentence_scores = evidence.sentence_scores(facts, own)
+        related = evidence.related_scores(
+            facts, own, relatives, sentence_scores, self.settings.synonym_weight
+        )
+        sentence_scores = evidence.resolved_scores(facts, own, related)
+        extra = evidence.type_bonus(facts, sentence_scores, kind, bonus, subject)
+        chosen = answering_sentences(
+            query.text,
+            asked_kind(query.text),
+            sentence_scores,
+            extra,
+            max_sentences,
+            own=own,
+            sentences=self.passages[doc].sentences,
+            types=facts.types,
+            sets=facts.resolved,
+            continuing=facts.continuing,
+        )
+        return replace(hit, sentences=chosen)
+
+    def search(
+        self,
+        query: Query,
+        k: int | None = None,
+        max_sentences: int = 2,
+        answered: int | None = None,
+    ) -> tuple[Hit, ...]:
+        """:meth:`rank`, then :meth:`choose` for the first ``answered`` hits (all when None)."""
+        ranked = self.rank(query, k)
+        n = len(ranked) if answered is None else answered
+        return tuple(
+            self.choose(h, query, max_sentences) if i < n else h for i, h in enumerate(ranked)
+        )
