@@ -48,11 +48,11 @@ class RetrievalConfig(RetrievalSettings):
 
 @dataclass(frozen=True)
 class AnswerConfig:
+    min_confidence: float = 0.4
+    model: str = ""
     min_coverage: float = 0.35
-    min_score: float = 0.0
     max_sentences: int = 2
     max_question_chars: int = 4096
-    check_type: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class ConversationConfig:
     max_turns: int = 10
     idle_minutes: float = 60.0
     followup_weight: float = 0.5
+    followup_lift: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def _check(config: Config) -> None:
         (r.unknown_weight >= 0, "retrieval.unknown_weight", "0 or more"),
         (r.name_weight >= 1, "retrieval.name_weight", "1 or more"),
         (0 <= a.min_coverage <= 1, "answer.min_coverage", "between 0 and 1"),
-        (a.min_score >= 0, "answer.min_score", "0 or more"),
+        (0 <= a.min_confidence <= 1, "answer.min_confidence", "between 0 and 1"),
+        (c.followup_lift >= 0, "conversation.followup_lift", "0 or more"),
         (1 <= a.max_sentences <= 5, "answer.max_sentences", "between 1 and 5"),
         (a.max_question_chars >= 10, "answer.max_question_chars", "at least 10"),
         (config.article.max_passage_chars >= 50, "article.max_passage_chars", "at least 50"),

@@ -12,14 +12,14 @@ import re
 import time
 from dataclasses import dataclass, replace
 
-from bot.answer import Answer, answer_content, answer_text, cite, decline_text
+from bot.answer import Answer, cite, decline_text
 from bot.config import Config
-from bot.followup import inherited, is_followup
 from bot.intents import intent
 from corpus.load import load_article
 from corpus.records import Article
-from retrieval.answer_type import asks_yes_no, fits
-from retrieval.ranker import Hit, Retriever
+from retrieval.decision import load_model
+from retrieval.pipeline import AnswerSettings, Decision, Pipeline
+from retrieval.records import Hit
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +41,16 @@ SMALL_TALK = {
 
 @dataclass(frozen=True)
 class Turn:
-    """One answered question: what was searched, what was found, what was shown."""
+    """One answered question: how it was decided, what was shown."""
 
     question: str
-    terms: tuple[tuple[str, float], ...]
-    hits: tuple[Hit, ...]
+    decision: Decision
     answer: Answer
     shown: int = 0  # index into hits of the passage last shown; -1 when none was (a decline)
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        return self.decision.ranked
 
 
 @dataclass(frozen=True)
@@ -84,9 +87,24 @@ class Engine:
     def __init__(self, article: Article, config: Config) -> None:
         self.article = article
         self.config = config
-        self.retriever = Retriever(article.passages, config.retrieval.settings())
+        a, c = config.answer, config.conversation
+        settings = AnswerSettings(
+            min_confidence=a.min_confidence,
+            max_sentences=a.max_sentences,
+            keep=max(MORE_LIMIT, config.retrieval.top_k),
+            followup_weight=c.followup_weight,
+            followup_lift=c.followup_lift,
+        )
+        self.pipeline = Pipeline(
+            article.passages,
+            config.retrieval.settings(),
+            settings,
+            load_model(a.model or None),
+            article.title,
+            frozenset(label for label, _ in article.facts),
+        )
+        self.retriever = self.pipeline.retriever
         self.examples = EXAMPLES if article.title.startswith("End Child") else ()
-        self._labels = frozenset(label for label, _ in article.facts)
 
     @property
     def url(self) -> str | None:
@@ -187,31 +205,19 @@ class Engine:
     def _answer(
         self, conversation: Conversation, text: str, now: float
     ) -> tuple[Reply, Conversation]:
-        retriever, cfg = self.retriever, self.config
-        query = retriever.query(text)
+        cfg = self.config
         last = conversation.last
-        # A follow-up leans on the last answer; a declined question has no subject to lend.
-        if last is not None and not last.answer.abstained and is_followup(text, len(query.terms)):
-            context = inherited(dict(last.terms), cfg.conversation.followup_weight)
-            query = retriever.query(text, context)
-        # Only the best passage is quoted; "more" shows whole passages.
-        ranked = retriever.search(query, MORE_LIMIT, cfg.answer.max_sentences, answered=1)
-        hits = ranked[: cfg.retrieval.top_k]
-        best = hits[0] if hits else None
-        url = self.url
-        if (
-            best is None
-            # "Has Marriott signed The Code?": the article never names Marriott.
-            or (asks_yes_no(query.text) and retriever.foreign_names(query))
-            or best.coverage < cfg.answer.min_coverage
-            or best.score < cfg.answer.min_score
-            or (cfg.answer.check_type and not fits(query.text, answer_content(best, self._labels)))
-        ):
-            answer = Answer(text, decline_text(self.article, self.examples), True, None, hits)
-            kind = "decline"
-        else:
-            answer = Answer(text, answer_text(best), False, cite(self.article, best, url), hits)
+        decision = self.pipeline.answer(text, last.decision.context() if last else None)
+        hits = decision.ranked[: cfg.retrieval.top_k]
+        if decision.answered and decision.best is not None:
+            citation = cite(self.article, decision.best, self.url)
+            answer = Answer(text, decision.quote, False, citation, hits, decision.confidence)
             kind = "answer"
-        turn = Turn(text, query.weights, ranked, answer, -1 if answer.abstained else 0)
+        else:
+            first = not any(t.answer.abstained for t in conversation.turns)
+            refusal = decline_text(self.article, self.examples, first)
+            answer = Answer(text, refusal, True, None, hits, decision.confidence)
+            kind = "decline"
+        turn = Turn(text, decision, answer, -1 if answer.abstained else 0)
         turns = (*conversation.turns, turn)[-cfg.conversation.max_turns :]
         return Reply(kind, answer.text, answer), Conversation(turns, now)

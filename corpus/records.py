@@ -16,10 +16,15 @@ class Reference:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence with its footnote markers removed and kept as citation numbers."""
+    """A sentence with its footnote markers removed and kept as citation numbers.
+
+    ``citations`` are all its markers; ``sources`` the footnotes that source the sentence as
+    a whole (see :func:`corpus.sentences.split_sentences`), empty when none do.
+    """
 
     text: str
     citations: tuple[int, ...] = ()
+    sources: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ import re
 from corpus.records import Sentence
 
 _MARKER = re.compile(r"\[(\d{1,4})\]")
+# A marker with nothing after it but other markers, punctuation and closing quotes.
+_CLOSING = re.compile(r"\[(\d{1,4})\](?=(?:[\s.,;:!?\"'”’)\]]|\[\d{1,4}\])*$)")
 _NOTE = re.compile(r"\[(?:citation needed|clarification needed|according to whom\?|when\?|who\?)\]")
 # A sentence ends at . ! or ? (optionally followed by closing quotes/brackets and footnote
 # markers) when white space and an upper-case letter, digit, quote or bracket follow.
@@ -55,12 +57,20 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         pieces.append(chunk)
         start = match.end()
     pieces.append(text[start:])
-    sentences = []
+    parsed = []
     for piece in pieces:
         clean, numbers = strip_markers(piece)
         clean = _unbalanced_parenthesis_dropped(clean)
         if clean:
-            sentences.append(Sentence(clean, numbers))
+            closing = tuple(dict.fromkeys(int(n) for n in _CLOSING.findall(piece)))
+            parsed.append((clean, numbers, closing))
+    sentences = []
+    for i, (clean, numbers, closing) in enumerate(parsed):
+        # Wikipedia's convention: a marker at a sentence's end sources it; a sentence without
+        # one is sourced by the next marker that closes a sentence of the same paragraph; a
+        # marker inside a sentence, right after a name, sources only that name.
+        later = next((c for _, _, c in parsed[i + 1 :] if c), ())
+        sentences.append(Sentence(clean, numbers, closing or later or numbers))
     return tuple(sentences)
 
 

@@ -18,8 +18,10 @@ from retrieval.answer_type import MEASURE_QUESTION
 from retrieval.bm25 import BM25Index
 from retrieval.lemmas import IRREGULAR
 from retrieval.records import Query, RetrievalSettings
+from retrieval.stopwords import STOP_WORDS
 from retrieval.synonyms import related_terms
 from retrieval.typos import Speller, build_speller
+from retrieval.wordstats import english_spelling
 
 # Capitalised words inside a question (not its first word): names of people, places, bodies.
 _NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
@@ -100,15 +102,21 @@ class QuestionAnalyzer:
         folded = " ".join(text.split())
         core = _FRAME.sub("", folded).strip()
         text = core or folded
+        surface: dict[str, str] = {}
         for word in words(self._spell_out(core)):
             term = stem(word)
             if term not in known and self.settings.max_edits:
-                fixed = self._spell(word)
+                # The article's own words first; then common English ("chiarperson",
+                # "hw mny ppl"), so a slip or chat spelling is read as the word meant.
+                fixed = self._spell(word) or english_spelling(word)
                 if fixed is not None and fixed != word:
                     corrections.append((word, fixed))
-                    term = stem(fixed)
+                    if fixed in STOP_WORDS:
+                        continue
+                    word, term = fixed, stem(fixed)
             weights[term] = weights.get(term, 0.0) + 1.0
             order.append(term)
+            surface.setdefault(term, word)
         alternatives = []
         names = question_names(text)
         if self.settings.synonym_weight:
@@ -155,6 +163,7 @@ class QuestionAnalyzer:
             names,
             unseen,
             measure & weights.keys(),
+            tuple(surface.items()),
         )
 
     def _spell_out(self, text: str) -> str:

@@ -113,6 +113,14 @@ class Retriever:
         """See :meth:`retrieval.question.QuestionAnalyzer.foreign_names`."""
         return self._questions.foreign_names(query)
 
+    def facts(self, passage_id: str) -> evidence.PassageFacts:
+        """The precomputed facts of the passage with id ``passage_id``."""
+        return self._facts[self._doc[passage_id]]
+
+    def covering(self, query: Query) -> dict[str, frozenset[str]]:
+        """See :meth:`retrieval.question.QuestionAnalyzer.covering_terms`."""
+        return self._questions.covering_terms(query)
+
     def _weighted(self, terms: Mapping[str, float]) -> dict[str, float]:
         """Each term's share of the question's mass (weight x idf), computed once per query."""
         return {t: w * self.index.idf(t) for t, w in terms.items()}

@@ -52,6 +52,9 @@ class Query:
     # The adjective of "how old", "how long": it matches like any word, but it says what kind
     # of answer is asked, not what about, so it does not count in coverage.
     measure: frozenset[str] = frozenset()
+    # The question's own terms with the word each was read from (after spelling fixes), for
+    # general word statistics (:mod:`retrieval.wordstats`).
+    spelled: tuple[tuple[str, str], ...] = ()
 
     @property
     def terms(self) -> dict[str, float]:

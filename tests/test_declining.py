@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answer import answer_content, answer_text
 from bot.config import AnswerConfig, Config, ConfigError, RetrievalConfig, build_config, load_config
 from bot.engine import Engine, Reply
 from corpus import Article, article_from_paragraphs, load_article
@@ -18,6 +17,8 @@ from retrieval import RetrievalSettings, Retriever, analyze, words
 from retrieval.answer_type import asked_kind, asks_yes_no, expected_type, fits
 from retrieval.definitions import definition_subject
 from retrieval.lemmas import IRREGULAR
+from retrieval.pipeline import content as answer_content
+from retrieval.pipeline import quote as answer_text
 from retrieval.synonyms import related, related_terms
 from retrieval.typos import build_speller
 

@@ -1,0 +1,224 @@
+"""``ecpat-bot train``: fit the answer-or-decline model on question sets, with held-out figures.
+
+Every question runs through the real pipeline (the same ``Pipeline.answer`` the engine calls),
+and its best candidate's signals become one row, labelled 1 when the quote holds a gold answer.
+Rows come from
+
+* question sets about the configured article (JSONL; unanswerable rows are negatives),
+* a SQuAD file: each answerable question against its own article, and
+* cross-article negatives: each SQuAD question against the configured article and against
+  another SQuAD article, and each JSONL question against a SQuAD article - realistic
+  questions that share words with an article yet ask about something else.
+
+Each source counts about equally (rows are weighted), whatever its size. The figures shown
+are cross-validated by whole source: the model that scores a question set or a SQuAD article
+never saw it, nor the cross-article rows made from it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.config import Config
+from bot.engine import Engine
+from bot.intents import intent
+from bot.questions import Question, contains_answer, load_questions
+from corpus.load import load_article
+from corpus.parse import article_from_paragraphs
+from retrieval.decision import Model, fit
+from retrieval.pipeline import Context, Decision, Pipeline
+from retrieval.signals import NAMES
+
+log = logging.getLogger(__name__)
+
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+# Weight of each family of sources in the fit (sources share their family's weight).
+FAMILY_WEIGHT = {"article": 2.0, "squad": 1.0, "cross": 1.0}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One question's best candidate: where it came from, its signals and whether it is right."""
+
+    source: str  # the question set or SQuAD article the question belongs to (the CV group)
+    family: str  # article, squad or cross
+    answerable: bool
+    label: int
+    values: dict[str, float]
+    question: str = ""
+
+
+def _context(decision: Decision) -> Context | None:
+    if decision.best is None:
+        return None
+    return Context(decision.question.query.weights, decision.best.passage.id)
+
+
+def ask(pipeline: Pipeline, question: Question, context: bool = True) -> Decision | None:
+    """The decision for ``question`` after its context; None for small talk or no match."""
+    if intent(question.question) is not None:
+        return None
+    previous = None
+    for earlier in question.context if context else ():
+        if intent(earlier) is None:
+            previous = _context(pipeline.answer(earlier, previous))
+    decision = pipeline.answer(question.question, previous)
+    return decision if decision.best is not None else None
+
+
+def _row(pipeline: Pipeline, q: Question, source: str, family: str, own: bool = True) -> Row | None:
+    decision = ask(pipeline, q, context=own)
+    if decision is None:
+        return None
+    answerable = own and not q.unanswerable
+    right = answerable and contains_answer(decision.quote, q.answers)
+    return Row(source, family, answerable, int(right), dict(decision.signals), q.question)
+
+
+def collect(config: Config, sets: Sequence[str], squad: str | None) -> list[Row]:
+    """The training rows of ``sets`` (JSONL about the configured article) and ``squad``."""
+    article = load_article(config.article.path, config.article.max_passage_chars)
+    home = Engine(article, config).pipeline
+    rows: list[Row] = []
+    others: list[tuple[str, Pipeline, tuple[Question, ...]]] = []
+    if squad:
+        qset = load_questions(squad, "squad")
+        for title, paragraphs in qset.articles:
+            pipeline = Engine(article_from_paragraphs(title, list(paragraphs)), config).pipeline
+            own = tuple(q for q in qset.questions if q.article == title)
+            others.append((f"squad:{title}", pipeline, own))
+    for path in sets:
+        name = Path(path).name
+        questions = load_questions(path, "jsonl").questions
+        rows += _rows(home, questions, name, "article")
+        for i, q in enumerate(questions):  # each question against one other article in turn
+            if others:
+                source, pipeline, _ = others[i % len(others)]
+                rows += _rows(pipeline, [q], name, "cross", own=False)
+    for n, (source, pipeline, questions) in enumerate(others):
+        rows += _rows(pipeline, [q for q in questions if not q.unanswerable], source, "squad")
+        rows += _rows(home, questions, source, "cross", own=False)
+        _, other, _ = others[(n + 1) % len(others)]
+        if len(others) > 1:
+            rows += _rows(other, questions, source, "cross", own=False)
+    return rows
+
+
+def _rows(
+    pipeline: Pipeline, questions: Iterable[Question], source: str, family: str, own: bool = True
+) -> list[Row]:
+    return [r for q in questions if (r := _row(pipeline, q, source, family, own)) is not None]
+
+
+def weights(rows: Sequence[Row]) -> list[float]:
+    """Row weights: each family its share, split equally between its sources, mean 1."""
+    sizes: dict[tuple[str, str], int] = {}
+    for r in rows:
+        sizes[r.family, r.source] = sizes.get((r.family, r.source), 0) + 1
+    sources: dict[str, int] = {}
+    for family, _ in sizes:
+        sources[family] = sources.get(family, 0) + 1
+    raw = [FAMILY_WEIGHT[r.family] / sources[r.family] / sizes[r.family, r.source] for r in rows]
+    mean = sum(raw) / len(raw)
+    return [w / mean for w in raw]
+
+
+def train(rows: Sequence[Row], l2: float = 1.0) -> Model:
+    """The model fitted on all ``rows``."""
+    meta = {"rows": len(rows), "sources": sorted({r.source for r in rows}), "l2": l2}
+    return fit([r.values for r in rows], [r.label for r in rows], NAMES, weights(rows), l2, meta)
+
+
+def cross_validate(rows: Sequence[Row], l2: float = 1.0) -> list[float]:
+    """Each row's probability from a model that never saw its source."""
+    probabilities = [0.0] * len(rows)
+    for source in sorted({r.source for r in rows}):
+        train_rows = [r for r in rows if r.source != source]
+        model = train(train_rows, l2)
+        for i, r in enumerate(rows):
+            if r.source == source:
+                probabilities[i] = model.probability(r.values)
+    return probabilities
+
+
+def figures(rows: Sequence[Row], probabilities: Sequence[float], threshold: float) -> dict:
+    """Answer accuracy, decline rate and false declines by family at ``threshold``."""
+    out: dict[str, Any] = {}
+    for family in ("article", "squad", "cross", "all"):
+        chosen = [(r, p) for r, p in zip(rows, probabilities, strict=True)]
+        if family != "all":
+            chosen = [(r, p) for r, p in chosen if r.family == family]
+        answerable = [(r, p) for r, p in chosen if r.answerable]
+        unanswerable = [(r, p) for r, p in chosen if not r.answerable]
+        out[family] = {
+            "answer_accuracy": _share([r.label == 1 and p >= threshold for r, p in answerable]),
+            "false_decline_rate": _share([p < threshold for _, p in answerable]),
+            "decline_rate": _share([p < threshold for _, p in unanswerable]),
+            "rows": len(chosen),
+        }
+    return out
+
+
+def _share(flags: Sequence[bool]) -> float | None:
+    return sum(flags) / len(flags) if flags else None
+
+
+def report(rows: Sequence[Row], probabilities: Sequence[float], model: Model) -> str:
+    """Held-out figures per threshold, then the fitted weights."""
+    lines = [f"{len(rows)} rows from {len({r.source for r in rows})} sources", ""]
+    lines.append("held out by source: answer accuracy / decline rate / false declines")
+    for t in THRESHOLDS:
+        figs = figures(rows, probabilities, t)
+        parts = []
+        for family in ("article", "squad", "cross"):
+            f = figs[family]
+            if f["rows"]:
+                vals = [f[k] for k in ("answer_accuracy", "decline_rate", "false_decline_rate")]
+                parts.append(
+                    f"{family} " + " / ".join("-" if v is None else f"{v:.3f}" for v in vals)
+                )
+        lines.append(f"  min_confidence {t:.1f}: " + "; ".join(parts))
+    lines += ["", "weights (standardised signals):"]
+    ranked = sorted(zip(model.features, model.weights, strict=True), key=lambda p: -abs(p[1]))
+    lines += [f"  {name:16} {w:+.3f}" for name, w in ranked]
+    lines.append(f"  {'(bias)':16} {model.bias:+.3f}")
+    return "\n".join(lines)
+
+
+def register(subparsers: Any, add_common_flags: Any) -> None:
+    """Add ``train`` to the ``ecpat-bot`` parser."""
+    tr = subparsers.add_parser("train", help="fit the answer-or-decline model on question sets")
+    tr.add_argument("sets", nargs="*", metavar="FILE", help="JSONL question sets about the article")
+    tr.add_argument("--squad", metavar="FILE", help="a SQuAD JSON file (answers and negatives)")
+    tr.add_argument("--l2", type=float, default=1.0, help="L2 penalty (default 1.0)")
+    tr.add_argument("--write", metavar="PATH", help="write the model (JSON) to PATH")
+    tr.add_argument("--shipped", action="store_true", help="write it as the shipped model")
+    add_common_flags(tr)
+    tr.set_defaults(handler=run_train)
+
+
+def run_train(args: Any, config: Config) -> int:
+    from bot.cli import UsageError
+    from retrieval.decision import shipped_path
+
+    if not args.sets and not args.squad:
+        raise UsageError("train needs at least one question set or --squad FILE")
+    for path in [*args.sets, *([args.squad] if args.squad else [])]:
+        if not Path(path).is_file():
+            raise UsageError(f"question set not found: {path}")
+    rows = collect(config, args.sets, args.squad)
+    if len({r.label for r in rows}) < 2 or len({r.source for r in rows}) < 2:
+        raise UsageError("train needs right and wrong answers from at least two sources")
+    model = train(rows, args.l2)
+    print(report(rows, cross_validate(rows, args.l2), model))
+    target = shipped_path() if args.shipped else (Path(args.write) if args.write else None)
+    if target is not None:
+        import json
+
+        target.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+        print(f"\nmodel written to {target}")
+    return 0

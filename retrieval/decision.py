@@ -1,0 +1,129 @@
+"""The decision to answer or decline: a logistic model over the signals of a candidate answer.
+
+A hand threshold on one number (coverage) cannot weigh a rare word the article lacks against
+chat spelling, a strong BM25 margin against a weak sentence match, or a yes/no question about
+a name the article never uses. A logistic model over general signals (:mod:`retrieval.signals`)
+does, and its output is a probability that the answer is right, which ``answer.min_confidence``
+compares with.
+
+The coefficients are trained by ``ecpat-bot train`` and ship as package data
+(``data/decision.json``); answering only reads the stored numbers. Fitting (Newton's method
+with an L2 penalty on standardised signals) is plain numpy, so no training library is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+_MODEL = "decision.json"
+
+
+class ModelError(ValueError):
+    """A decision model file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """Standardised logistic regression: p = sigmoid(bias + sum w_i (x_i - mean_i) / scale_i)."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    meta: Mapping[str, Any] | None = None
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        """The probability that the candidate answer is right."""
+        z = self.bias
+        for name, mean, scale, weight in zip(
+            self.features, self.mean, self.scale, self.weights, strict=True
+        ):
+            z += weight * (values.get(name, 0.0) - mean) / scale
+        if z < -40:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "meta": dict(self.meta or {}),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Model:
+        try:
+            names = tuple(str(n) for n in data["features"])
+            columns = [tuple(float(v) for v in data[key]) for key in ("mean", "scale", "weights")]
+            bias = float(data["bias"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelError(f"decision model is malformed: {err}") from None
+        if any(len(c) != len(names) for c in columns) or any(s <= 0 for s in columns[1]):
+            raise ModelError("decision model is malformed: column lengths or scales")
+        return cls(names, *columns, bias, data.get("meta") or {})
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """The shipped model, or the one at ``path``."""
+    try:
+        if path:
+            text = Path(path).read_text(encoding="utf-8")
+        else:
+            text = resources.files("retrieval").joinpath("data", _MODEL).read_text("utf-8")
+        return Model.from_json(json.loads(text))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelError(f"cannot read decision model {path or _MODEL}: {err}") from None
+
+
+def shipped_path() -> Path:
+    """Where ``ecpat-bot train --write-shipped`` puts the model in a checkout."""
+    return Path(__file__).parent / "data" / _MODEL
+
+
+def fit(
+    rows: Sequence[Mapping[str, float]],
+    labels: Sequence[int],
+    features: Sequence[str],
+    weights: Sequence[float] | None = None,
+    l2: float = 1.0,
+    meta: Mapping[str, Any] | None = None,
+) -> Model:
+    """A logistic model fitted by Newton's method (IRLS) with an L2 penalty of ``l2``."""
+    import numpy as np
+
+    x = np.array([[row.get(f, 0.0) for f in features] for row in rows], dtype=float)
+    y = np.asarray(labels, dtype=float)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    mean = np.average(x, axis=0, weights=w)
+    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=w))
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([np.ones((len(y), 1)), (x - mean) / scale])
+    beta = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[0] = 0.0  # the bias is not shrunk
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ beta, -40, 40)))
+        gradient = z.T @ (w * (p - y)) + penalty * beta
+        hessian = (z * (w * p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        step = np.linalg.solve(hessian + 1e-9 * np.eye(len(beta)), gradient)
+        beta -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return Model(
+        tuple(features),
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+        tuple(float(v) for v in beta[1:]),
+        float(beta[0]),
+        meta,
+    )

@@ -1,0 +1,305 @@
+"""Every stage a question goes through, in order, and the one place the bot decides.
+
+1. :meth:`Pipeline.analyse` reads the message once into a :class:`Question`: markup and
+   greetings dropped, terms weighted, typos and chat spelling fixed, names, the kind of answer
+   asked for, and - for a follow-up - what it inherits from the previous answer.
+2. :meth:`Pipeline.rank` ranks passages (BM25 through rank-bm25, plus sentence, phrase and
+   answer-type evidence; see :mod:`retrieval.ranker`).
+3. :meth:`Pipeline.choose` picks the sentences of a passage to quote and the footnotes that
+   source them.
+4. :meth:`Pipeline.decide` measures the best candidate's signals (:mod:`retrieval.signals`)
+   and answers when the trained model (:mod:`retrieval.decision`) gives it a probability of
+   being right of at least ``min_confidence``; otherwise it declines, with its reason.
+
+The conversation (turns, small talk, "more") is the engine's; the CLI, the REPL, eval and
+Telegram all get their answers from :meth:`Pipeline.answer`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from corpus.records import Passage
+from retrieval.analyzer import analyze
+from retrieval.answer_type import asked_kind, asks_yes_no
+from retrieval.decision import Model, load_model
+from retrieval.definitions import definition_subject
+from retrieval.followup import inherited, is_followup
+from retrieval.ranker import Retriever
+from retrieval.records import Hit, Query, RetrievalSettings
+from retrieval.signals import Candidate, measure
+
+INFOBOX = "Infobox"  # the section of an article's infobox facts (see corpus.parse)
+
+
+class Reason(Enum):
+    """Why the bot answered or declined."""
+
+    ANSWERED = "answered"
+    NO_MATCH = "no passage shares a word with the question"
+    LOW_CONFIDENCE = "the best passage is unlikely to answer it"
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """How answers are chosen and decided; filled from the ``[answer]`` and
+    ``[conversation]`` config tables."""
+
+    min_confidence: float = 0.4
+    max_sentences: int = 2
+    keep: int = 10  # ranked passages kept with a decision (for "more")
+    followup_weight: float = 0.5
+    followup_lift: float = 0.5
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a follow-up may lean on: the previous answered question's terms and passage."""
+
+    terms: tuple[tuple[str, float], ...]
+    passage: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """A message read once: everything later stages need to know about it."""
+
+    text: str
+    query: Query
+    asked: str | None  # money, person, count, number, date, or None
+    yes_no: bool
+    definition: bool
+    followup: bool
+    foreign: frozenset[str]  # names the article never uses and nothing of it stands for
+    prefer: str | None = None  # the passage a follow-up leans on
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An answer with its confidence, or a decline with its reason."""
+
+    question: Question
+    answered: bool
+    reason: Reason
+    confidence: float
+    ranked: tuple[Hit, ...] = ()
+    best: Hit | None = None
+    quote: str = ""
+    sources: tuple[int, ...] = ()
+    signals: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+
+    def context(self) -> Context | None:
+        """What the next question may inherit: only an answered question lends a subject."""
+        if not self.answered or self.best is None:
+            return None
+        return Context(self.question.query.weights, self.best.passage.id)
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+_MARKDOWN = re.compile(r"```+|`|\*\*?|__|~~|^\s*(?:#{1,6}|>)\s*", re.MULTILINE)
+_CLAUSE = re.compile(r"[^.!?\n]+[.!?]*")
+_CHATTER = re.compile(
+    r"^\W*(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|thanks?|thank you|thx|"
+    r"sorry|excuse me|pardon|please|pls|ok|okay|quick question|one more|another one|"
+    r"i have a question|question|lol|haha|hmm+|um+|uh+)\b[^?]*?$",
+    re.IGNORECASE,
+)
+# "What is this article about?": the article itself is the subject.
+_DEICTIC = frozenset("this that it article page bot you here topic wiki wikipedia text".split())
+
+
+def clean(text: str) -> str:
+    """The question in a message: markup read as noise, greetings and apologies dropped.
+
+    "<b>hi!!</b> sorry to bother you. when was it founded??" asks "when was it founded??".
+    A clause is dropped only when the message has another one that is not chatter.
+    """
+    text = _MARKDOWN.sub(" ", _TAG.sub(" ", text))
+    clauses = [c.strip() for c in _CLAUSE.findall(text) if c.strip()]
+    kept = [c for c in clauses if not _CHATTER.match(c)]
+    text = " ".join(kept if kept else clauses)
+    return " ".join(text.split())
+
+
+class Pipeline:
+    """Answers questions about one set of passages."""
+
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        retrieval: RetrievalSettings,
+        settings: AnswerSettings,
+        model: Model | None = None,
+        title: str = "",
+        labels: frozenset[str] = frozenset(),
+    ) -> None:
+        self.retriever = Retriever(passages, retrieval)
+        self.settings = settings
+        self.model = model or load_model()
+        self.title = title
+        self._labels = labels  # infobox labels, read as labels, not as answer words
+
+    # -- 1. analyse -------------------------------------------------------------------------
+
+    def analyse(self, text: str, context: Context | None = None) -> Question:
+        """Read ``text`` once; a follow-up of ``context`` inherits its terms and passage."""
+        text = clean(text)
+        subject = definition_subject(text)
+        if subject and self.title and set(subject.casefold().split()) <= _DEICTIC:
+            text = f"What is {self.title}?"
+        retriever, settings = self.retriever, self.settings
+        query = retriever.query(text)
+        prefer = None
+        own = len(query.spelled)
+        if context is not None and is_followup(text, own):
+            query = retriever.query(text, inherited(dict(context.terms), settings.followup_weight))
+            prefer = context.passage
+        return Question(
+            text=text,
+            query=query,
+            asked=asked_kind(query.text),
+            yes_no=asks_yes_no(query.text),
+            definition=definition_subject(query.text) is not None,
+            followup=prefer is not None,
+            foreign=retriever.foreign_names(query),
+            prefer=prefer,
+        )
+
+    # -- 2. rank ----------------------------------------------------------------------------
+
+    def rank(self, question: Question) -> tuple[Hit, ...]:
+        """The best passages for ``question``, best first (at most ``settings.keep``)."""
+        lift = self.settings.followup_lift
+        return self.retriever.rank(question.query, self.settings.keep, question.prefer, lift)
+
+    # -- 3. choose --------------------------------------------------------------------------
+
+    def choose(self, hit: Hit, question: Question) -> Hit:
+        """``hit`` with the sentences to quote chosen."""
+        return self.retriever.choose(hit, question.query, self.settings.max_sentences)
+
+    # -- 4. decide --------------------------------------------------------------------------
+
+    def decide(self, question: Question, ranked: tuple[Hit, ...]) -> Decision:
+        """Answer with the best candidate when the model trusts it enough, else decline."""
+        if not ranked:
+            return Decision(question, False, Reason.NO_MATCH, 0.0, ranked)
+        best = self._sourced(question, ranked)
+        candidate = self.candidate(question, ranked, best)
+        values = measure(candidate)
+        confidence = self.model.probability(values)
+        answered = confidence >= self.settings.min_confidence
+        return Decision(
+            question,
+            answered,
+            Reason.ANSWERED if answered else Reason.LOW_CONFIDENCE,
+            confidence,
+            ranked,
+            best,
+            quote(best),
+            sources(best),
+            tuple(values.items()),
+        )
+
+    def answer(self, text: str, context: Context | None = None) -> Decision:
+        """All four stages for one message."""
+        question = self.analyse(text, context)
+        return self.decide(question, self.rank(question))
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _sourced(self, question: Question, ranked: tuple[Hit, ...]) -> Hit:
+        """The best passage's quote; when it has no footnote and a runner-up says the same
+        with one, the runner-up's."""
+        best = self.choose(ranked[0], question)
+        if sources(best):
+            return best
+        said = self._terms(best)
+        for other in ranked[1:3]:
+            chosen = self.choose(other, question)
+            terms = self._terms(chosen)
+            overlap = len(said & terms) / max(1, len(said | terms))
+            if overlap >= 0.8 and sources(chosen):
+                return chosen
+        return best
+
+    def _terms(self, hit: Hit) -> frozenset[str]:
+        facts = self.retriever.facts(hit.passage.id)
+        return frozenset().union(*(facts.resolved[i] for i in hit.sentences))
+
+    def candidate(self, question: Question, ranked: tuple[Hit, ...], best: Hit) -> Candidate:
+        """What the decision reads about quoting ``best`` for ``question``."""
+        query = question.query
+        retriever = self.retriever
+        facts = retriever.facts(best.passage.id)
+        quoted = self._terms(best) | frozenset(analyze(best.passage.section))
+        if best.passage.section == INFOBOX:
+            quoted |= frozenset(analyze(best.passage.sentences[0].text))
+        words = tuple((t, w) for t, w in query.spelled if t not in query.inherited)
+        known = retriever.index.doc_freq
+        alternatives = {t for t, alts in query.alternatives if alts}
+        absent = frozenset(t for t, _ in words if t not in known and t not in alternatives)
+        mass = sum(w * retriever.index.idf(t) for t, w in query.weights)
+        return Candidate(
+            words=words,
+            covering=retriever.covering(query),
+            absent=absent,
+            foreign=bool(question.foreign),
+            yes_no=question.yes_no,
+            asked=question.asked,
+            definition=question.definition,
+            followup=question.followup,
+            corrections=len(query.corrections),
+            ranked=ranked,
+            best=best,
+            held=facts.held,
+            quoted=quoted,
+            content=content(best, self._labels),
+            question_text=query.text,
+            infobox=best.passage.section == INFOBOX,
+            lifted=question.prefer == best.passage.id,
+            bm25_unit=mass,
+        )
+
+
+def _chosen(hit: Hit) -> tuple[int, ...]:
+    return hit.sentences or (0,)
+
+
+def quote(hit: Hit) -> str:
+    """The sentence (or two) of the passage that answers, in article order.
+
+    An infobox fact says whose it is ("ECPAT International — Founded: 1990."): alone,
+    "Founded: 1990." reads like a fragment.
+    """
+    chosen = _chosen(hit)
+    text = " ".join(hit.passage.sentences[i].text for i in chosen)
+    name = hit.passage.sentences[0].text
+    if hit.passage.section == INFOBOX and 0 not in chosen and ": " not in name:
+        return f"{name.rstrip('.')} — {text}"
+    return text
+
+
+def content(hit: Hit, labels: frozenset[str]) -> str:
+    """The quote as the answer-kind check reads it: infobox facts without their labels.
+
+    "Key people: Carol Bellamy (Chair)." names no people beyond Carol Bellamy; the label's
+    words would otherwise pass for an answer to "Who chaired it before Carol Bellamy?".
+    """
+    if hit.passage.section != INFOBOX:
+        return quote(hit)
+    texts = []
+    for i in _chosen(hit):
+        text = hit.passage.sentences[i].text
+        label = text.partition(": ")[0]
+        texts.append(text.removeprefix(f"{label}: ") if label in labels else text)
+    return " ".join(texts)
+
+
+def sources(hit: Hit) -> tuple[int, ...]:
+    """The footnotes that source the quoted sentences (see :class:`corpus.records.Sentence`)."""
+    numbers = (n for i in _chosen(hit) for n in hit.passage.sentences[i].sources)
+    return tuple(dict.fromkeys(numbers))

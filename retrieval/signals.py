@@ -1,0 +1,118 @@
+"""The signals the decision reads about a candidate answer, each a small named function.
+
+Every signal is general - word statistics, coverage, scores, the kind of answer asked for -
+and none is keyed to an article or a question set. Each maps a :class:`Candidate` to a number
+of order one; :data:`SIGNALS` is the one list the decision model is trained and run on, so
+adding or removing a signal is one function and one line here (then ``ecpat-bot train``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from retrieval.answer_type import fits
+from retrieval.records import Hit
+from retrieval.wordstats import MAX_ZIPF, information
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The best passage for a question, with what is quoted from it, as the decision sees it.
+
+    ``words``: the question's own terms with the words they were read from; ``covering``: per
+    term, other article terms that count as it (thesaurus); ``absent``: own terms the article
+    never uses and nothing stands for; ``held``: the passage's terms (heading included);
+    ``quoted``: the terms of the quoted sentences, with what their pronouns stand for, the
+    heading and the infobox name; ``content``: the quote as the answer-kind check reads it.
+    """
+
+    words: tuple[tuple[str, str], ...]
+    covering: Mapping[str, frozenset[str]]
+    absent: frozenset[str]
+    foreign: bool
+    yes_no: bool
+    asked: str | None
+    definition: bool
+    followup: bool
+    corrections: int
+    ranked: tuple[Hit, ...]
+    best: Hit
+    held: frozenset[str]
+    quoted: frozenset[str]
+    content: str
+    question_text: str
+    infobox: bool
+    lifted: bool
+    bm25_unit: float
+
+
+def _covered(c: Candidate, terms: frozenset[str]) -> list[tuple[float, bool]]:
+    """(information, covered) for each of the question's own words."""
+    out = []
+    for term, word in c.words:
+        near = c.covering.get(term, frozenset())
+        out.append((information(word), term in terms or not near.isdisjoint(terms)))
+    return out
+
+
+def _share(pairs: list[tuple[float, bool]]) -> float:
+    total = sum(i for i, _ in pairs)
+    return sum(i for i, ok in pairs if ok) / total if total else 1.0
+
+
+def _gap(pairs: list[tuple[float, bool]]) -> float:
+    return max((i for i, ok in pairs if not ok), default=0.0) / MAX_ZIPF
+
+
+def _margin(c: Candidate) -> float:
+    if len(c.ranked) < 2 or c.ranked[0].score <= 0:
+        return 1.0
+    return (c.ranked[0].score - c.ranked[1].score) / c.ranked[0].score
+
+
+def _absent(c: Candidate) -> float:
+    words = dict(c.words)
+    return max((information(words[t]) for t in c.absent if t in words), default=0.0) / MAX_ZIPF
+
+
+def _fits(c: Candidate) -> float:
+    return float(c.asked is not None and fits(c.question_text, c.content, c.asked))
+
+
+Signal = Callable[[Candidate], float]
+
+SIGNALS: tuple[tuple[str, Signal], ...] = (
+    # How much of the question the passage holds: idf-weighted, then by general information.
+    ("coverage", lambda c: c.best.coverage),
+    ("passage_share", lambda c: _share(_covered(c, c.held))),
+    ("passage_gap", lambda c: _gap(_covered(c, c.held))),
+    # The same for the sentences quoted: the answer must be about what was asked.
+    ("quote_share", lambda c: _share(_covered(c, c.quoted))),
+    ("quote_gap", lambda c: _gap(_covered(c, c.quoted))),
+    # A rare word the article never uses asks about something else.
+    ("absent_gap", _absent),
+    ("foreign_name", lambda c: float(c.foreign)),
+    ("yes_no_foreign", lambda c: float(c.yes_no and c.foreign)),
+    ("yes_no", lambda c: float(c.yes_no)),
+    # The kind of answer asked for, and whether the quote holds one.
+    ("kind_asked", lambda c: float(c.asked is not None)),
+    ("kind_fits", _fits),
+    ("definition", lambda c: float(c.definition)),
+    # Ranking strength: score per question word, and the lead over the runner-up.
+    ("score", lambda c: min(c.best.score / c.bm25_unit, 3.0) if c.bm25_unit > 0 else 0.0),
+    ("margin", _margin),
+    # The question's shape.
+    ("words", lambda c: 1.0 / (1 + len(c.words))),
+    ("corrected", lambda c: c.corrections / max(1, len(c.words))),
+    ("followup", lambda c: float(c.followup)),
+    ("lifted", lambda c: float(c.lifted)),
+    ("infobox", lambda c: float(c.infobox)),
+)
+
+NAMES: tuple[str, ...] = tuple(name for name, _ in SIGNALS)
+
+
+def measure(candidate: Candidate) -> dict[str, float]:
+    """Every signal's value for ``candidate``."""
+    return {name: float(signal(candidate)) for name, signal in SIGNALS}
