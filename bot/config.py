@@ -48,7 +48,7 @@ class RetrievalConfig(RetrievalSettings):
 
 @dataclass(frozen=True)
 class AnswerConfig:
-    min_confidence: float = 0.4
+    min_confidence: float = 0.45
     model: str = ""
     min_coverage: float = 0.35
     max_sentences: int = 2

@@ -30,7 +30,8 @@ from bot.questions import Question, contains_answer, load_questions
 from corpus.load import load_article
 from corpus.parse import article_from_paragraphs
 from retrieval.decision import Model, fit
-from retrieval.pipeline import Context, Decision, Pipeline
+from retrieval.pipeline import Context, Decision, Pipeline, quote
+from retrieval.records import Hit
 from retrieval.signals import NAMES
 
 log = logging.getLogger(__name__)
@@ -49,34 +50,45 @@ class Row:
     answerable: bool
     label: int
     values: dict[str, float]
-    question: str = ""
+    question: str = ""  # which question (family:source:id): its candidates share it
+    share: float = 1.0  # of its question's weight
 
 
 def _context(decision: Decision) -> Context | None:
     if decision.best is None:
         return None
-    return Context(decision.question.query.weights, decision.best.passage.id)
+    question = decision.question
+    return Context(question.query.weights, decision.best.passage.id, question.words)
 
 
-def ask(pipeline: Pipeline, question: Question, context: bool = True) -> Decision | None:
-    """The decision for ``question`` after its context; None for small talk or no match."""
+def ask(
+    pipeline: Pipeline, question: Question, context: bool = True
+) -> list[tuple[Hit, dict[str, float], float]]:
+    """Every candidate the decision weighs for ``question``, asked after its context."""
     if intent(question.question) is not None:
-        return None
+        return []
     previous = None
     for earlier in question.context if context else ():
         if intent(earlier) is None:
             previous = _context(pipeline.answer(earlier, previous))
-    decision = pipeline.answer(question.question, previous)
-    return decision if decision.best is not None else None
+    analysed = pipeline.analyse(question.question, previous)
+    return pipeline.assess(analysed, pipeline.rank(analysed))
 
 
-def _row(pipeline: Pipeline, q: Question, source: str, family: str, own: bool = True) -> Row | None:
-    decision = ask(pipeline, q, context=own)
-    if decision is None:
-        return None
-    answerable = own and not q.unanswerable
-    right = answerable and contains_answer(decision.quote, q.answers)
-    return Row(source, family, answerable, int(right), dict(decision.signals), q.question)
+def _rows(
+    pipeline: Pipeline, questions: Iterable[Question], source: str, family: str, own: bool = True
+) -> list[Row]:
+    """One row per candidate; a question's candidates share one question's weight."""
+    rows = []
+    for q in questions:
+        candidates = ask(pipeline, q, context=own)
+        answerable = own and not q.unanswerable
+        for hit, values, _ in candidates:
+            right = answerable and contains_answer(quote(hit), q.answers)
+            share = 1 / len(candidates)
+            key = f"{family}:{source}:{q.id}"
+            rows.append(Row(source, family, answerable, int(right), values, key, share))
+    return rows
 
 
 def collect(config: Config, sets: Sequence[str], squad: str | None) -> list[Row]:
@@ -108,21 +120,18 @@ def collect(config: Config, sets: Sequence[str], squad: str | None) -> list[Row]
     return rows
 
 
-def _rows(
-    pipeline: Pipeline, questions: Iterable[Question], source: str, family: str, own: bool = True
-) -> list[Row]:
-    return [r for q in questions if (r := _row(pipeline, q, source, family, own)) is not None]
-
-
 def weights(rows: Sequence[Row]) -> list[float]:
     """Row weights: each family its share, split equally between its sources, mean 1."""
-    sizes: dict[tuple[str, str], int] = {}
+    sizes: dict[tuple[str, str], float] = {}
     for r in rows:
-        sizes[r.family, r.source] = sizes.get((r.family, r.source), 0) + 1
+        sizes[r.family, r.source] = sizes.get((r.family, r.source), 0) + r.share
     sources: dict[str, int] = {}
     for family, _ in sizes:
         sources[family] = sources.get(family, 0) + 1
-    raw = [FAMILY_WEIGHT[r.family] / sources[r.family] / sizes[r.family, r.source] for r in rows]
+    raw = [
+        r.share * FAMILY_WEIGHT[r.family] / sources[r.family] / sizes[r.family, r.source]
+        for r in rows
+    ]
     mean = sum(raw) / len(raw)
     return [w / mean for w in raw]
 
@@ -145,20 +154,28 @@ def cross_validate(rows: Sequence[Row], l2: float = 1.0) -> list[float]:
     return probabilities
 
 
+def decided(rows: Sequence[Row], probabilities: Sequence[float]) -> list[tuple[Row, float]]:
+    """Per question, the candidate the decision quotes (the likeliest) and its probability."""
+    best: dict[str, tuple[Row, float]] = {}
+    for r, p in zip(rows, probabilities, strict=True):
+        if r.question not in best or p > best[r.question][1]:
+            best[r.question] = (r, p)
+    return list(best.values())
+
+
 def figures(rows: Sequence[Row], probabilities: Sequence[float], threshold: float) -> dict:
     """Answer accuracy, decline rate and false declines by family at ``threshold``."""
     out: dict[str, Any] = {}
+    questions = decided(rows, probabilities)
     for family in ("article", "squad", "cross", "all"):
-        chosen = [(r, p) for r, p in zip(rows, probabilities, strict=True)]
-        if family != "all":
-            chosen = [(r, p) for r, p in chosen if r.family == family]
+        chosen = [(r, p) for r, p in questions if family in ("all", r.family)]
         answerable = [(r, p) for r, p in chosen if r.answerable]
         unanswerable = [(r, p) for r, p in chosen if not r.answerable]
         out[family] = {
             "answer_accuracy": _share([r.label == 1 and p >= threshold for r, p in answerable]),
             "false_decline_rate": _share([p < threshold for _, p in answerable]),
             "decline_rate": _share([p < threshold for _, p in unanswerable]),
-            "rows": len(chosen),
+            "questions": len(chosen),
         }
     return out
 
@@ -176,7 +193,7 @@ def report(rows: Sequence[Row], probabilities: Sequence[float], model: Model) ->
         parts = []
         for family in ("article", "squad", "cross"):
             f = figs[family]
-            if f["rows"]:
+            if f["questions"]:
                 vals = [f[k] for k in ("answer_accuracy", "decline_rate", "false_decline_rate")]
                 parts.append(
                     f"{family} " + " / ".join("-" if v is None else f"{v:.3f}" for v in vals)

@@ -18,6 +18,8 @@ from retrieval.answer_type import fits
 # answer to be quoted instead (SQuAD excerpt answer accuracy 0.821: 0.824 at 0, 0.827 at 0.05,
 # 0.824 at 0.1).
 _PAIR_MARGIN = 0.05
+# Kinds of answer known for every sentence when an article is indexed.
+_KNOWN_KINDS = ("count", "number", "date")
 
 
 def pick_sentences(
@@ -64,6 +66,16 @@ def answering_sentences(
     chosen = pick_sentences(
         fitting(question, asked, scores, sentences, types), max_sentences, extra
     )
+    if max_sentences > 1 and asked in _KNOWN_KINDS and len(chosen) == 1:
+        # "How many people signed the petition?": the sentence naming the campaign holds the
+        # question's words, the next one ("More than 7 million petition signatures ...") the
+        # number. A neighbour sharing a word and holding the asked kind is quoted too.
+        at = chosen[0]
+        if asked not in types[at]:
+            near = [i for i in (at - 1, at + 1) if 0 <= i < len(scores)]
+            fit = [i for i in near if scores[i] > 0 and asked in types[i]]
+            if fit:
+                chosen = tuple(sorted((at, max(fit, key=lambda i: (scores[i], -i)))))
     if max_sentences > 1 and asked is None:
         chosen = spanning_pair(own, scores, chosen, sets)
     if max_sentences > 1 and asked is None and len(chosen) == 1:

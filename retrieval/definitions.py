@@ -45,3 +45,19 @@ def defined_subject(sentence: str) -> str | None:
     """What ``sentence`` defines when it reads "X is a/an/the ...", else None."""
     match = _DEFINING.match(sentence)
     return match.group("subject") if match else None
+
+
+_DEFINITION = re.compile(
+    r"\s(?:is|are|was|were)\s+(?:a|an|the|one)\s+(?P<kind>[^,;:()]{2,80}?)"
+    r"(?=\s+(?:that|which|who|whose|based|founded|and|in|with|for)\b|[,;:()]|\.?$)",
+    re.IGNORECASE,
+)
+
+
+def defined_kind(sentence: str) -> str | None:
+    """What ``sentence`` says its subject is: "X is a global network of civil society
+    organisations that ..." gives "global network of civil society organisations"."""
+    if defined_subject(sentence) is None:
+        return None
+    match = _DEFINITION.search(sentence)
+    return match.group("kind") if match else None

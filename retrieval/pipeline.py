@@ -26,7 +26,7 @@ from corpus.records import Passage
 from retrieval.analyzer import analyze
 from retrieval.answer_type import asked_kind, asks_yes_no
 from retrieval.decision import Model, load_model
-from retrieval.definitions import definition_subject
+from retrieval.definitions import defined_kind, definition_subject
 from retrieval.followup import inherited, is_followup
 from retrieval.ranker import Retriever
 from retrieval.records import Hit, Query, RetrievalSettings
@@ -48,11 +48,12 @@ class AnswerSettings:
     """How answers are chosen and decided; filled from the ``[answer]`` and
     ``[conversation]`` config tables."""
 
-    min_confidence: float = 0.4
+    min_confidence: float = 0.45
     max_sentences: int = 2
     keep: int = 10  # ranked passages kept with a decision (for "more")
     followup_weight: float = 0.5
     followup_lift: float = 0.5
+    candidates: int = 3  # ranked passages the decision weighs
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Context:
 
     terms: tuple[tuple[str, float], ...]
     passage: str | None = None
+    words: tuple[tuple[str, str], ...] = ()  # the (term, word) pairs it was asked with
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class Question:
     followup: bool
     foreign: frozenset[str]  # names the article never uses and nothing of it stands for
     prefer: str | None = None  # the passage a follow-up leans on
+    # (term, word) of what it asks about: its own words, or a follow-up's inherited ones
+    words: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,12 +99,13 @@ class Decision:
         """What the next question may inherit: only an answered question lends a subject."""
         if not self.answered or self.best is None:
             return None
-        return Context(self.question.query.weights, self.best.passage.id)
+        question = self.question
+        return Context(question.query.weights, self.best.passage.id, question.words)
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _MARKDOWN = re.compile(r"```+|`|\*\*?|__|~~|^\s*(?:#{1,6}|>)\s*", re.MULTILINE)
-_CLAUSE = re.compile(r"[^.!?\n]+[.!?]*")
+_CLAUSE = re.compile(r"[^.!?,;\n]+[.!?,;]*")
 _CHATTER = re.compile(
     r"^\W*(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|thanks?|thank you|thx|"
     r"sorry|excuse me|pardon|please|pls|ok|okay|quick question|one more|another one|"
@@ -108,7 +113,9 @@ _CHATTER = re.compile(
     re.IGNORECASE,
 )
 # "What is this article about?": the article itself is the subject.
-_DEICTIC = frozenset("this that it article page bot you here topic wiki wikipedia text".split())
+_DEICTIC = frozenset(
+    "this that it article page bot you here topic wiki wikipedia text about all".split()
+)
 
 
 def clean(text: str) -> str:
@@ -141,6 +148,7 @@ class Pipeline:
         self.model = model or load_model()
         self.title = title
         self._labels = labels  # infobox labels, read as labels, not as answer words
+        self._subject = subject_terms(self.retriever.passages, title)
 
     # -- 1. analyse -------------------------------------------------------------------------
 
@@ -154,9 +162,12 @@ class Pipeline:
         query = retriever.query(text)
         prefer = None
         own = len(query.spelled)
+        words = query.spelled
         if context is not None and is_followup(text, own):
             query = retriever.query(text, inherited(dict(context.terms), settings.followup_weight))
             prefer = context.passage
+            words = tuple((t, w) for t, w in query.spelled if t not in query.inherited)
+            words = words or context.words
         return Question(
             text=text,
             query=query,
@@ -166,6 +177,7 @@ class Pipeline:
             followup=prefer is not None,
             foreign=retriever.foreign_names(query),
             prefer=prefer,
+            words=words,
         )
 
     # -- 2. rank ----------------------------------------------------------------------------
@@ -183,14 +195,29 @@ class Pipeline:
 
     # -- 4. decide --------------------------------------------------------------------------
 
+    def assess(
+        self, question: Question, ranked: tuple[Hit, ...]
+    ) -> list[tuple[Hit, dict[str, float], float]]:
+        """Each of the first ``settings.candidates`` passages with its quote chosen, its
+        signals and the model's probability that quoting it answers the question."""
+        out = []
+        for i, hit in enumerate(ranked[: self.settings.candidates]):
+            chosen = self.choose(hit, question)
+            values = measure(self.candidate(question, ranked, chosen, i))
+            out.append((chosen, values, self.model.probability(values)))
+        return out
+
     def decide(self, question: Question, ranked: tuple[Hit, ...]) -> Decision:
-        """Answer with the best candidate when the model trusts it enough, else decline."""
+        """Answer with the likeliest candidate when the model trusts it enough, else decline.
+
+        "Who founded ECPAT?" ranks the infobox's "Founded: 1990" first, but the passage
+        naming "researchers and activists" is the likelier answer, so it is quoted.
+        """
         if not ranked:
             return Decision(question, False, Reason.NO_MATCH, 0.0, ranked)
-        best = self._sourced(question, ranked)
-        candidate = self.candidate(question, ranked, best)
-        values = measure(candidate)
-        confidence = self.model.probability(values)
+        assessed = self.assess(question, ranked)
+        best, values, confidence = max(assessed, key=lambda a: a[2])
+        best = self._sourced(best, [hit for hit, _, _ in assessed])
         answered = confidence >= self.settings.min_confidence
         return Decision(
             question,
@@ -211,40 +238,40 @@ class Pipeline:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _sourced(self, question: Question, ranked: tuple[Hit, ...]) -> Hit:
-        """The best passage's quote; when it has no footnote and a runner-up says the same
-        with one, the runner-up's."""
-        best = self.choose(ranked[0], question)
+    def _sourced(self, best: Hit, others: Sequence[Hit]) -> Hit:
+        """``best``; but when its quote has no footnote and another candidate's says the same
+        with one, that one."""
         if sources(best):
             return best
         said = self._terms(best)
-        for other in ranked[1:3]:
-            chosen = self.choose(other, question)
-            terms = self._terms(chosen)
+        for other in others:
+            terms = self._terms(other)
             overlap = len(said & terms) / max(1, len(said | terms))
-            if overlap >= 0.8 and sources(chosen):
-                return chosen
+            if other is not best and overlap >= 0.8 and sources(other):
+                return other
         return best
 
     def _terms(self, hit: Hit) -> frozenset[str]:
         facts = self.retriever.facts(hit.passage.id)
         return frozenset().union(*(facts.resolved[i] for i in hit.sentences))
 
-    def candidate(self, question: Question, ranked: tuple[Hit, ...], best: Hit) -> Candidate:
-        """What the decision reads about quoting ``best`` for ``question``."""
+    def candidate(
+        self, question: Question, ranked: tuple[Hit, ...], best: Hit, rank: int = 0
+    ) -> Candidate:
+        """What the decision reads about quoting ``best``, ranked ``rank`` (from 0)."""
         query = question.query
         retriever = self.retriever
         facts = retriever.facts(best.passage.id)
-        quoted = self._terms(best) | frozenset(analyze(best.passage.section))
-        if best.passage.section == INFOBOX:
-            quoted |= frozenset(analyze(best.passage.sentences[0].text))
-        words = tuple((t, w) for t, w in query.spelled if t not in query.inherited)
+        # Every passage is about the article's subject, named or not.
+        quoted = self._terms(best) | frozenset(analyze(best.passage.section)) | self._subject
+        words = question.words
         known = retriever.index.doc_freq
         alternatives = {t for t, alts in query.alternatives if alts}
         absent = frozenset(t for t, _ in words if t not in known and t not in alternatives)
         mass = sum(w * retriever.index.idf(t) for t, w in query.weights)
         return Candidate(
             words=words,
+            focus=focus_term(query.text),
             covering=retriever.covering(query),
             absent=absent,
             foreign=bool(question.foreign),
@@ -253,9 +280,10 @@ class Pipeline:
             definition=question.definition,
             followup=question.followup,
             corrections=len(query.corrections),
-            ranked=ranked,
+            rank=rank,
+            margin=_margin(ranked, rank),
             best=best,
-            held=facts.held,
+            held=facts.held | self._subject,
             quoted=quoted,
             content=content(best, self._labels),
             question_text=query.text,
@@ -263,6 +291,43 @@ class Pipeline:
             lifted=question.prefer == best.passage.id,
             bm25_unit=mass,
         )
+
+
+_FOCUS = re.compile(
+    r"\b(?:how\s+many|how\s+much|which|what|whose)\s+([^\W\d_][\w'’-]*)", re.IGNORECASE
+)
+
+
+def focus_term(text: str) -> str | None:
+    """The term of the thing a question asks about: "how many *employees*", "which *city*"."""
+    match = _FOCUS.search(text)
+    if match is None:
+        return None
+    terms = analyze(match.group(1))
+    return terms[0] if terms else None
+
+
+def subject_terms(passages: Sequence[Passage], title: str) -> frozenset[str]:
+    """The terms naming the article's subject: its title, the infobox's name and what the
+    first sentence says it is ("a global network of civil society organisations")."""
+    terms = set(analyze(title))
+    for passage in passages:
+        first = passage.sentences[0].text if passage.sentences else ""
+        if passage.section == INFOBOX:
+            terms.update(analyze(first))
+            continue
+        terms.update(analyze(defined_kind(first) or ""))
+        break
+    return frozenset(terms)
+
+
+def _margin(ranked: tuple[Hit, ...], rank: int) -> float:
+    """How far the passage at ``rank`` leads the best other one, as a share of the top score."""
+    top = ranked[0].score
+    others = [h.score for i, h in enumerate(ranked) if i != rank]
+    if top <= 0 or not others:
+        return 1.0
+    return (ranked[rank].score - max(others)) / top
 
 
 def _chosen(hit: Hit) -> tuple[int, ...]:

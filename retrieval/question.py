@@ -19,7 +19,7 @@ from retrieval.bm25 import BM25Index
 from retrieval.lemmas import IRREGULAR
 from retrieval.records import Query, RetrievalSettings
 from retrieval.stopwords import STOP_WORDS
-from retrieval.synonyms import related_terms
+from retrieval.synonyms import related_terms, single_words
 from retrieval.typos import Speller, build_speller
 from retrieval.wordstats import english_spelling
 
@@ -100,7 +100,7 @@ class QuestionAnalyzer:
         # The question itself, without "Can you tell me ...", also for its kind of answer;
         # white space folded, so no pattern meets a run of spaces.
         folded = " ".join(text.split())
-        core = _FRAME.sub("", folded).strip()
+        core = single_words(_FRAME.sub("", folded).strip())
         text = core or folded
         surface: dict[str, str] = {}
         for word in words(self._spell_out(core)):
@@ -130,6 +130,8 @@ class QuestionAnalyzer:
                 lower -= named
             for term in dict.fromkeys(order):
                 alts = frozenset(t for t in related_terms(term) if t in known and t not in weights)
+                if term.isdigit() and len(term) == 2:  # "in 96": a year the article writes whole
+                    alts |= {f"{century}{term}" for century in ("19", "20")} & known.keys()
                 if term in names and term not in known:
                     alts |= self._names_by_prefix.get(term[:_NAME_PREFIX], frozenset())
                     alts -= weights.keys()

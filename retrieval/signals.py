@@ -28,6 +28,7 @@ class Candidate:
     """
 
     words: tuple[tuple[str, str], ...]
+    focus: str | None
     covering: Mapping[str, frozenset[str]]
     absent: frozenset[str]
     foreign: bool
@@ -36,7 +37,8 @@ class Candidate:
     definition: bool
     followup: bool
     corrections: int
-    ranked: tuple[Hit, ...]
+    rank: int
+    margin: float
     best: Hit
     held: frozenset[str]
     quoted: frozenset[str]
@@ -65,10 +67,17 @@ def _gap(pairs: list[tuple[float, bool]]) -> float:
     return max((i for i, ok in pairs if not ok), default=0.0) / MAX_ZIPF
 
 
-def _margin(c: Candidate) -> float:
-    if len(c.ranked) < 2 or c.ranked[0].score <= 0:
-        return 1.0
-    return (c.ranked[0].score - c.ranked[1].score) / c.ranked[0].score
+def _focus_gap(c: Candidate) -> float:
+    """Information of the thing asked about ("how many *employees*") when the quote lacks it."""
+    if c.focus is None:
+        return 0.0
+    word = dict(c.words).get(c.focus)
+    if word is None:
+        return 0.0
+    near = c.covering.get(c.focus, frozenset())
+    if c.focus in c.quoted or not near.isdisjoint(c.quoted):
+        return 0.0
+    return information(word) / MAX_ZIPF
 
 
 def _absent(c: Candidate) -> float:
@@ -92,16 +101,19 @@ SIGNALS: tuple[tuple[str, Signal], ...] = (
     ("quote_gap", lambda c: _gap(_covered(c, c.quoted))),
     # A rare word the article never uses asks about something else.
     ("absent_gap", _absent),
+    ("focus_gap", _focus_gap),
     ("foreign_name", lambda c: float(c.foreign)),
     ("yes_no_foreign", lambda c: float(c.yes_no and c.foreign)),
     ("yes_no", lambda c: float(c.yes_no)),
+    ("yes_no_absent", lambda c: _absent(c) if c.yes_no else 0.0),
     # The kind of answer asked for, and whether the quote holds one.
     ("kind_asked", lambda c: float(c.asked is not None)),
     ("kind_fits", _fits),
     ("definition", lambda c: float(c.definition)),
     # Ranking strength: score per question word, and the lead over the runner-up.
     ("score", lambda c: min(c.best.score / c.bm25_unit, 3.0) if c.bm25_unit > 0 else 0.0),
-    ("margin", _margin),
+    ("margin", lambda c: c.margin),
+    ("first", lambda c: float(c.rank == 0)),
     # The question's shape.
     ("words", lambda c: 1.0 / (1 + len(c.words))),
     ("corrected", lambda c: c.corrections / max(1, len(c.words))),

@@ -23,4 +23,11 @@ _TEXT = """
     sorry thanks thank thx pls plz hello hi hey
 """
 
+# Contractions typed without their apostrophe ("whats", "dont", "im") are stop words too,
+# except where that spells another word ("we'll" / "well", "i'd" / "id").
+_WORDS_TOO = frozenset("well shell hell wed id ill its cant wont shed lets hes".split())
+
 STOP_WORDS = frozenset(_TEXT.split())
+STOP_WORDS = STOP_WORDS | frozenset(
+    bare for w in STOP_WORDS if "'" in w and (bare := w.replace("'", "")) not in _WORDS_TOO
+)

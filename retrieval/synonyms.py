@@ -7,10 +7,13 @@ may sit in several groups. British and American spellings are folded by the anal
 
 from __future__ import annotations
 
+import re
+
 _GROUPS = """
 found establish start begin launch create form inception origin originate
-chair chairperson chairman chairwoman chairs president
+chair chairperson chairman chairwoman chairs president leader head boss charge leads
 headquarters hq office base based seat secretariat
+address location located situated street
 country nation state
 company business firm corporation enterprise brand retailer
 organisation organization group body network ngo association
@@ -24,8 +27,9 @@ campaign movement drive initiative
 research study investigate
 report publication document
 goal aim purpose mission objective focus
+focus concentrate target priority emphasis
 website homepage site url
-partner partnership collaborate cooperate cooperation alliance team ally
+partner partnership collaborate cooperate cooperation alliance team ally partnered
 end stop halt prevent fight combat tackle eliminate eradicate
 develop devise design draft devised developed
 abuse exploitation exploit
@@ -39,6 +43,10 @@ collect gather
 produce publish issue
 city town capital
 ask call urge petition
+sign signature signatory endorse
+grow become turn evolve transform expand
+region area continent zone
+employee staff worker personnel
 """.strip().splitlines()
 
 SYNONYMS: dict[str, frozenset[str]] = {}
@@ -71,3 +79,34 @@ def related_terms(term: str) -> frozenset[str]:
     if _STEMS is None:
         _STEMS = _stem_table()
     return _STEMS.get(term, frozenset())
+
+
+# Phrasal verbs people ask with, and the one word an article would use instead. Applied to a
+# question before it is analysed ("Who came up with it?" asks who devised it).
+_PHRASES = (
+    (r"(?:come|comes|came|coming) up with", "devised"),
+    (r"(?:set|sets|setting) (?:it |them )?up", "established"),
+    (r"(?:start|started|starting) (?:it |them )?up", "founded"),
+    (r"(?:turn|turns|turned|turning) into", "became"),
+    (r"(?:team|teams|teamed|teaming) up with", "partnered with"),
+    (r"(?:carry|carries|carried|carrying) out", "conducted"),
+    (r"(?:find|finds|found|finding) out", "discovered"),
+    (r"(?:get|gets|got|getting) rid of", "eliminated"),
+    (r"(?:look|looks|looked|looking) after", "protected"),
+    (r"(?:put|puts|putting) together", "compiled"),
+    (r"(?:be|is|are|was|were) in charge(?: of)?", "leads"),
+    (r"(?:came|come|comes) into being", "founded"),
+)
+_PHRASE = re.compile(
+    r"\b(?:" + "|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(_PHRASES)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def single_words(text: str) -> str:
+    """``text`` with each phrasal verb replaced by the single word that means it."""
+
+    def one(match: re.Match[str]) -> str:
+        return next(_PHRASES[int(k[1:])][1] for k, v in match.groupdict().items() if v)
+
+    return _PHRASE.sub(one, text)
