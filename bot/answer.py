@@ -41,13 +41,11 @@ def cite(article: Article, hit: Hit, url: str | None) -> Citation:
 
 
 def decline_text(article: Article, examples: Sequence[str] = (), first: bool = True) -> str:
-    """A short refusal; the first in a conversation also says what the bot can answer."""
+    """A short refusal; the first in a conversation also suggests what to ask instead."""
     text = "Sorry, the article doesn't say."
     if not first:
         return text
-    topics = [s for s in article.sections if s not in ("Lead", "Infobox")]
-    if topics:
-        text += f" It covers {article.title}: {'; '.join(topics[:6])}."
     if examples:
-        text += " Try: " + " / ".join(f"“{e}”" for e in examples[:2])
-    return text
+        return text + " Try, for example: " + " or ".join(f"“{e}”" for e in examples[:2])
+    topics = [s for s in article.sections if s not in ("Lead", "Infobox")][:4]
+    return text + (f" It covers: {'; '.join(topics)}." if topics else "")

@@ -48,9 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import eval_cli  # eval and tune live next to the code they run (it imports us)
 
     eval_cli.register(sub, _common)
-    from bot import train
-
-    train.register(sub, _common)
     return parser
 
 

@@ -198,10 +198,11 @@ def build_config(
             raise ConfigError(f"config [{table}] must be a table of keys")
         for key, value in values.items():
             put(table, key, value, parse_text=False)
-    file_path = layers.get("article", {}).get("path")
-    if file_path and base_dir is not None:
-        path = Path(file_path).expanduser()
-        layers["article"]["path"] = str(path if path.is_absolute() else base_dir / path)
+    for table, key in (("article", "path"), ("answer", "model")):  # relative to the file
+        file_path = layers.get(table, {}).get(key)
+        if file_path and base_dir is not None:
+            path = Path(file_path).expanduser()
+            layers[table][key] = str(path if path.is_absolute() else base_dir / path)
     for table in tables:
         for key in hints[table]:
             var = f"{ENV_PREFIX}{table}_{key}".upper()

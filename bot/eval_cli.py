@@ -30,7 +30,7 @@ PROGRESS_MIN = 50  # sets shorter than this finish before a bar is worth drawing
 
 
 def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add ``eval`` and ``tune`` to the ``ecpat-bot`` parser."""
+    """Add ``eval``, ``tune`` and ``train`` to the ``ecpat-bot`` parser."""
     ev = subparsers.add_parser("eval", help="measure the bot on a question set")
     _question_flags(ev)
     ev.add_argument("--json", action="store_true", help="print one JSON object (summary, results)")
@@ -59,7 +59,7 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
     tu.add_argument("--variants", metavar="LIST", help="BM25 variants, comma-separated")
     tu.add_argument("--k1", metavar="LIST", help="k1 values, comma-separated")
     tu.add_argument("--b", metavar="LIST", help="b values, comma-separated")
-    tu.add_argument("--min-coverage", metavar="LIST", help="decline thresholds, comma-separated")
+    tu.add_argument("--min-confidence", metavar="LIST", help="decline thresholds, comma-separated")
     tu.add_argument("--folds", type=int, default=5, metavar="N", help="cross-validation folds")
     objectives = ", ".join(OBJECTIVES)
     tu.add_argument(
@@ -73,6 +73,14 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
     tu.add_argument("--force", action="store_true", help="let --write replace an existing file")
     add_common_flags(tu)
     tu.set_defaults(handler=run_tune)
+    tr = subparsers.add_parser("train", help="fit the answer-or-decline model on question sets")
+    tr.add_argument("sets", nargs="*", metavar="FILE", help="JSONL question sets about the article")
+    tr.add_argument("--squad", metavar="FILE", help="a SQuAD JSON file (answers and negatives)")
+    tr.add_argument("--l2", type=float, default=1.0, help="L2 penalty (default 1.0)")
+    tr.add_argument("--write", metavar="PATH", help="write the model (JSON) to PATH")
+    tr.add_argument("--shipped", action="store_true", help="write it as the shipped model")
+    add_common_flags(tr)
+    tr.set_defaults(handler=run_train)
 
 
 def _question_flags(parser: argparse.ArgumentParser) -> None:
@@ -197,7 +205,7 @@ def run_tune(args: argparse.Namespace, config: Config) -> int:
     from bot import evaluate, tune
 
     try:
-        grid = tune.grid_from_flags(config, args.variants, args.k1, args.b, args.min_coverage)
+        grid = tune.grid_from_flags(config, args.variants, args.k1, args.b, args.min_confidence)
         tune.check_options(args.objective, args.folds)
     except ValueError as err:
         raise UsageError(str(err)) from None
@@ -225,3 +233,9 @@ def run_tune(args: argparse.Namespace, config: Config) -> int:
             raise UsageError(f"cannot write {target}: {err.strerror}") from None
         print(f"# written to {target}")
     return 0
+
+
+def run_train(args: argparse.Namespace, config: Config) -> int:
+    from bot import train  # imported when run: `ask` must not load the training machinery
+
+    return train.run_train(args, config)

@@ -56,8 +56,9 @@ class Result:
 
     ``matches``: the reply text holds a gold answer (whether or not it abstained);
     ``rank``: 1-based rank of the first ranked passage holding the gold answer (SQuAD: the gold
-    paragraph), None when absent or the question is unanswerable; ``coverage``: the best
-    passage's share of the question (what ``answer.min_coverage`` is compared with);
+    paragraph), None when absent or the question is unanswerable; ``confidence``: the decision
+    model's probability that the answer is right (what ``answer.min_confidence`` is compared
+    with), None for small talk and invalid input;
     ``correct_alone``: correctness when asked without its context (rows with context only).
     """
 
@@ -70,7 +71,7 @@ class Result:
     latency_ms: float
     passages: tuple[RankedPassage, ...]
     rank: int | None
-    coverage: float | None
+    confidence: float | None
     correct_alone: bool | None = None
 
 
@@ -130,7 +131,7 @@ def evaluate_question(
         latency_ms=round(latency, 3),
         passages=passages,
         rank=gold_rank(question, passages),
-        coverage=hits[0].coverage if hits else None,
+        confidence=reply.answer.confidence if reply.answer is not None else None,
         correct_alone=correct_alone,
     )
 
@@ -268,7 +269,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "correct": result.correct,
         "correct_without_context": result.correct_alone,
         "rank": result.rank,
-        "coverage": result.coverage,
+        "confidence": result.confidence,
         "latency_ms": result.latency_ms,
         "passages": [asdict(p) for p in result.passages],
     }

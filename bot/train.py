@@ -206,18 +206,6 @@ def report(rows: Sequence[Row], probabilities: Sequence[float], model: Model) ->
     return "\n".join(lines)
 
 
-def register(subparsers: Any, add_common_flags: Any) -> None:
-    """Add ``train`` to the ``ecpat-bot`` parser."""
-    tr = subparsers.add_parser("train", help="fit the answer-or-decline model on question sets")
-    tr.add_argument("sets", nargs="*", metavar="FILE", help="JSONL question sets about the article")
-    tr.add_argument("--squad", metavar="FILE", help="a SQuAD JSON file (answers and negatives)")
-    tr.add_argument("--l2", type=float, default=1.0, help="L2 penalty (default 1.0)")
-    tr.add_argument("--write", metavar="PATH", help="write the model (JSON) to PATH")
-    tr.add_argument("--shipped", action="store_true", help="write it as the shipped model")
-    add_common_flags(tr)
-    tr.set_defaults(handler=run_train)
-
-
 def run_train(args: Any, config: Config) -> int:
     from bot.cli import UsageError
     from retrieval.decision import shipped_path

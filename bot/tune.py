@@ -3,8 +3,8 @@
 Picking the best of many settings on the same questions that score it flatters the winner,
 so the figures reported as the estimate are cross-validated: each fold's setting is chosen on
 the other folds and scored on the held-out one. Only (variant, k1, b) changes the ranking; the
-decline threshold ``answer.min_coverage`` is applied afterwards to each result's best-passage
-coverage, so one engine run per ranking setting covers every threshold. The winner is then run
+decline threshold ``answer.min_confidence`` is applied afterwards to each result's decision
+confidence, so one engine run per ranking setting covers every threshold. The winner is then run
 once more through a real engine with its threshold, and those are the in-sample figures shown.
 """
 
@@ -31,7 +31,7 @@ OBJECTIVES = ("accuracy", "answer_accuracy", "decline_rate", "hit_at_1", "hit_at
 DEFAULT_VARIANTS = VARIANTS
 DEFAULT_K1 = (0.9, 1.2, 1.5, 2.0)
 DEFAULT_B = (0.5, 0.75, 0.9)
-DEFAULT_MIN_COVERAGE = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+DEFAULT_MIN_CONFIDENCE = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 SHOWN = ("accuracy", "answer_accuracy", "decline_rate", "false_decline_rate", "hit_at_1", "mrr")
 
 
@@ -42,10 +42,10 @@ class Setting:
     variant: str
     k1: float
     b: float
-    min_coverage: float
+    min_confidence: float
 
     def label(self) -> str:
-        return f"{self.variant} k1={self.k1:g} b={self.b:g} min_coverage={self.min_coverage:g}"
+        return f"{self.variant} k1={self.k1:g} b={self.b:g} min_confidence={self.min_confidence:g}"
 
 
 @dataclass(frozen=True)
@@ -55,14 +55,14 @@ class Grid:
     variants: tuple[str, ...]
     k1: tuple[float, ...]
     b: tuple[float, ...]
-    min_coverage: tuple[float, ...]
+    min_confidence: tuple[float, ...]
 
     @property
     def engines(self) -> int:
         return len(self.variants) * len(self.k1) * len(self.b)
 
     def settings(self) -> list[Setting]:
-        points = itertools.product(self.variants, self.k1, self.b, self.min_coverage)
+        points = itertools.product(self.variants, self.k1, self.b, self.min_confidence)
         return [Setting(*point) for point in points]
 
 
@@ -107,7 +107,7 @@ def grid_from_flags(
     variants: str | None = None,
     k1: str | None = None,
     b: str | None = None,
-    min_coverage: str | None = None,
+    min_confidence: str | None = None,
 ) -> Grid:
     """The grid from comma-separated flag values (defaults when None), checked like config."""
     r, a = config.retrieval, config.answer
@@ -115,15 +115,15 @@ def grid_from_flags(
         _values(variants, DEFAULT_VARIANTS, r.variant, lambda s: s.strip()),
         _values(k1, DEFAULT_K1, r.k1, float),
         _values(b, DEFAULT_B, r.b, float),
-        _values(min_coverage, DEFAULT_MIN_COVERAGE, a.min_coverage, float),
+        _values(min_confidence, DEFAULT_MIN_CONFIDENCE, a.min_confidence, float),
     )
     bad = [v for v in grid.variants if v not in VARIANTS]
     if bad:
         raise ValueError(f"unknown BM25 variant {bad[0]!r} (choose from {', '.join(VARIANTS)})")
     if any(v < 0 for v in grid.k1):
         raise ValueError("k1 values must be 0 or more")
-    if any(not 0 <= v <= 1 for v in grid.b + grid.min_coverage):
-        raise ValueError("b and min_coverage values must be between 0 and 1")
+    if any(not 0 <= v <= 1 for v in grid.b + grid.min_confidence):
+        raise ValueError("b and min_confidence values must be between 0 and 1")
     return grid
 
 
@@ -140,17 +140,17 @@ def configured(config: Config, setting: Setting) -> Config:
     retrieval = dataclasses.replace(
         config.retrieval, variant=setting.variant, k1=setting.k1, b=setting.b
     )
-    answer = dataclasses.replace(config.answer, min_coverage=setting.min_coverage)
+    answer = dataclasses.replace(config.answer, min_confidence=setting.min_confidence)
     return dataclasses.replace(config, retrieval=retrieval, answer=answer)
 
 
-def at_threshold(result: Result, min_coverage: float) -> Result:
-    """A result obtained with ``min_coverage = 0`` as it would be with ``min_coverage``.
+def at_threshold(result: Result, min_confidence: float) -> Result:
+    """A result obtained with ``min_confidence = 0`` as it would be with ``min_confidence``.
 
-    The engine declines when the best passage covers less than the threshold; everything else
-    (ranking, the sentence quoted) does not depend on it, so only ``abstained`` can change.
+    The engine declines when the decision model's confidence is below the threshold; everything
+    else (ranking, the sentence quoted) does not depend on it, so only ``abstained`` can change.
     """
-    if result.abstained or result.coverage is None or result.coverage >= min_coverage:
+    if result.abstained or result.confidence is None or result.confidence >= min_confidence:
         return result
     correct = is_correct(result.question, True, result.matches)
     return dataclasses.replace(result, abstained=True, kind="decline", correct=correct)
@@ -163,7 +163,7 @@ def at_setting(
     setting: Setting,
     base: Sequence[Result],
 ) -> list[Result]:
-    """Results at ``setting`` from a ``min_coverage = 0`` run of the same ranking setting.
+    """Results at ``setting`` from a ``min_confidence = 0`` run of the same ranking setting.
 
     Questions without context take the threshold shortcut; those with context are asked again
     (a declined context question lends no subject to its follow-up, so the shortcut can't
@@ -175,7 +175,7 @@ def at_setting(
         engine_for = engines(configured(config, setting))
         rerun = run([questions[i] for i in redo], engine_for, compare_alone=False)
         again = dict(zip(redo, rerun, strict=True))
-    return [again.get(i) or at_threshold(r, setting.min_coverage) for i, r in enumerate(base)]
+    return [again.get(i) or at_threshold(r, setting.min_confidence) for i, r in enumerate(base)]
 
 
 def assign_folds(questions: Sequence[Question], folds: int, seed: int) -> list[int]:
@@ -270,7 +270,7 @@ def to_toml(setting: Setting, header: str = "") -> str:
         f"b = {float(setting.b)!r}",
         "",
         "[answer]",
-        f"min_coverage = {float(setting.min_coverage)!r}",
+        f"min_confidence = {float(setting.min_confidence)!r}",
     ]
     return "\n".join(lines) + "\n"
 

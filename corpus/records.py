@@ -18,8 +18,8 @@ class Reference:
 class Sentence:
     """A sentence with its footnote markers removed and kept as citation numbers.
 
-    ``citations`` are all its markers; ``sources`` the footnotes that source the sentence as
-    a whole (see :func:`corpus.sentences.split_sentences`), empty when none do.
+    ``citations`` are all its markers; ``sources`` the footnotes that source it, the one for
+    the sentence as a whole first (see :func:`corpus.sentences.split_sentences`).
     """
 
     text: str

@@ -68,9 +68,11 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     for i, (clean, numbers, closing) in enumerate(parsed):
         # Wikipedia's convention: a marker at a sentence's end sources it; a sentence without
         # one is sourced by the next marker that closes a sentence of the same paragraph; a
-        # marker inside a sentence, right after a name, sources only that name.
+        # marker inside a sentence, right after a name, sources only that name, so it comes
+        # after the sentence's own source.
         later = next((c for _, _, c in parsed[i + 1 :] if c), ())
-        sentences.append(Sentence(clean, numbers, closing or later or numbers))
+        sources = tuple(dict.fromkeys((*(closing or later), *numbers)))
+        sentences.append(Sentence(clean, numbers, sources))
     return tuple(sentences)
 
 

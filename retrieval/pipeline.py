@@ -219,6 +219,8 @@ class Pipeline:
         best, values, confidence = max(assessed, key=lambda a: a[2])
         best = self._sourced(best, [hit for hit, _, _ in assessed])
         answered = confidence >= self.settings.min_confidence
+        # The ranked passages, the quoted one with its sentences chosen.
+        ranked = tuple(best if h.passage.id == best.passage.id else h for h in ranked)
         return Decision(
             question,
             answered,

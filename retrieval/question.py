@@ -108,7 +108,9 @@ class QuestionAnalyzer:
             if term not in known and self.settings.max_edits:
                 # The article's own words first; then common English ("chiarperson",
                 # "hw mny ppl"), so a slip or chat spelling is read as the word meant.
-                fixed = self._spell(word) or english_spelling(word)
+                fixed = self._spell(word)
+                if fixed is None and self.settings.english_spelling:
+                    fixed = english_spelling(word)
                 if fixed is not None and fixed != word:
                     corrections.append((word, fixed))
                     if fixed in STOP_WORDS:
@@ -118,7 +120,7 @@ class QuestionAnalyzer:
             order.append(term)
             surface.setdefault(term, word)
         alternatives = []
-        names = question_names(text)
+        names = question_names(self._spell_out(text))
         if self.settings.synonym_weight:
             # A word the article uses only inside a longer name ("nations" in "United Nations")
             # is, written in lower case, a word the article never uses on its own - unless the

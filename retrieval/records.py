@@ -14,7 +14,8 @@ class RetrievalSettings:
     ``synonym_weight``: weight of a thesaurus word standing in for a question word the article
     never uses. ``unknown_weight``: share of a rare word's idf that such an unused word weighs
     in coverage (the decline decision). ``name_weight``: how many times a name the question
-    gives ("INTERPOL") counts in BM25.
+    gives ("INTERPOL") counts in BM25. ``english_spelling``: read a word neither the article
+    nor common English uses as the common English word it likely stands for ("chiarperson").
     """
 
     variant: str = "lucene"
@@ -26,6 +27,7 @@ class RetrievalSettings:
     synonym_weight: float = 0.6
     unknown_weight: float = 0.5
     name_weight: float = 2.0
+    english_spelling: bool = True
 
 
 @dataclass(frozen=True)

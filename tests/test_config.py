@@ -99,7 +99,8 @@ max_edits = 0
 top_k = 50
 [answer]
 min_coverage = 1
-min_score = 2.5
+min_confidence = 0.9
+model = "model.json"
 max_sentences = 5
 max_question_chars = 10
 [conversation]
@@ -114,7 +115,7 @@ base_url = "http://127.0.0.1:8081/bot"
     assert config.retrieval == RetrievalConfig(
         variant="plus", k1=0.5, b=0.0, sentence_weight=0.0, max_edits=0, top_k=50
     )
-    assert config.answer == AnswerConfig(1.0, 2.5, 5, 10)
+    assert config.answer == AnswerConfig(0.9, str(tmp_path / "model.json"), 1.0, 5, 10)
     assert config.conversation == ConversationConfig(1, 0.5, 0.0)
     assert config.telegram.base_url == "http://127.0.0.1:8081/bot"
 
@@ -136,7 +137,7 @@ def test_top_level_key_is_not_a_table(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["k1 = \n", "[retrieval\nk1 = 1\n", '[answer]\nmin_score = "1\n', "[a]\n[a]\n"]
+    "text", ["k1 = \n", "[retrieval\nk1 = 1\n", '[answer]\nmin_confidence = "1\n', "[a]\n[a]\n"]
 )
 def test_bad_toml_is_one_line_naming_the_file(tmp_path: Path, text: str) -> None:
     message = config_error(text, tmp_path)
@@ -196,7 +197,7 @@ def test_wrong_type_names_the_key(tmp_path: Path, text: str, key: str) -> None:
         ("[retrieval]\ntop_k = 51", "retrieval.top_k"),
         ("[retrieval]\nname_weight = 0.5", "retrieval.name_weight"),
         ("[answer]\nmin_coverage = 1.01", "answer.min_coverage"),
-        ("[answer]\nmin_score = -1", "answer.min_score"),
+        ("[answer]\nmin_confidence = -1", "answer.min_confidence"),
         ("[answer]\nmax_sentences = 0", "answer.max_sentences"),
         ("[answer]\nmax_sentences = 6", "answer.max_sentences"),
         ("[answer]\nmax_question_chars = 9", "answer.max_question_chars"),
@@ -264,8 +265,8 @@ def test_bad_override_names_the_key(isolated: Path) -> None:
 
 
 def test_build_config_without_a_file() -> None:
-    config = build_config({}, env={"ECPAT_BOT_ANSWER_MIN_SCORE": "0.25"})
-    assert config.answer.min_score == 0.25
+    config = build_config({}, env={"ECPAT_BOT_ANSWER_MIN_CONFIDENCE": "0.25"})
+    assert config.answer.min_confidence == 0.25
     assert dataclasses.replace(config, answer=AnswerConfig()) == Config()
 
 
@@ -305,9 +306,9 @@ def test_absolute_article_path_is_kept(tmp_path: Path, small_article: Path) -> N
 
 
 def test_a_file_value_must_have_its_toml_type_but_env_text_is_parsed() -> None:
-    with pytest.raises(ConfigError, match=r"answer\.check_type: expected true or false"):
-        build_config({"answer": {"check_type": "yes"}})
+    with pytest.raises(ConfigError, match=r"retrieval\.english_spelling: expected true or false"):
+        build_config({"retrieval": {"english_spelling": "yes"}})
     with pytest.raises(ConfigError, match=r"retrieval\.k1: expected a number"):
         build_config({"retrieval": {"k1": "1.5"}})
-    config = build_config({}, env={"ECPAT_BOT_ANSWER_CHECK_TYPE": "no"})
-    assert config.answer.check_type is False
+    config = build_config({}, env={"ECPAT_BOT_RETRIEVAL_ENGLISH_SPELLING": "no"})
+    assert config.retrieval.english_spelling is False

@@ -174,15 +174,20 @@ def test_code_passage_sentences_exactly(article: Article) -> None:
         Sentence(
             "The Code is a set of protocols that tourism operators may sign up to, in order to "
             "ensure that their businesses do not facilitate or encourage the sexual exploitation "
-            "of children by travelers and tourists."
+            "of children by travelers and tourists.",
+            (),
+            (9, 10),  # sourced by the marker that closes its paragraph
         ),
         Sentence(
             "The Code was developed by ECPAT Sweden in 1996 and is promoted through the "
-            "international ECPAT network."
+            "international ECPAT network.",
+            (),
+            (9, 10),
         ),
         Sentence(
             "Today, more than 1,300 tour operators, hotels, airlines and other travel businesses "
             "across 42 countries have signed up.",
+            (9, 10),
             (9, 10),
         ),
     )

@@ -41,7 +41,7 @@ SMALL_GRID = (
     "1.2",
     "--b",
     "0.75",
-    "--min-coverage",
+    "--min-confidence",
     "0.3,0.6",
 )
 
@@ -59,12 +59,12 @@ def test_tune_prints_toml_that_load_config_accepts(qfile, small_article, capsys)
     printed = tomllib.loads(out)  # the whole report is TOML: the figures are comments
     assert set(printed) == {"retrieval", "answer"}
     assert printed["retrieval"]["variant"] in ("lucene", "okapi")
-    assert printed["answer"]["min_coverage"] in (0.3, 0.6)
+    assert printed["answer"]["min_confidence"] in (0.3, 0.6)
     assert "2-fold cross-validated" in out and "fold 2:" in out
     config = load_config(out_path)
     assert config.retrieval.variant == printed["retrieval"]["variant"]
     assert (config.retrieval.k1, config.retrieval.b) == (1.2, 0.75)
-    assert config.answer.min_coverage == printed["answer"]["min_coverage"]
+    assert config.answer.min_confidence == printed["answer"]["min_confidence"]
     assert config.retrieval.top_k == Config().retrieval.top_k  # untouched keys keep defaults
 
 
@@ -84,7 +84,7 @@ def test_write_does_not_replace_a_file_without_force(qfile, small_article, capsy
     assert "add --force" in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == "# mine\n"
     assert main([*argv, "--force"]) == 0
-    assert load_config(target).answer.min_coverage in (0.3, 0.6)
+    assert load_config(target).answer.min_confidence in (0.3, 0.6)
 
 
 @pytest.mark.parametrize(
@@ -106,12 +106,12 @@ def test_bad_tune_options_are_usage_errors(qfile, capsys, flags, message):
 def test_default_grid_puts_configured_values_first() -> None:
     config = Config()
     config = dataclasses.replace(
-        config, answer=dataclasses.replace(config.answer, min_coverage=0.45)
+        config, answer=dataclasses.replace(config.answer, min_confidence=0.45)
     )
     grid = tune.grid_from_flags(config)
     assert grid.variants[0] == config.retrieval.variant
     assert grid.k1[0] == config.retrieval.k1 and grid.b[0] == config.retrieval.b
-    assert grid.min_coverage[0] == 0.45 and 0.5 in grid.min_coverage
+    assert grid.min_confidence[0] == 0.45 and 0.5 in grid.min_confidence
     assert tune.grid_from_flags(config, k1="2, 1.2").k1 == (1.2, 2.0)
 
 
@@ -121,7 +121,7 @@ def one_engine(article: Article, config: Config) -> EngineFor:
 
 
 def test_threshold_shortcut_matches_a_real_engine(article: Article) -> None:
-    """Varying min_coverage after the run gives what an engine built with it would."""
+    """Varying min_confidence after the run gives what an engine built with it would."""
     questions = load_questions(SHIPPED).questions
     base = Config()
     loose = tune.configured(base, tune.Setting("lucene", 1.2, 0.75, 0.0))
@@ -153,7 +153,7 @@ def test_to_toml_round_trips() -> None:
     data = tomllib.loads(tune.to_toml(setting, header="x"))
     assert data == {
         "retrieval": {"variant": "plus", "k1": 2.0, "b": 0.5},
-        "answer": {"min_coverage": 0.35},
+        "answer": {"min_confidence": 0.35},
     }
 
 
