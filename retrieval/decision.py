@@ -17,7 +17,6 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +75,7 @@ class Model:
 def load_model(path: str | Path | None = None) -> Model:
     """The shipped model, or the one at ``path``."""
     try:
-        if path:
-            text = Path(path).read_text(encoding="utf-8")
-        else:
-            text = resources.files("retrieval").joinpath("data", _MODEL).read_text("utf-8")
+        text = Path(path or shipped_path()).read_text(encoding="utf-8")
         return Model.from_json(json.loads(text))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ModelError(f"cannot read decision model {path or _MODEL}: {err}") from None

@@ -31,6 +31,7 @@ from retrieval.followup import inherited, is_followup
 from retrieval.ranker import Retriever
 from retrieval.records import Hit, Query, RetrievalSettings
 from retrieval.signals import Candidate, measure
+from retrieval.synonyms import related_terms
 
 INFOBOX = "Infobox"  # the section of an article's infobox facts (see corpus.parse)
 
@@ -271,10 +272,14 @@ class Pipeline:
         alternatives = {t for t, alts in query.alternatives if alts}
         absent = frozenset(t for t, _ in words if t not in known and t not in alternatives)
         mass = sum(w * retriever.index.idf(t) for t, w in query.weights)
+        covering = retriever.covering(query)
+        for term, _ in words:  # a follow-up's inherited words are covered by relatives too
+            if term not in covering and (near := related_terms(term) & known.keys()):
+                covering[term] = near
         return Candidate(
             words=words,
             focus=focus_term(query.text),
-            covering=retriever.covering(query),
+            covering=covering,
             absent=absent,
             foreign=bool(question.foreign),
             yes_no=question.yes_no,

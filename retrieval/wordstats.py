@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
-# Words below this Zipf value are left out of the table and count as rare.
-MIN_ZIPF = 2.5
+# Words below this Zipf value are left out of the table and count as rare (and as no English
+# word, so a typo of one can be corrected).
+MIN_ZIPF = 3.0
 # Words at least this common are English words, never typos to correct.
 VOCABULARY_ZIPF = 3.0
 # The information of a word is MAX_ZIPF minus its Zipf value (log10 units): "the" about 1.3,
@@ -33,7 +33,7 @@ _WORD = re.compile(r"[a-z][a-z']*")
 
 @cache
 def _lines() -> list[str]:
-    text = resources.files("retrieval").joinpath("data", _TABLE).read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / _TABLE).read_text(encoding="utf-8")
     return text.splitlines()
 
 

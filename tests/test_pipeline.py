@@ -1,0 +1,166 @@
+"""The answering pipeline as people ask: chat spelling, markup, greetings, follow-ups, citations,
+and questions that share a word with the article but ask about something else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Conversation, Engine, Reply
+from retrieval.decision import ModelError, fit, load_model
+from retrieval.pipeline import Reason, clean, focus_term
+from retrieval.signals import NAMES
+from retrieval.synonyms import single_words
+from retrieval.wordstats import english_spelling, information, is_english, zipf
+
+
+def chat(engine: Engine, *messages: str) -> list[Reply]:
+    conversation, replies = Conversation(), []
+    for message in messages:
+        reply, conversation = engine.reply(conversation, message)
+        replies.append(reply)
+    return replies
+
+
+def answered(reply: Reply, *fragments: str) -> None:
+    assert reply.kind == "answer", reply.text
+    for fragment in fragments:
+        assert fragment in reply.text
+
+
+def declined(reply: Reply) -> None:
+    assert reply.kind == "decline", reply.text
+    assert reply.text.startswith("Sorry, the article doesn't say.")
+
+
+# -- general word statistics -------------------------------------------------------------------
+
+
+def test_word_statistics_tell_chat_from_rare_words() -> None:
+    assert zipf("the") > 7 and zipf("weather") > 4 and zipf("qzxv") == 0.0
+    assert information("the") < information("weather") < information("photosynthesis")
+    assert is_english("chairperson") and not is_english("chiarperson")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("chiarperson", "chairperson"), ("hw", "how"), ("mny", "many"), ("ppl", "people")],
+)
+def test_english_spelling(typed: str, meant: str) -> None:
+    assert english_spelling(typed) == meant
+
+
+def test_a_real_word_is_not_respelled() -> None:
+    assert english_spelling("weather") is None and english_spelling("stockholm") is None
+
+
+# -- reading the question ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("<b>where is ecpat based</b>", "where is ecpat based"),
+        ("**how many countries** is ecpat in?", "how many countries is ecpat in?"),
+        ("```when was it founded```", "when was it founded"),
+        ("hi there! sorry to bother you, when was ecpat founded?", "when was ecpat founded?"),
+        ("thanks! and who founded it?", "and who founded it?"),
+        ("In 1996, where was it?", "In 1996, where was it?"),
+    ],
+)
+def test_markup_and_chatter_are_noise(message: str, question: str) -> None:
+    assert clean(message) == question
+
+
+def test_phrasal_verbs_read_as_one_word() -> None:
+    assert single_words("Who came up with it?") == "Who devised it?"
+    assert single_words("when was it set up") == "when was it established"
+
+
+def test_focus_is_the_thing_asked_about() -> None:
+    assert focus_term("How many employees does ECPAT have?") == "employe"
+    assert focus_term("which city is it in") == "citi"
+    assert focus_term("When was it founded?") is None
+
+
+# -- answers and declines ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when was unicef founded",
+        "what is the capital of sweden",
+        "what's the weather in bangkok",
+        "How does photosynthesis work?",
+    ],
+)
+def test_other_topics_sharing_a_word_are_declined(engine: Engine, question: str) -> None:
+    declined(engine.ask(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "fragment"),
+    [
+        ("who's the boss of ecpat", "Carol Bellamy"),
+        ("who's in charge", "Carol Bellamy"),
+        ("hw mny ppl signed the petition", "7 million"),
+        ("hi there! sorry to bother you, when was ecpat founded?", "1990"),
+        ("whats the code?", "set of protocols"),
+        ("<b>where is ecpat based</b>", "Bangkok"),
+        ("What is this article about?", "global network"),
+    ],
+)
+def test_questions_as_people_type_them(engine: Engine, question: str, fragment: str) -> None:
+    answered(engine.ask(question), fragment)
+
+
+def test_follow_ups_inherit_the_subject_and_passage(engine: Engine) -> None:
+    code, who, when = chat(engine, "whats the code?", "who came up with it?", "when was that?")
+    answered(code, "The Code")
+    answered(who, "ECPAT Sweden")
+    answered(when, "1996")
+
+
+def test_a_sentence_is_sourced_by_the_marker_closing_its_paragraph(engine: Engine) -> None:
+    reply = engine.ask("Where was the 1996 world congress held?")
+    answered(reply, "Stockholm")
+    assert reply.answer is not None and reply.answer.citation is not None
+    # [4] closes the paragraph; [3] only sources the name "Child Rights Connect".
+    assert [r.n for r in reply.answer.citation.references] == [4, 3]
+
+
+def test_the_decision_is_one_record_with_its_reason(engine: Engine) -> None:
+    decision = engine.pipeline.answer("When was ECPAT founded?")
+    assert decision.answered and decision.reason is Reason.ANSWERED
+    assert 0.5 < decision.confidence <= 1.0
+    assert dict(decision.signals).keys() == set(NAMES)
+    nothing = engine.pipeline.answer("qzxv wibble")
+    assert not nothing.answered and nothing.reason is Reason.NO_MATCH
+
+
+# -- the model file ----------------------------------------------------------------------------
+
+
+def test_the_shipped_model_reads_every_signal() -> None:
+    assert load_model().features == NAMES
+
+
+def test_a_fitted_model_separates_and_round_trips(tmp_path: Path) -> None:
+    rows = [{"coverage": c / 10} for c in range(11)] * 4
+    labels = [int(r["coverage"] > 0.5) for r in rows]
+    model = fit(rows, labels, ("coverage",), l2=0.1)
+    assert model.probability({"coverage": 0.9}) > 0.9 > 0.1 > model.probability({"coverage": 0.1})
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model.to_json()), encoding="utf-8")
+    assert load_model(path).weights == model.weights
+
+
+@pytest.mark.parametrize("text", ["not json", "{}", '{"features": ["a"], "mean": []}'])
+def test_a_corrupt_model_is_a_model_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ModelError):
+        load_model(path)
