@@ -124,6 +124,8 @@ def corpora(draw: st.DrawFn) -> tuple[list[list[str]], dict[str, float]]:
     vocabulary = draw(VOCABULARY)
     words = st.sampled_from(vocabulary)
     documents = draw(st.lists(st.lists(words, max_size=30), min_size=1, max_size=25))
+    # Copies of the corpus give rows long enough for the index's other way of adding them.
+    documents = documents * draw(st.sampled_from([1, 1, 2, 7]))
     absent = st.text("xyz", min_size=1, max_size=3)  # never in the vocabulary
     weights = draw(
         st.dictionaries(
@@ -170,6 +172,28 @@ def test_k1_zero_is_rank_bm25s_limit_where_it_divides_zero_by_zero(
         assert np.isnan(theirs[~holding]).all()  # 0/0: a passage without the term
         floor = model.idf[term] * model.delta if variant == "plus" else 0.0
         assert_same(ours[~holding], np.full(int((~holding).sum()), floor))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_scores_on_a_larger_zipf_corpus_are_rank_bm25s(variant: str) -> None:
+    rng = np.random.default_rng(7)
+    vocabulary = [f"w{i}" for i in range(400)]
+    lengths = rng.integers(0, 60, size=1_500)
+    ends = np.cumsum(lengths)
+    ranks = np.minimum(rng.zipf(1.4, size=int(ends[-1])), len(vocabulary)) - 1
+    documents = [
+        [vocabulary[r] for r in ranks[e - n : e]] for n, e in zip(lengths, ends, strict=True)
+    ]
+    index = BM25Index(documents, variant)
+    model = reference(documents, variant, 1.2, 0.75)
+    assert max(index.doc_freq.values()) > 1_000  # long rows as well as short ones
+    assert_same_postings(index, model)
+    for term in [*vocabulary[:40], "absent"]:
+        assert_same(index.term_scores(term), model.get_scores([term]))
+    query = [*(vocabulary[r] for r in ranks[:12]), "absent"]
+    assert_same(index.scores(Counter(query)), model.get_scores(query))
+    weights = {t: float(w) for t, w in zip(vocabulary[::37], rng.uniform(-2, 3, 11), strict=True)}
+    assert_same(index.scores(weights), expected(model, weights))
 
 
 def test_term_scores_are_fresh_arrays_and_unknown_terms_score_zero() -> None:
