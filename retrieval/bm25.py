@@ -1,21 +1,53 @@
-"""BM25 through rank-bm25, wrapped so its quirks stay here.
+"""BM25 as rank-bm25 defines it, served from a precomputed sparse term x passage model.
 
 rank-bm25's ``get_top_n`` drops the scores and its checks are ``assert`` statements; Okapi's idf
 floors every term found in more than half of a small corpus to epsilon x average idf (so a
 very common word can outweigh a rarer one, and a word in exactly half the passages weighs 0).
 The default here is ``lucene``: Okapi's term-frequency part with Lucene's always-positive idf,
 log(1 + (N - n + 0.5) / (n + 0.5)), which keeps rarer terms heavier at any corpus size.
+
+Why precomputed: rank-bm25's ``get_scores`` walks every passage in Python for every query
+term, so a query costs O(terms x passages) interpreter steps, and caching each term's dense
+vector instead grows without bound. rank-bm25 still builds the model (its idf table, k1, b,
+avgdl, document lengths and term counts stay the definition of a score); each term's
+contribution to every passage that holds it is then computed once, vectorised, and kept in
+compressed sparse rows (CSR): ``_bounds[t]:_bounds[t + 1]`` spans term ``t``'s passages in
+``_indices`` (ascending) and its contributions in ``_data``. A query sums its terms' rows, so it
+costs the passages that hold its terms and nothing else. Okapi and Lucene add nothing to a
+passage without the term, so the rows are exact; BM25Plus adds idf x delta to every passage,
+which is kept as one constant per term and added to all passages at once.
+
+Where rank-bm25 divides 0 by 0 (k1 = 0, a passage without the term) it returns NaN; here such a
+passage gets the limit, the same as any passage without the term (0, or idf x delta for Plus).
+
+Why plain numpy and not ``scipy.sparse``: a query needs three arrays and one scatter-add, and
+importing ``scipy.sparse`` costs about 100 ms on top of numpy's 55 ms (``python -X importtime``,
+five runs: 98-127 ms), which would take ``python -m bot ask`` on the shipped article from about
+2x the numpy import to about 3x. Memory is 16 bytes a posting (an intp passage, a float64
+score: int32 would save 4, but numpy converts int32 indices on every fancy-indexed add, which
+nearly doubled a query on the shipped article) plus a term's id, document frequency and row
+bounds in Python; rank-bm25's per-passage dictionaries are dropped once the rows are built.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import chain
 
 import numpy as np
 from rank_bm25 import BM25Okapi, BM25Plus
 
 VARIANTS = ("lucene", "okapi", "plus")
+
+# rank-bm25 divides by the average document length and its Okapi idf by the vocabulary size:
+# a document without terms is indexed as this one token, so an all-empty corpus still builds.
+EMPTY_DOCUMENT = "\x00"
+
+# Rows longer than this are added with ``np.add.at`` (one pass; a third faster on rows of
+# thousands), shorter ones with a fancy-indexed += (less set-up: faster on a 12-passage article).
+_LONG_ROW = 64
 
 
 class LuceneBM25(BM25Okapi):
@@ -27,8 +59,61 @@ class LuceneBM25(BM25Okapi):
         self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
 
 
+def rank_bm25_model(
+    documents: Sequence[Sequence[str]], variant: str, k1: float, b: float
+) -> BM25Okapi | BM25Plus:
+    """rank-bm25's model of ``documents`` exactly as :class:`BM25Index` scores it.
+
+    Public so tests and benchmarks compare against the very model the index is built from.
+    """
+    docs = [doc if len(doc) else [EMPTY_DOCUMENT] for doc in documents]
+    if variant == "lucene":
+        return LuceneBM25(docs, k1=k1, b=b)
+    if variant == "okapi":
+        return BM25Okapi(docs, k1=k1, b=b)
+    return BM25Plus(docs, k1=k1, b=b)
+
+
+class Postings(Mapping[str, list[int]]):
+    """Read-only view: term -> the passages holding it, ascending.
+
+    Lists are made when asked for and never stored, so the index holds each posting once
+    (in a numpy array) rather than once more as a Python int in a list per term.
+    """
+
+    __slots__ = ("_bounds", "_ids", "_indices")
+
+    def __init__(self, ids: Mapping[str, int], bounds: list[int], indices: np.ndarray) -> None:
+        self._ids = ids
+        self._bounds = bounds
+        self._indices = indices
+
+    def __getitem__(self, term: str) -> list[int]:
+        t = self._ids[term]
+        return self._indices[self._bounds[t] : self._bounds[t + 1]].tolist()
+
+    def get(self, term: str, default: object = None) -> list[int] | object:  # type: ignore[override]
+        """Faster than Mapping's, which raises and catches a KeyError for an unknown term."""
+        t = self._ids.get(term)
+        if t is None:
+            return default
+        return self._indices[self._bounds[t] : self._bounds[t + 1]].tolist()
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 class BM25Index:
-    """Scores token lists against a fixed corpus; per-term score vectors are cached."""
+    """Scores weighted terms against a fixed corpus, exactly as rank-bm25 would.
+
+    The corpus is never scored passage by passage: see the module docstring.
+    """
 
     def __init__(
         self,
@@ -44,44 +129,61 @@ class BM25Index:
             raise ValueError("BM25 needs k1 >= 0 and 0 <= b <= 1")
         if not documents:
             raise ValueError("cannot index an empty corpus")
-        # rank-bm25 divides by the average length: keep every document non-empty.
-        docs = [list(doc) if doc else ["\x00"] for doc in documents]
-        if variant == "lucene":
-            self._bm25 = LuceneBM25(docs, k1=k1, b=b)
-        elif variant == "okapi":
-            self._bm25 = BM25Okapi(docs, k1=k1, b=b)
-        else:
-            self._bm25 = BM25Plus(docs, k1=k1, b=b)
-        self.size = len(docs)
-        self.doc_freq: dict[str, int] = {}
+        model = rank_bm25_model(documents, variant, k1, b)
+        self.size: int = model.corpus_size
+        # Every term, in the order the corpus first uses it (rank-bm25's idf table has them all).
+        self._ids: dict[str, int] = {term: t for t, term in enumerate(model.idf)}
+        indptr, self._indices, self._data = _rows(model, self._ids)
+        # Row bounds as Python ints: slicing with numpy scalars costs a query more.
+        self._bounds: list[int] = indptr.tolist()
+        self.doc_freq: dict[str, int] = dict(zip(self._ids, np.diff(indptr).tolist(), strict=True))
         # Which documents hold each term, in corpus order (a query only visits these).
-        self.postings: dict[str, list[int]] = {}
-        for doc, freqs in enumerate(self._bm25.doc_freqs):
-            for term in freqs:
-                self.doc_freq[term] = self.doc_freq.get(term, 0) + 1
-                self.postings.setdefault(term, []).append(doc)
-        self._term_scores: dict[str, np.ndarray] = {}
-        self._zeros = np.zeros(self.size)
+        self.postings: Mapping[str, list[int]] = Postings(self._ids, self._bounds, self._indices)
+        # BM25Plus's idf x delta, which every passage gets for every term of the query.
+        self._floor: np.ndarray | None = None
+        if isinstance(model, BM25Plus):
+            idf = np.fromiter(model.idf.values(), dtype=np.float64, count=len(self._ids))
+            self._floor = idf * model.delta
 
     def contains(self, term: str, doc: int) -> bool:
-        return term in self._bm25.doc_freqs[doc]
+        """Whether passage ``doc`` holds ``term`` (a binary search in the term's row)."""
+        if not 0 <= doc < self.size:
+            raise IndexError(f"no passage {doc} in an index of {self.size}")
+        t = self._ids.get(term)
+        if t is None:
+            return False
+        start, end = self._bounds[t], self._bounds[t + 1]
+        at = bisect_left(self._indices, doc, start, end)
+        return at < end and int(self._indices[at]) == doc
 
     def term_scores(self, term: str) -> np.ndarray:
-        """rank-bm25's score of every document for the one-term query ``[term]``."""
-        cached = self._term_scores.get(term)
-        if cached is None:
-            if term in self.doc_freq:
-                cached = np.asarray(self._bm25.get_scores([term]), dtype=float)
-            else:
-                cached = self._zeros
-            self._term_scores[term] = cached
-        return cached
+        """rank-bm25's score of every document for the one-term query ``[term]`` (a new array)."""
+        return self.scores({term: 1.0})
 
     def scores(self, weights: Mapping[str, float]) -> np.ndarray:
-        """Weighted BM25 score of each document for a query given as term -> weight."""
+        """Weighted BM25 score of each document for a query given as term -> weight.
+
+        Equal to the weighted sum of rank-bm25's ``get_scores([term])``; a term the corpus
+        never uses adds nothing, as in rank-bm25.
+        """
         total = np.zeros(self.size)
+        floor = 0.0
+        ids, bounds, indices, data = self._ids, self._bounds, self._indices, self._data
         for term, weight in weights.items():
-            total += weight * self.term_scores(term)
+            t = ids.get(term)
+            if t is None:
+                continue
+            start, end = bounds[t], bounds[t + 1]
+            # Most question words weigh 1: not multiplying saves an array per term.
+            row = data[start:end] if weight == 1 else weight * data[start:end]
+            if end - start > _LONG_ROW:
+                np.add.at(total, indices[start:end], row)
+            else:  # a term's passages are distinct, so += adds each contribution once
+                total[indices[start:end]] += row
+            if self._floor is not None:
+                floor += weight * float(self._floor[t])
+        if floor:
+            total += floor
         return total
 
     def idf(self, term: str) -> float:
@@ -93,3 +195,43 @@ class BM25Index:
     def rare_idf(self) -> float:
         """The idf of a term no document holds: the largest any term can have here."""
         return math.log(1 + (self.size + 0.5) / 0.5)
+
+
+def _rows(
+    model: BM25Okapi | BM25Plus, ids: Mapping[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The CSR rows (indptr, passages, contributions) of rank-bm25's model, one term a row.
+
+    rank-bm25's per-passage term counts are read once, by C-level iterators into flat arrays,
+    and every contribution is computed in one vectorised pass with rank-bm25's own formula
+    (the same operations on the same operands, so Okapi and Lucene rows equal ``get_scores``
+    bit for bit). Temporaries are dropped or overwritten as soon as they are used: at 100,000
+    passages each flat array is tens of megabytes, on top of rank-bm25's model.
+    """
+    counts = model.doc_freqs  # one {term: count} per passage
+    size = len(counts)
+    per_doc = np.fromiter(map(len, counts), dtype=np.int64, count=size)
+    total = int(per_doc.sum())
+    term_of = np.fromiter(
+        map(ids.__getitem__, chain.from_iterable(counts)), dtype=np.int32, count=total
+    )
+    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(term_of, minlength=len(ids)), out=indptr[1:])
+    # Group by term; a stable sort keeps each term's passages in corpus (ascending) order.
+    order = np.argsort(term_of, kind="stable")
+    del term_of
+    indices = np.repeat(np.arange(size, dtype=np.intp), per_doc)[order]
+    tf = np.fromiter(chain.from_iterable(map(dict.values, counts)), dtype=np.float64, count=total)
+    tf = tf[order]
+    del order
+    k1, b = model.k1, model.b
+    norm = k1 * (1 - b + b * np.asarray(model.doc_len) / model.avgdl)
+    # tf * (k1 + 1) / (tf + norm) x idf; BM25Plus's idf x delta is the per-term floor instead.
+    data = norm[indices]
+    data += tf
+    tf *= k1 + 1
+    np.divide(tf, data, out=data)
+    del tf
+    idf = np.fromiter(model.idf.values(), dtype=np.float64, count=len(ids))
+    data *= np.repeat(idf, np.diff(indptr))
+    return indptr, indices, data
