@@ -161,12 +161,10 @@ class Engine:
             return Reply(
                 "more", "Ask me a question first; then “more” shows the next passage."
             ), conversation
-        # The top_k passages, then any further ones that would have been answers themselves.
-        top_k, floor = self.config.retrieval.top_k, self.config.answer.min_coverage
+        # Only passages that still bear on the question: they hold at least min_coverage of it.
+        floor = self.config.answer.min_coverage
         following = [
-            h
-            for i, h in enumerate(last.hits)
-            if i > last.shown and h.coverage > 0 and (i < top_k or h.coverage >= floor)
+            h for i, h in enumerate(last.hits) if i > last.shown and h.coverage >= max(floor, 1e-9)
         ]
         if not following:
             return Reply("more", "That's all the article has on that question."), conversation

@@ -8,6 +8,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import shutil
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -87,10 +89,37 @@ def loop(
             write(out)
 
 
+def wrap(text: str, width: int) -> str:
+    """``text`` with each line wrapped at word boundaries to ``width`` columns, continuation
+    lines indented like the line they continue (citations stay readable); URLs and other long
+    words are never split."""
+    out = []
+    for line in text.splitlines() or [""]:
+        indent = line[: len(line) - len(line.lstrip())]
+        out.append(
+            textwrap.fill(
+                line,
+                width,
+                subsequent_indent=indent + ("    " if indent else ""),
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            if len(line) > width
+            else line
+        )
+    return "\n".join(out)
+
+
 def run(engine: Engine, interactive: bool) -> int:
-    """Wire a session to the terminal; history and line editing only for a real one."""
+    """Wire a session to the terminal; history, line editing and wrapping to the terminal's
+    width only for a real one (piped output stays one line per line, for scripts)."""
+    write: Callable[[str], None] = print
     if interactive:
         _enable_history()
+
+        def write(text: str) -> None:
+            print(wrap(text, max(20, shutil.get_terminal_size().columns - 1)))
+
     title = engine.article.title
     banner = f"Ask me about “{title}”. Type :help for commands, Ctrl-D to leave."
-    return loop(Session(engine).handle, banner=banner)
+    return loop(Session(engine).handle, write=write, banner=banner)
