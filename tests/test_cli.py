@@ -34,6 +34,30 @@ def test_ask_founded(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "1990" in out
 
 
+def test_ask_joins_unquoted_words(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_main(capsys, "ask", "when", "was", "ecpat", "founded") == (0, FOUNDED, "")
+    assert run_main(capsys, "ask", "When was ECPAT", "founded?") == (0, FOUNDED, "")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("ask", "--json", "when", "was", "ECPAT", "founded"),
+        ("ask", "when", "was", "ECPAT", "founded", "--json"),
+        ("ask", "-v", "--json", "when", "was", "ECPAT", "founded", "--config", "none.toml"),
+    ],
+)
+def test_ask_flags_parse_around_unquoted_words(
+    isolated: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    (isolated / "none.toml").write_text("")
+    code, out, err = run_main(capsys, *argv)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["question"] == "when was ECPAT founded"
+    assert data["answer"] == "ECPAT International — Founded: 1990."
+
+
 def test_ask_with_references(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_main(capsys, "ask", "What is The Code?")
     assert code == 0
@@ -189,6 +213,11 @@ def test_article_flag_beats_env_and_env_beats_file(
 
 def test_real_command_ask(run_bot) -> None:
     done = run_bot("ask", "When was ECPAT founded?")
+    assert (done.returncode, done.stdout, done.stderr) == (0, FOUNDED, "")
+
+
+def test_real_command_ask_without_quotes(run_bot) -> None:
+    done = run_bot("ask", "when", "was", "ecpat", "founded")
     assert (done.returncode, done.stdout, done.stderr) == (0, FOUNDED, "")
 
 
