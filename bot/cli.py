@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, load_config, unknown_env
 from corpus.parse import ArticleError
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def warn(message: str) -> None:
+    """A one-line warning on stderr, in the same form as the one-line errors."""
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
 def _config(args: argparse.Namespace) -> Config:
+    for message in unknown_env(os.environ):  # before loading: a typo may explain an error
+        warn(message)
     return load_config(args.config, {"article.path": args.article})
 
 

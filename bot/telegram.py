@@ -33,14 +33,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.config import Config, ConfigError, TelegramConfig
+from bot.config import TOKEN_ENV, Config, ConfigError, TelegramConfig
 from bot.engine import Engine
 from bot.telegram_handlers import Handlers
 from bot.telegram_limits import ChatOrderedProcessor, PacedRateLimiter
 
 log = logging.getLogger(__name__)
 
-TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 MEDIA = (
     filters.PHOTO
