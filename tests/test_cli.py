@@ -211,16 +211,19 @@ def test_article_flag_beats_env_and_env_beats_file(
 # -- the real command --------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_real_command_ask(run_bot) -> None:
     done = run_bot("ask", "When was ECPAT founded?")
     assert (done.returncode, done.stdout, done.stderr) == (0, FOUNDED, "")
 
 
+@pytest.mark.e2e
 def test_real_command_ask_without_quotes(run_bot) -> None:
     done = run_bot("ask", "when", "was", "ecpat", "founded")
     assert (done.returncode, done.stdout, done.stderr) == (0, FOUNDED, "")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "args",
     [
@@ -233,11 +236,13 @@ def test_real_command_errors(run_bot, args: tuple[str, ...]) -> None:
     assert_usage_error(done.returncode, done.stdout, done.stderr)
 
 
+@pytest.mark.e2e
 def test_real_command_huge_question(run_bot) -> None:
     done = run_bot("ask", "When " * 20_000)
     assert_usage_error(done.returncode, done.stdout, done.stderr)
 
 
+@pytest.mark.e2e
 def test_ask_does_not_import_telegram(bot_env: dict[str, str], tmp_path: Path) -> None:
     code = (
         "import sys; from bot.cli import main; main(['ask','When was ECPAT founded?']); "
@@ -256,6 +261,7 @@ def test_ask_does_not_import_telegram(bot_env: dict[str, str], tmp_path: Path) -
     assert done.stdout == FOUNDED
 
 
+@pytest.mark.e2e
 def test_ascii_only_stdout_gets_no_traceback(run_bot) -> None:
     done = run_bot("ask", "What is The Code?", PYTHONIOENCODING="ascii")
     assert "Traceback" not in done.stderr

@@ -109,6 +109,7 @@ def test_ask_without_a_question_is_a_usage_error(
     assert "the following arguments are required: question" in capsys.readouterr().err
 
 
+@pytest.mark.e2e
 def test_a_reader_that_leaves_early_gives_exit_141_and_no_traceback(
     tmp_path: Path, bot_env: dict[str, str]
 ) -> None:

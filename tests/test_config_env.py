@@ -77,6 +77,7 @@ def test_warning_comes_before_a_config_error(
     assert error.startswith("ecpat-bot: error: unknown config key retrieval.k2")
 
 
+@pytest.mark.e2e
 def test_real_command_warns_about_an_unknown_variable(run_bot) -> None:
     done = run_bot("ask", "When was ECPAT founded?", ECPAT_BOT_ANSWER_MIN_COVERAG="0.3")
     assert done.returncode == 0

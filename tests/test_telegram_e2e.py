@@ -27,6 +27,9 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.engine import Conversation, Engine
 from bot.telegram import build_application
 
+# Over sockets or in child processes: deselect with -m 'not e2e' for a quick run.
+pytestmark = pytest.mark.e2e
+
 GROUP = -1005550001
 
 

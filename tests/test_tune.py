@@ -163,6 +163,7 @@ def test_cli_lists_the_objectives_and_formats_the_code_knows() -> None:
     assert eval_cli.FORMATS == questions.FORMATS
 
 
+@pytest.mark.e2e
 def test_ask_does_not_import_the_eval_machinery() -> None:
     code = (
         "import sys; from bot.cli import main; main(['ask', 'When was ECPAT founded?']); "
