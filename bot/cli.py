@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, load_config, unknown_env
 from corpus.parse import ArticleError
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     ask = sub.add_parser("ask", help="answer one question")
-    ask.add_argument("question", help="the question, in quotes")
+    # One or more words, so `ecpat-bot ask when was ECPAT founded` works without quotes.
+    ask.add_argument("question", nargs="+", help="the question (quotes optional)")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     _common(ask)
     repl = sub.add_parser("repl", help="ask questions interactively")
@@ -48,10 +49,19 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import eval_cli  # eval and tune live next to the code they run (it imports us)
 
     eval_cli.register(sub, _common)
+    for command in sub.choices.values():  # a wrong flag is reported with its command's usage
+        command.set_defaults(command_parser=command)
     return parser
 
 
+def warn(message: str) -> None:
+    """A one-line warning on stderr, in the same form as the one-line errors."""
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
 def _config(args: argparse.Namespace) -> Config:
+    for message in unknown_env(os.environ):  # before loading: a typo may explain an error
+        warn(message)
     return load_config(args.config, {"article.path": args.article})
 
 
@@ -66,12 +76,13 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
     from bot.engine import Engine
     from bot.render import render_text, reply_json
 
+    question = " ".join(args.question)
     engine = Engine.from_config(config)
-    reply = engine.ask(args.question)
+    reply = engine.ask(question)
     if reply.kind == "invalid":
         raise UsageError(reply.text)
     if args.json:
-        print(json.dumps(reply_json(args.question, reply), ensure_ascii=False, indent=2))
+        print(json.dumps(reply_json(question, reply), ensure_ascii=False, indent=2))
     else:
         print(render_text(reply))
     return 0
@@ -98,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # argparse would blame the top-level usage; the command's own is more useful
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     _setup_logging(args.verbose)
     try:
         config = _config(args)

@@ -2,7 +2,8 @@
 
 Precedence: command-line flag > environment (``ECPAT_BOT_<TABLE>_<KEY>``) > file > default.
 A file may hold only the keys it changes. Unknown tables or keys and bad values are errors
-that name the key, so a typo never silently does nothing.
+that name the key, so a typo never silently does nothing; an unknown ``ECPAT_BOT_*`` variable
+is reported as a warning (:func:`unknown_env`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from retrieval.bm25 import VARIANTS
 from retrieval.records import RetrievalSettings
 
 CONFIG_ENV = "ECPAT_BOT_CONFIG"
+HISTORY_ENV = "ECPAT_BOT_HISTORY"  # the REPL's history file (bot.repl), not a config key
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # the Telegram bot token: never in a file or ECPAT_BOT_*
 ENV_PREFIX = "ECPAT_BOT_"
 
 
@@ -187,7 +190,8 @@ def build_config(
         if table not in tables:
             raise ConfigError(f"unknown config table [{table}] (known: {', '.join(tables)})")
         if key not in hints[table]:
-            raise ConfigError(f"unknown config key {table}.{key}")
+            known = ", ".join(hints[table])
+            raise ConfigError(f"unknown config key {table}.{key} (known in [{table}]: {known})")
         name = f"{table}.{key}"
         layers.setdefault(table, {})[key] = _coerce(name, hints[table][key], value, parse_text)
 
@@ -203,11 +207,10 @@ def build_config(
         if file_path and base_dir is not None:
             path = Path(file_path).expanduser()
             layers[table][key] = str(path if path.is_absolute() else base_dir / path)
-    for table in tables:
-        for key in hints[table]:
-            var = f"{ENV_PREFIX}{table}_{key}".upper()
-            if env and var in env:
-                put(table, key, env[var], parse_text=True)
+    for var, dotted in env_keys().items():
+        if env and var in env:
+            table, _, key = dotted.partition(".")
+            put(table, key, env[var], parse_text=True)
     for dotted, value in (overrides or {}).items():
         table, _, key = dotted.partition(".")
         if value is not None:
@@ -216,6 +219,40 @@ def build_config(
     config = Config(**sections)
     _check(config)
     return config
+
+
+def env_keys() -> dict[str, str]:
+    """Every settings variable and its key (``ECPAT_BOT_RETRIEVAL_K1`` -> ``retrieval.k1``)."""
+    names = {}
+    for table in fields(Config):
+        for key in get_type_hints(table.default_factory):  # type: ignore[arg-type]
+            names[f"{ENV_PREFIX}{table.name}_{key}".upper()] = f"{table.name}.{key}"
+    return names
+
+
+def unknown_env(env: Mapping[str, str]) -> list[str]:
+    """One line per ``ECPAT_BOT_*`` variable that sets nothing, with the nearest real name.
+
+    A misspelt variable would otherwise be ignored without a word. It is a warning rather
+    than an error like an unknown file key: the environment is shared with other programs,
+    and a stale export should not stop a running service.
+    """
+    known = [*env_keys(), CONFIG_ENV, HISTORY_ENV]
+    suffixes = [name.removeprefix(ENV_PREFIX) for name in known]  # the shared prefix is no hint
+    messages = []
+    for var in sorted(env):
+        if var.startswith(ENV_PREFIX) and var not in known:
+            import difflib  # only now: every command's start-up imports this module
+
+            near = difflib.get_close_matches(var.removeprefix(ENV_PREFIX), suffixes, n=1)
+            if var.endswith("_TOKEN"):
+                hint = f"the bot token is read from {TOKEN_ENV}"
+            elif near:
+                hint = f"did you mean {ENV_PREFIX}{near[0]}?"
+            else:
+                hint = f"settings are {ENV_PREFIX}<TABLE>_<KEY>"
+            messages.append(f"unknown environment variable {var} is ignored ({hint})")
+    return messages
 
 
 def load_config(

@@ -1,8 +1,8 @@
 """``ecpat-bot eval`` and ``ecpat-bot tune``: flags, engines from config, gates, printing.
 
 Thin on purpose: the scoring lives in :mod:`bot.evaluate`, the search in :mod:`bot.tune` and
-the eval report's text in :mod:`bot.eval_report`, so tests and other tools get the same
-figures as the terminal.
+the reports in :mod:`bot.eval_report` and :mod:`bot.tune_report`, so tests and other tools
+get the same figures as the terminal.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.cli import UsageError
+from bot.cli import UsageError, warn
 from bot.config import Config, load_config
 
 if TYPE_CHECKING:
     from bot.questions import QuestionSet
 
-# bot.questions, bot.evaluate, bot.tune and bot.eval_report are imported by the commands that
+# bot.questions, bot.evaluate, bot.tune and the reports are imported by the commands that
 # use them, so `ecpat-bot ask` does not pay for them at start-up. The question formats and the
 # objectives `tune` knows (questions.FORMATS, tune.OBJECTIVES; a test keeps them equal):
 FORMATS = ("jsonl", "squad")
@@ -69,6 +69,7 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
         help=f"figure to maximise (one of {objectives})",
     )
     tu.add_argument("--seed", type=int, default=0, help="fold assignment seed")
+    tu.add_argument("--json", action="store_true", help="print one JSON object (the outcome)")
     tu.add_argument("--write", metavar="PATH", help="also write the best settings to PATH")
     tu.add_argument("--force", action="store_true", help="let --write replace an existing file")
     add_common_flags(tu)
@@ -201,8 +202,9 @@ def _check_gates(
 
 
 def run_tune(args: argparse.Namespace, config: Config) -> int:
-    """Grid search with k-fold CV; prints a TOML document (report lines are comments)."""
+    """Grid search with k-fold CV; prints a TOML document (report lines are comments) or JSON."""
     from bot import evaluate, tune
+    from bot.tune_report import render, to_json, to_toml
 
     try:
         grid = tune.grid_from_flags(config, args.variants, args.k1, args.b, args.min_confidence)
@@ -213,6 +215,9 @@ def run_tune(args: argparse.Namespace, config: Config) -> int:
     if target is not None and target.exists() and not args.force:
         raise UsageError(f"{target} exists; add --force to replace it")
     qset = _load(args)
+    too_few = tune.fold_warning(len(qset.questions), args.folds)
+    if too_few:
+        warn(too_few)
     bar = ProgressBar(sys.stderr, grid.engines * len(qset.questions), "tune ")
     outcome = tune.search(
         qset.questions,
@@ -224,14 +229,17 @@ def run_tune(args: argparse.Namespace, config: Config) -> int:
         args.seed,
         progress=bar,
     )
-    text = tune.render(outcome, str(args.file))
-    print(text)
+    if args.json:
+        print(json.dumps(to_json(outcome, str(args.file)), ensure_ascii=False, indent=2))
+    else:
+        print(render(outcome, str(args.file)))
     if target is not None:
         try:
-            target.write_text(tune.to_toml(outcome.best, header=f"ecpat-bot tune {args.file}"))
+            target.write_text(to_toml(outcome.best, header=f"ecpat-bot tune {args.file}"))
         except OSError as err:
             raise UsageError(f"cannot write {target}: {err.strerror}") from None
-        print(f"# written to {target}")
+        if not args.json:  # stdout stays one JSON object
+            print(f"# written to {target}")
     return 0
 
 

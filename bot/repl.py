@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.config import HISTORY_ENV
 from bot.engine import Conversation, Engine
 from bot.render import render_hits, render_text
 
@@ -56,7 +57,7 @@ def _enable_history() -> None:
         import readline
     except ImportError:  # pragma: no cover - platforms without readline
         return
-    path = Path(os.environ.get("ECPAT_BOT_HISTORY", "~/.ecpat_bot_history")).expanduser()
+    path = Path(os.environ.get(HISTORY_ENV, "~/.ecpat_bot_history")).expanduser()
     with contextlib.suppress(OSError):
         readline.read_history_file(path)
 

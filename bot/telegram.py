@@ -33,14 +33,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.config import Config, ConfigError, TelegramConfig
+from bot.config import TOKEN_ENV, Config, ConfigError, TelegramConfig
 from bot.engine import Engine
 from bot.telegram_handlers import Handlers
-from bot.telegram_limits import ChatOrderedProcessor, PacedRateLimiter
+from bot.telegram_limits import ChatOrderedProcessor, PacedRateLimiter, use_timedelta_periods
 
 log = logging.getLogger(__name__)
 
-TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 MEDIA = (
     filters.PHOTO
@@ -101,6 +100,7 @@ def build_application(
 
     ``request`` replaces PTB's HTTP transport (an offline bot for handler tests).
     """
+    use_timedelta_periods()
     settings = check_settings(config.telegram)
     handlers = Handlers(engine or Engine.from_config(config), settings)
     builder = (

@@ -21,14 +21,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.config import TelegramConfig
 from bot.engine import Conversation, Engine, Reply
 from bot.telegram_addressing import addressed_text, is_group
 from bot.telegram_html import Piece, link, reference_list, render_lines, render_reply
-from bot.telegram_limits import QuestionLimiter
+from bot.telegram_limits import QuestionLimiter, period_seconds
 
 log = logging.getLogger(__name__)
 
@@ -208,8 +208,20 @@ class Handlers:
         await self._send(update, render_lines([READS_TEXT.format(title=self.engine.article.title)]))
 
     async def error(self, update: object, context: Context) -> None:
-        """Log any handler error with its traceback; tell the user politely, without internals."""
-        log.error("Error while handling an update", exc_info=context.error)
+        """Log any handler error with its traceback; tell the user politely, without internals.
+
+        Flood control that outlasts ``flood_retries`` is load, not a bug: one line saying how
+        long Telegram asked the bot to wait.
+        """
+        error = context.error
+        if isinstance(error, RetryAfter):
+            log.warning(
+                "Telegram's flood control held a message back after %d retries (retry after %g s)",
+                self.settings.flood_retries,
+                period_seconds(error.retry_after),
+            )
+        else:
+            log.error("Error while handling an update", exc_info=error)
         if isinstance(update, Update) and update.effective_chat is not None:
             try:
                 await update.effective_chat.send_message(SORRY, parse_mode=None)

@@ -9,6 +9,8 @@ order within one chat, so a chat's answers never overtake each other.
 from __future__ import annotations
 
 import asyncio
+import datetime as dtm
+import os
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
@@ -19,6 +21,25 @@ from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
 # Endpoints that post a message into a chat (these count against the per-chat pace).
 _MESSAGE_ENDPOINTS = frozenset({"sendMessage", "editMessageText", "sendPhoto", "sendDocument"})
+# python-telegram-bot's switch to the time periods of its next major version.
+TIMEDELTA_ENV = "PTB_TIMEDELTA"
+
+
+def use_timedelta_periods() -> None:
+    """Have python-telegram-bot give time periods (``RetryAfter.retry_after``) as timedeltas.
+
+    PTB 22 gives them as int seconds unless ``PTB_TIMEDELTA`` opts in to PTB 23's timedelta
+    form, and warns (PTBDeprecationWarning) whenever one is read in the old form; a
+    ``RetryAfter`` reads its own when it is created, so every 429 from Telegram warned. A
+    value the user has set is kept, so the code that reads periods (:func:`period_seconds`)
+    accepts either form.
+    """
+    os.environ.setdefault(TIMEDELTA_ENV, "true")
+
+
+def period_seconds(period: dtm.timedelta | float) -> float:
+    """Seconds in a PTB time period, whether PTB gave a timedelta or a number."""
+    return period.total_seconds() if isinstance(period, dtm.timedelta) else float(period)
 
 
 class QuestionLimiter:

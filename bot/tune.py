@@ -6,6 +6,7 @@ the other folds and scored on the held-out one. Only (variant, k1, b) changes th
 decline threshold ``answer.min_confidence`` is applied afterwards to each result's decision
 confidence, so one engine run per ranking setting covers every threshold. The winner is then run
 once more through a real engine with its threshold, and those are the in-sample figures shown.
+What the command prints (TOML or JSON) is built in :mod:`bot.tune_report`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ DEFAULT_VARIANTS = VARIANTS
 DEFAULT_K1 = (0.9, 1.2, 1.5, 2.0)
 DEFAULT_B = (0.5, 0.75, 0.9)
 DEFAULT_MIN_CONFIDENCE = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
-SHOWN = ("accuracy", "answer_accuracy", "decline_rate", "false_decline_rate", "hit_at_1", "mrr")
+# A held-out fold smaller than this scores each setting on too few questions to trust.
+MIN_FOLD_SIZE = 5
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,26 @@ def check_options(objective: str, folds: int) -> None:
         raise ValueError(f"unknown objective {objective!r} (choose from {', '.join(OBJECTIVES)})")
     if folds < 2:
         raise ValueError("--folds must be at least 2")
+
+
+def fold_warning(questions: int, folds: int) -> str | None:
+    """Why ``questions`` are too few for ``folds`` (None when they are enough).
+
+    ``search`` still runs (with at most one fold per question), but its cross-validated
+    figures then rest on a handful of questions each, so the user should hear it.
+    """
+    if questions < folds:
+        return (
+            f"{questions} questions are too few for {folds} folds: using {questions} folds of "
+            "one question each, so the cross-validated figures are rough"
+        )
+    if questions < MIN_FOLD_SIZE * folds:
+        return (
+            f"{questions} questions make {folds} folds of about {questions // folds} each, "
+            f"fewer than {MIN_FOLD_SIZE}: the cross-validated figures are rough "
+            "(use fewer --folds or more questions)"
+        )
+    return None
 
 
 def configured(config: Config, setting: Setting) -> Config:
@@ -258,41 +280,3 @@ def search(
         tuple(ranking),
         len(questions),
     )
-
-
-def to_toml(setting: Setting, header: str = "") -> str:
-    """The settings as a config file fragment ``load_config`` accepts."""
-    lines = [f"# {header}"] if header else []
-    lines += [
-        "[retrieval]",
-        f'variant = "{setting.variant}"',
-        f"k1 = {float(setting.k1)!r}",
-        f"b = {float(setting.b)!r}",
-        "",
-        "[answer]",
-        f"min_confidence = {float(setting.min_confidence)!r}",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _line(figs: dict[str, Any]) -> str:
-    return ", ".join(
-        f"{name} {'-' if figs[name] is None else format(figs[name], '.3f')}" for name in SHOWN
-    )
-
-
-def render(outcome: Outcome, source: str, top: int = 5) -> str:
-    """The report as TOML comments, then the best settings: stdout is a usable config file."""
-    lines = [
-        f"# ecpat-bot tune {source}: {outcome.questions} questions, objective {outcome.objective}",
-        f"# {outcome.folds}-fold cross-validated (setting chosen on the other folds):",
-        f"#   {_line(outcome.cross_validated)}",
-        "# settings chosen per fold:",
-        *(f"#   fold {n}: {s.label()}" for n, s in enumerate(outcome.fold_picks, start=1)),
-        f"# best on all questions (top {top} of {len(outcome.ranking)}):",
-        *(f"#   {score:.3f}  {s.label()}" for s, score in outcome.ranking[:top]),
-        "# best setting, in-sample (optimistic; the cross-validated line is the estimate):",
-        f"#   {_line(outcome.in_sample)}",
-        "",
-    ]
-    return "\n".join(lines) + to_toml(outcome.best)

@@ -30,7 +30,9 @@ _URL = re.compile(r"https?://\S+")
 # A bare site name in a reference ("www.childrightsconnect.org") still gives a checkable link.
 _DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:org|com|net|int|gov|edu|info)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
-# Infobox labels, longest first so "Area served" wins over a shorter prefix.
+# Infobox labels known by name, longest first so "Area served" wins over a shorter prefix.
+# Any other "Label value" line is a fact too (_split_label); these are the ones recognised
+# also when the value is lower-case ("Type glacial lake") or on the next line ("Key people").
 _LABELS = sorted(
     (
         "Founded",
@@ -112,6 +114,30 @@ def _is_prose(line: str) -> bool:
     return bool(_SENTENCE_END.search(clean)) and len(clean.split()) >= 4
 
 
+def _split_label(line: str) -> tuple[str, str] | None:
+    """``("Max. depth", "120 m")`` from ``"Max. depth 120 m"``; None when it is no label.
+
+    Labels are sentence case ("Surface elevation") and values mostly open with a number, a
+    name or a symbol, so the value starts at the first later word that is not lower-case (a
+    tab, where the copy kept one, splits exactly); if none is, the label is the first word.
+    A short line with nothing left ("Islands") is a label whose value is on the next line
+    (value ""); a comma in the label means a list, not a label.
+    """
+    if "\t" in line:
+        label, _, value = (part.strip() for part in line.partition("\t"))
+        return (label.rstrip(":"), value) if label else None
+    words = line.split()
+    cut = next((i for i in range(1, len(words)) if not words[i][0].islower()), 1)
+    while cut < len(words) and words[cut - 1].endswith("."):  # "Max." is not a whole label
+        cut += 1
+    label = " ".join(words[:cut]).rstrip(":")
+    if not label or any(word.endswith((",", ";")) for word in words[:cut]):
+        return None
+    if cut >= len(words):
+        return (label, "") if len(words) <= 3 else None
+    return label, " ".join(words[cut:])
+
+
 def _parse_infobox(lines: list[str]) -> tuple[tuple[str, str], ...]:
     """Label lines as (label, value) facts; the first unlabelled line is the name."""
     facts: list[tuple[str, str]] = []
@@ -137,6 +163,12 @@ def _parse_infobox(lines: list[str]) -> tuple[tuple[str, str], ...]:
             pending = None
         elif not facts:
             facts.append(("Name", line))
+        elif (split := _split_label(line)) is not None:
+            name, value = split
+            if value:
+                facts.append((name, value))
+            else:
+                pending = name
     return tuple(facts)
 
 

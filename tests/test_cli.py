@@ -32,6 +32,30 @@ def test_ask_founded(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "1990" in out
 
 
+def test_ask_joins_unquoted_words(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_main(capsys, "ask", "when", "was", "ecpat", "founded") == (0, FOUNDED, "")
+    assert run_main(capsys, "ask", "When was ECPAT", "founded?") == (0, FOUNDED, "")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("ask", "--json", "when", "was", "ECPAT", "founded"),
+        ("ask", "when", "was", "ECPAT", "founded", "--json"),
+        ("ask", "-v", "--json", "when", "was", "ECPAT", "founded", "--config", "none.toml"),
+    ],
+)
+def test_ask_flags_parse_around_unquoted_words(
+    isolated: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    (isolated / "none.toml").write_text("")
+    code, out, err = run_main(capsys, *argv)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["question"] == "when was ECPAT founded"
+    assert data["answer"] == "ECPAT International — Founded: 1990."
+
+
 def test_ask_with_references(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_main(capsys, "ask", "What is The Code?")
     assert code == 0
@@ -186,11 +210,19 @@ def test_article_flag_beats_env_and_env_beats_file(
 # -- the real command --------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_real_command_ask(run_bot) -> None:
     done = run_bot("ask", "When was ECPAT founded?")
     assert (done.returncode, done.stdout, done.stderr) == (0, FOUNDED, "")
 
 
+@pytest.mark.e2e
+def test_real_command_ask_without_quotes(run_bot) -> None:
+    done = run_bot("ask", "when", "was", "ecpat", "founded")
+    assert (done.returncode, done.stdout, done.stderr) == (0, FOUNDED, "")
+
+
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "args",
     [
@@ -203,11 +235,13 @@ def test_real_command_errors(run_bot, args: tuple[str, ...]) -> None:
     assert_usage_error(done.returncode, done.stdout, done.stderr)
 
 
+@pytest.mark.e2e
 def test_real_command_huge_question(run_bot) -> None:
     done = run_bot("ask", "When " * 20_000)
     assert_usage_error(done.returncode, done.stdout, done.stderr)
 
 
+@pytest.mark.e2e
 def test_ask_does_not_import_telegram(bot_env: dict[str, str], tmp_path: Path) -> None:
     code = (
         "import sys; from bot.cli import main; main(['ask','When was ECPAT founded?']); "
@@ -226,6 +260,7 @@ def test_ask_does_not_import_telegram(bot_env: dict[str, str], tmp_path: Path) -
     assert done.stdout == FOUNDED
 
 
+@pytest.mark.e2e
 def test_ascii_only_stdout_gets_no_traceback(run_bot) -> None:
     done = run_bot("ask", "What is The Code?", PYTHONIOENCODING="ascii")
     assert "Traceback" not in done.stderr

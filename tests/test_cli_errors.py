@@ -80,6 +80,36 @@ def test_no_command_is_a_usage_error(isolated: Path, capsys: pytest.CaptureFixtu
     assert "ecpat-bot: error:" in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["ask", "who", "chairs", "ECPAT", "--bogus"], "ask"),
+        (["repl", "--json"], "repl"),
+        (["eval", "q.jsonl", "--folds", "3"], "eval"),
+    ],
+)
+def test_an_unknown_flag_shows_its_commands_usage(
+    isolated: Path, capsys: pytest.CaptureFixture[str], argv: list[str], command: str
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"usage: ecpat-bot {command} ")
+    assert f"ecpat-bot {command}: error: unrecognized arguments: " in err
+
+
+def test_ask_without_a_question_is_a_usage_error(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["ask", "--json"])
+    assert info.value.code == 2
+    assert "the following arguments are required: question" in capsys.readouterr().err
+
+
+@pytest.mark.e2e
 def test_a_reader_that_leaves_early_gives_exit_141_and_no_traceback(
     tmp_path: Path, bot_env: dict[str, str]
 ) -> None:

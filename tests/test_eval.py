@@ -205,6 +205,7 @@ def test_context_is_asked_first_and_compared_with_asking_alone(cli, small_articl
     assert all(r["correct_without_context"] is None for r in alone["results"])
 
 
+@pytest.mark.e2e
 def test_shipped_set_gate_through_python_m_bot(run_bot) -> None:
     """What .ci/run does: the shipped set, with the figure reported and a gate applied."""
     proc = run_bot("eval", str(SHIPPED), "--fail-under", "answer_accuracy=0")

@@ -117,6 +117,7 @@ def test_squad_file_forced_as_jsonl_reports_lines(cli, tmp_path):
     assert code == 2 and "no usable questions" in err
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(
     not SQUAD_EXCERPT.is_file(), reason=f"SQuAD excerpt not present at {SQUAD_EXCERPT}"
 )

@@ -49,6 +49,7 @@ NEXT_PASSAGE = (
 # -- the real command --------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_transcript_follow_up_and_more_then_eof(run_bot) -> None:
     done = run_bot("repl", stdin="What is The Code?\nIn how many countries?\n:more\n")
     assert done.stderr == ""
@@ -62,12 +63,14 @@ def test_transcript_follow_up_and_more_then_eof(run_bot) -> None:
     )
 
 
+@pytest.mark.e2e
 def test_transcript_quit_stops_reading(run_bot) -> None:
     done = run_bot("repl", stdin=":help\n:quit\nWhen was ECPAT founded?\n")
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == f"{BANNER}\n{PROMPT}{HELP}\n{PROMPT}"
 
 
+@pytest.mark.e2e
 def test_ctrl_c_leaves_cleanly(bot_env: dict[str, str], tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "repl"],

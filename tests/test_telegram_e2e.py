@@ -7,6 +7,7 @@ Covers what users see (private chats, follow-ups, buttons, groups, media, markup
 from __future__ import annotations
 
 import itertools
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,13 @@ from fake_bot_api_updates import (
     media_message,
     text_message,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine import Conversation, Engine
 from bot.telegram import build_application
+
+# Over sockets or in child processes: deselect with -m 'not e2e' for a quick run.
+pytestmark = pytest.mark.e2e
 
 GROUP = -1005550001
 
@@ -118,8 +123,11 @@ async def test_flood_control_is_waited_out_and_the_message_delivered(
     config = bot_config(api)
     api.flood_next_send_message(1, retry_after=1)
     api.enqueue(text_message(31, "What is The Code?"))
-    async with polling(build_application(config, TOKEN, engine), config):
-        await api.async_wait_for_sent(31, 1, timeout=10)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with polling(build_application(config, TOKEN, engine), config):
+            await api.async_wait_for_sent(31, 1, timeout=10)
+    assert [w for w in caught if issubclass(w.category, PTBDeprecationWarning)] == []
     sends = api.calls_to("sendMessage")
     assert [c.status for c in sends] == [429, 200]
     assert sends[1].at - sends[0].at >= 1.0, "retry_after must be honoured"

@@ -132,6 +132,7 @@ def _call(api: FakeBotApi, method: str, **params: Any) -> tuple[int, dict[str, A
             return exc.code, {"raw": payload.decode()}
 
 
+@pytest.mark.e2e
 def test_get_updates_offsets_acknowledge_and_long_poll() -> None:
     with FakeBotApi() as api:
         first = api.enqueue(text_message(7, "hello"))
@@ -150,6 +151,7 @@ def test_get_updates_offsets_acknowledge_and_long_poll() -> None:
         assert api.pending_update_ids == []
 
 
+@pytest.mark.e2e
 def test_faults_429_then_502_then_normal_service() -> None:
     with FakeBotApi() as api:
         api.enqueue(text_message(7, "hi"))
@@ -163,6 +165,7 @@ def test_faults_429_then_502_then_normal_service() -> None:
         assert _call(api, "getUpdates", timeout=0)[0] == 200
 
 
+@pytest.mark.e2e
 def test_sending_to_an_unknown_chat_or_bad_html_is_a_400() -> None:
     with FakeBotApi() as api:
         assert _call(api, "sendMessage", chat_id=99, text="x")[1]["description"] == (
@@ -175,6 +178,7 @@ def test_sending_to_an_unknown_chat_or_bad_html_is_a_400() -> None:
         assert len(api.rejected()) == 2
 
 
+@pytest.mark.e2e
 @pytest.mark.asyncio
 async def test_real_ptb_bot_requests_are_understood() -> None:
     """PTB encodes parameters as form fields with JSON inside; the fake must decode them."""

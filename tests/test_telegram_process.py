@@ -24,6 +24,9 @@ from fake_bot_api_updates import text_message
 from bot.engine import Engine
 from bot.telegram import build_application
 
+# Over sockets or in child processes: deselect with -m 'not e2e' for a quick run.
+pytestmark = pytest.mark.e2e
+
 
 def _config_file(tmp_path: Path, api: FakeBotApi) -> Path:
     path = tmp_path / "tmpconfig.toml"

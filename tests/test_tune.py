@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import subprocess
 import sys
 import tomllib
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import GUILD_FACTS, write_jsonl
 
-from bot import eval_cli, questions, tune
+from bot import eval_cli, questions, tune, tune_report
 from bot.cli import main
 from bot.config import Config, load_config
 from bot.engine import Engine
@@ -150,7 +151,7 @@ def test_folds_are_stratified_and_deterministic() -> None:
 
 def test_to_toml_round_trips() -> None:
     setting = tune.Setting("plus", 2.0, 0.5, 0.35)
-    data = tomllib.loads(tune.to_toml(setting, header="x"))
+    data = tomllib.loads(tune_report.to_toml(setting, header="x"))
     assert data == {
         "retrieval": {"variant": "plus", "k1": 2.0, "b": 0.5},
         "answer": {"min_confidence": 0.35},
@@ -162,6 +163,7 @@ def test_cli_lists_the_objectives_and_formats_the_code_knows() -> None:
     assert eval_cli.FORMATS == questions.FORMATS
 
 
+@pytest.mark.e2e
 def test_ask_does_not_import_the_eval_machinery() -> None:
     code = (
         "import sys; from bot.cli import main; main(['ask', 'When was ECPAT founded?']); "
@@ -170,3 +172,84 @@ def test_ask_does_not_import_the_eval_machinery() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+# -- --json and folds too small ----------------------------------------------------------------
+
+
+def test_tune_json_is_one_object_with_the_same_choice_as_the_toml(qfile, small_article, capsys):
+    argv = ["tune", str(qfile), "--article", str(small_article), *SMALL_GRID, "--folds", "2"]
+    assert main(argv) == 0
+    printed = tomllib.loads(capsys.readouterr().out)
+    assert main([*argv, "--json"]) == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)  # the whole of stdout
+    assert set(data) == {
+        "file",
+        "questions",
+        "objective",
+        "folds",
+        "best",
+        "cross_validated",
+        "in_sample",
+        "fold_picks",
+        "ranking",
+    }
+    assert (data["file"], data["questions"], data["objective"], data["folds"]) == (
+        str(qfile),
+        5,
+        "accuracy",
+        2,
+    )
+    assert data["best"] == {**printed["retrieval"], **printed["answer"]}
+    assert len(data["fold_picks"]) == 2
+    assert len(data["ranking"]) == 4  # 2 variants x 1 k1 x 1 b x 2 thresholds
+    scores = [row["score"] for row in data["ranking"]]
+    assert scores == sorted(scores, reverse=True)
+    assert {k: v for k, v in data["ranking"][0].items() if k != "score"} == data["best"]
+    for figures in (data["cross_validated"], data["in_sample"]):
+        assert figures["questions"] == 5 and 0 <= figures["accuracy"] <= 1
+
+
+def test_tune_json_with_write_keeps_stdout_json(qfile, small_article, capsys):
+    target = qfile.parent / "best.toml"
+    argv = ["tune", str(qfile), "--article", str(small_article), *SMALL_GRID, "--folds", "2"]
+    assert main([*argv, "--json", "--write", str(target)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert load_config(target).answer.min_confidence == data["best"]["min_confidence"]
+
+
+@pytest.mark.parametrize(
+    ("folds", "warning", "used"),
+    [
+        (
+            2,
+            "5 questions make 2 folds of about 2 each, fewer than 5: the cross-validated "
+            "figures are rough (use fewer --folds or more questions)",
+            2,
+        ),
+        (
+            8,
+            "5 questions are too few for 8 folds: using 5 folds of one question each, so the "
+            "cross-validated figures are rough",
+            5,
+        ),
+    ],
+)
+def test_too_few_questions_for_the_folds_is_a_one_line_warning(
+    qfile, small_article, capsys, folds: int, warning: str, used: int
+):
+    argv = ["tune", str(qfile), "--article", str(small_article), *SMALL_GRID]
+    assert main([*argv, "--folds", str(folds), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert err == f"ecpat-bot: warning: {warning}\n"
+    assert json.loads(out)["folds"] == used
+
+
+def test_enough_questions_for_the_folds_give_no_warning(isolated, small_article, capsys):
+    rows = [{**row, "id": f"{row['id']}-{n}"} for n in range(4) for row in ROWS]
+    qfile = write_jsonl(isolated, rows)
+    argv = ["tune", str(qfile), "--article", str(small_article), *SMALL_GRID, "--folds", "4"]
+    assert main(argv) == 0
+    assert capsys.readouterr().err == ""
+    assert tune.fold_warning(20, 4) is None and tune.fold_warning(19, 4) is not None
