@@ -137,7 +137,7 @@ class Engine:
         if len(text) > limit:
             msg = (
                 f"That question is too long ({len(text):,} characters); "
-                f"please keep it under {limit:,}."
+                f"please use at most {limit:,}."
             )
             return Reply("invalid", msg), conversation
         text = " ".join(text.split())  # runs of white space and line breaks fold to one space
