@@ -114,9 +114,17 @@ _CHATTER = re.compile(
     re.IGNORECASE,
 )
 # "What is this article about?": the article itself is the subject.
-_DEICTIC = frozenset(
-    "this that it article page bot you here topic wiki wikipedia text about all".split()
-)
+_DEICTIC = frozenset("this that it here about all".split())
+_ARTICLE = frozenset("article page bot you topic wiki wikipedia text".split())
+
+
+def _about_the_article(subject: str, followup: bool) -> bool:
+    """Whether "What is <subject> about?" asks about the article itself: "this article",
+    "this page"; or, with nothing said before it can refer to, "this" or "it"."""
+    words = set(subject.casefold().split())
+    if not words <= _DEICTIC | _ARTICLE:
+        return False
+    return bool(words & _ARTICLE) or not followup
 
 
 def clean(text: str) -> str:
@@ -157,7 +165,7 @@ class Pipeline:
         """Read ``text`` once; a follow-up of ``context`` inherits its terms and passage."""
         text = clean(text)
         subject = definition_subject(text)
-        if subject and self.title and set(subject.casefold().split()) <= _DEICTIC:
+        if subject and self.title and _about_the_article(subject, context is not None):
             text = f"What is {self.title}?"
         retriever, settings = self.retriever, self.settings
         query = retriever.query(text)

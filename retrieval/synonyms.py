@@ -12,7 +12,7 @@ import re
 _GROUPS = """
 found establish start begin launch create form inception origin originate
 chair chairperson chairman chairwoman chairs president leader head boss charge leads
-headquarters hq office base based seat secretariat
+headquarters hq office base based seat secretariat address
 address location located situated street
 country nation state
 company business firm corporation enterprise brand retailer
