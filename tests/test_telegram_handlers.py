@@ -283,3 +283,19 @@ def test_one_line_network_errors_do_not_show_the_token(caplog: pytest.LogCapture
         logger.removeFilter(brief)
     assert "Exception happened while polling" in caplog.text and "[REDACTED]" in caplog.text
     assert TOKEN not in caplog.text and "Traceback" not in caplog.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "question", ["Where was the 1996 world congress held?", "hw mny ppl signed the petition"]
+)
+async def test_telegram_quotes_the_sentence_and_footnotes_ask_does(
+    api: FakeBotApi, engine: Engine, question: str
+) -> None:
+    async with OfflineBot(api, engine) as bot:
+        [text] = sent_texts(await bot.send(text_message(USER, question)))
+    expected = engine.ask(question)
+    assert expected.kind == "answer"
+    assert text.startswith(expected.text)
+    cited = [f"[{r.n}]" for r in expected.answer.citation.references]
+    assert cited and [line.split()[0] for line in text.splitlines() if line[:1] == "["] == cited
