@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from bot.config import Config, ConfigError, load_config, unknown_env
 from corpus.parse import ArticleError
+from retrieval.decision import ModelError
 
 log = logging.getLogger(__name__)
 PROG = "ecpat-bot"
@@ -117,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = _config(args)
         handler = COMMANDS.get(args.command) or args.handler
         return handler(args, config)
-    except (ConfigError, ArticleError, UsageError) as err:
+    except (ConfigError, ArticleError, ModelError, UsageError) as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
