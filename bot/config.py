@@ -19,6 +19,7 @@ from typing import Any, get_type_hints
 
 from retrieval.bm25 import VARIANTS
 from retrieval.records import RetrievalSettings
+from retrieval.signals import NAMES
 
 CONFIG_ENV = "ECPAT_BOT_CONFIG"
 HISTORY_ENV = "ECPAT_BOT_HISTORY"  # the REPL's history file (bot.repl), not a config key
@@ -53,6 +54,7 @@ class RetrievalConfig(RetrievalSettings):
 class AnswerConfig:
     min_confidence: float = 0.45
     model: str = ""
+    ignore_signals: tuple[str, ...] = ()
     min_coverage: float = 0.35
     max_sentences: int = 2
     max_question_chars: int = 4096
@@ -109,6 +111,8 @@ def _coerce(name: str, kind: Any, value: Any, parse_text: bool = True) -> Any:
                 return _coerce(name, kind, float(text))
             if kind == tuple[int, ...]:
                 return tuple(int(part) for part in text.replace(",", " ").split())
+            if kind == tuple[str, ...]:
+                return tuple(part for part in text.replace(",", " ").split())
         except ValueError:
             raise ConfigError(
                 f"config key {name}: cannot read {value!r} as {_kind(kind)}"
@@ -120,6 +124,9 @@ def _coerce(name: str, kind: Any, value: Any, parse_text: bool = True) -> Any:
     if kind == tuple[int, ...] and isinstance(value, list):
         if all(isinstance(v, int) and not isinstance(v, bool) for v in value):
             return tuple(value)
+    elif kind == tuple[str, ...] and isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return tuple(value)
     elif isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
     raise ConfigError(f"config key {name}: expected {_kind(kind)}, got {value!r}")
@@ -127,6 +134,8 @@ def _coerce(name: str, kind: Any, value: Any, parse_text: bool = True) -> Any:
 
 def _kind(kind: Any) -> str:
     names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    if kind == tuple[str, ...]:
+        return "a list of strings"
     return names.get(kind, "a list of integers")
 
 
@@ -146,6 +155,11 @@ def _check(config: Config) -> None:
         (r.name_weight >= 1, "retrieval.name_weight", "1 or more"),
         (0 <= a.min_coverage <= 1, "answer.min_coverage", "between 0 and 1"),
         (0 <= a.min_confidence <= 1, "answer.min_confidence", "between 0 and 1"),
+        (
+            set(a.ignore_signals) <= set(NAMES),
+            "answer.ignore_signals",
+            f"a list of signal names ({', '.join(NAMES)})",
+        ),
         (c.followup_lift >= 0, "conversation.followup_lift", "0 or more"),
         (1 <= a.max_sentences <= 5, "answer.max_sentences", "between 1 and 5"),
         (a.max_question_chars >= 10, "answer.max_question_chars", "at least 10"),

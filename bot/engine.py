@@ -94,6 +94,7 @@ class Engine:
             keep=max(MORE_LIMIT, config.retrieval.top_k),
             followup_weight=c.followup_weight,
             followup_lift=c.followup_lift,
+            ignore=frozenset(a.ignore_signals),
         )
         self.pipeline = Pipeline(
             article.passages,

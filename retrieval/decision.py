@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,13 +38,17 @@ class Model:
     bias: float
     meta: Mapping[str, Any] | None = None
 
-    def probability(self, values: Mapping[str, float]) -> float:
-        """The probability that the candidate answer is right."""
+    def probability(
+        self, values: Mapping[str, float], ignore: Collection[str] = frozenset()
+    ) -> float:
+        """The probability that the candidate answer is right; ``ignore``d signals count as
+        their training mean, so they add nothing either way (an ablation)."""
         z = self.bias
         for name, mean, scale, weight in zip(
             self.features, self.mean, self.scale, self.weights, strict=True
         ):
-            z += weight * (values.get(name, 0.0) - mean) / scale
+            if name not in ignore:
+                z += weight * (values.get(name, 0.0) - mean) / scale
         if z < -40:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))

@@ -55,6 +55,7 @@ class AnswerSettings:
     followup_weight: float = 0.5
     followup_lift: float = 0.5
     candidates: int = 3  # ranked passages the decision weighs
+    ignore: frozenset[str] = frozenset()  # signals read as neutral (ablation)
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ class Pipeline:
         for i, hit in enumerate(ranked[: self.settings.candidates]):
             chosen = self.choose(hit, question)
             values = measure(self.candidate(question, ranked, chosen, i))
-            out.append((chosen, values, self.model.probability(values)))
+            out.append((chosen, values, self.model.probability(values, self.settings.ignore)))
         return out
 
     def decide(self, question: Question, ranked: tuple[Hit, ...]) -> Decision:

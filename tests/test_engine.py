@@ -285,9 +285,7 @@ def test_too_long_message(engine: Engine) -> None:
     _, asked = talk(engine, "What is The Code?")
     (reply,), conversation = talk(engine, "x" * 4097, conversation=asked)
     assert reply.kind == "invalid"
-    assert reply.text == (
-        "That question is too long (4,097 characters); please use at most 4,096."
-    )
+    assert reply.text == ("That question is too long (4,097 characters); please use at most 4,096.")
     assert conversation == asked
     (reply,), _ = talk(engine, "  " + "x" * 4096 + "  ")  # surrounding space does not count
     assert reply.kind != "invalid"

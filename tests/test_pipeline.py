@@ -164,3 +164,22 @@ def test_a_corrupt_model_is_a_model_error(tmp_path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ModelError):
         load_model(path)
+
+
+def test_an_ignored_signal_counts_as_its_mean(engine: Engine) -> None:
+    model = load_model()
+    values = dict(engine.pipeline.answer("When was ECPAT founded?").signals)
+    neutral = dict(values, kind_fits=model.mean[model.features.index("kind_fits")])
+    assert model.probability(values, {"kind_fits"}) == pytest.approx(model.probability(neutral))
+    assert model.probability(values, {"kind_fits"}) != model.probability(values)
+
+
+def test_ignore_signals_is_a_checked_config_list() -> None:
+    from bot.config import ConfigError, build_config
+
+    config = build_config({"answer": {"ignore_signals": ["margin"]}}, env={})
+    assert config.answer.ignore_signals == ("margin",)
+    env = {"ECPAT_BOT_ANSWER_IGNORE_SIGNALS": "margin, score"}
+    assert build_config({}, env=env).answer.ignore_signals == ("margin", "score")
+    with pytest.raises(ConfigError, match="answer.ignore_signals must be a list of signal names"):
+        build_config({"answer": {"ignore_signals": ["nope"]}}, env={})
