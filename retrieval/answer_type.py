@@ -163,9 +163,27 @@ def fits(question: str, answer: str, kind: str | None = "") -> bool:
     if kind == "person":
         asked = {w.casefold().strip(".'’") for w in _CAPITALISED.findall(question)}
         asked |= {w.casefold() for w in re.findall(r"[\w'’-]+", question)}
+        asked |= _spelled_out(question, answer)
         names = {w.casefold().strip(".'’") for w in _CAPITALISED.findall(answer)}
         return bool(names - asked) or bool(_AGENT.search(answer))
     return kind in answer_types(answer)
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:and|of|for|the|&)\s+)*[A-Z][\w'’.-]*)+")
+
+
+def _spelled_out(question: str, answer: str) -> set[str]:
+    """Words of the answer that spell out an acronym the question gives: "Who founded ECPAT?"
+    is not answered by "End Child Prostitution and Trafficking", which is ECPAT itself."""
+    acronyms = {a.casefold() for a in re.findall(r"\b[A-Z]{2,}\b", question)}
+    found: set[str] = set()
+    for run in _NAME_RUN.finditer(answer):
+        words = run.group().split()
+        if "".join(w[0] for w in words).casefold() in acronyms or (
+            "".join(w[0] for w in words if w[0].isupper()).casefold() in acronyms
+        ):
+            found.update(w.casefold().strip(".'’") for w in words)
+    return found
 
 
 # "Has Marriott signed The Code?", "Does ECPAT work in Brazil?": a question to answer yes or no.

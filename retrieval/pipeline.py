@@ -172,11 +172,14 @@ class Pipeline:
         query = retriever.query(text)
         prefer = None
         own = len(query.spelled)
-        words = query.spelled
+        # The adjective of "how old", "how long" asks for a kind of answer, not a topic.
+        words = tuple((t, w) for t, w in query.spelled if t not in query.measure)
         if context is not None and is_followup(text, own):
             query = retriever.query(text, inherited(dict(context.terms), settings.followup_weight))
             prefer = context.passage
-            words = tuple((t, w) for t, w in query.spelled if t not in query.inherited)
+            words = tuple(
+                (t, w) for t, w in query.spelled if t not in query.inherited | query.measure
+            )
             words = words or context.words
         return Question(
             text=text,

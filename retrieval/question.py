@@ -149,6 +149,10 @@ class QuestionAnalyzer:
             for term in spelled:
                 weights.setdefault(term, 1.0)
             pairs += pairwise(spelled)
+            # What it asks about is the long form: "acronym", "short" only frame the question.
+            acronyms = {stem(w.casefold()) for w in _ACRONYM.findall(text)}
+            surface = {t: w for t, w in surface.items() if t in acronyms}
+            surface.update((term, word) for term, word in zip(spelled, words(long_form)))
         bigrams = tuple(dict.fromkeys(p for p in pairs if p[0] != p[1]))
         for _, alts in alternatives:
             for alt in alts:

@@ -115,7 +115,13 @@ base_url = "http://127.0.0.1:8081/bot"
     assert config.retrieval == RetrievalConfig(
         variant="plus", k1=0.5, b=0.0, sentence_weight=0.0, max_edits=0, top_k=50
     )
-    assert config.answer == AnswerConfig(0.9, str(tmp_path / "model.json"), 1.0, 5, 10)
+    assert config.answer == AnswerConfig(
+        min_confidence=0.9,
+        model=str(tmp_path / "model.json"),
+        min_coverage=1.0,
+        max_sentences=5,
+        max_question_chars=10,
+    )
     assert config.conversation == ConversationConfig(1, 0.5, 0.0)
     assert config.telegram.base_url == "http://127.0.0.1:8081/bot"
 

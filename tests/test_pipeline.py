@@ -181,5 +181,5 @@ def test_ignore_signals_is_a_checked_config_list() -> None:
     assert config.answer.ignore_signals == ("margin",)
     env = {"ECPAT_BOT_ANSWER_IGNORE_SIGNALS": "margin, score"}
     assert build_config({}, env=env).answer.ignore_signals == ("margin", "score")
-    with pytest.raises(ConfigError, match="answer.ignore_signals must be a list of signal names"):
+    with pytest.raises(ConfigError, match=r"answer\.ignore_signals must be a list of signal names"):
         build_config({"answer": {"ignore_signals": ["nope"]}}, env={})
