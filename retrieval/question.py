@@ -152,7 +152,7 @@ class QuestionAnalyzer:
             # What it asks about is the long form: "acronym", "short" only frame the question.
             acronyms = {stem(w.casefold()) for w in _ACRONYM.findall(text)}
             surface = {t: w for t, w in surface.items() if t in acronyms}
-            surface.update((term, word) for term, word in zip(spelled, words(long_form)))
+            surface.update((stem(w), w) for w in words(long_form))
         bigrams = tuple(dict.fromkeys(p for p in pairs if p[0] != p[1]))
         for _, alts in alternatives:
             for alt in alts:
