@@ -19,7 +19,7 @@ from typing import Any
 from bot.config import Config
 from bot.engine import Conversation, Engine, Reply
 from bot.questions import Question, QuestionSet, contains_answer, normalize
-from corpus.load import load_article
+from corpus.load import load_collection
 from corpus.parse import article_from_paragraphs
 
 # Figures a --fail-under / --fail-over gate may name (alone, or as CATEGORY.METRIC).
@@ -170,7 +170,7 @@ def engine_factory(qset: QuestionSet, config: Config) -> Callable[[Config], Engi
     """Engines for a config: the configured article once, or one per SQuAD article."""
     if qset.format == "squad":
         return lambda cfg: squad_engines(qset.articles, cfg)
-    article = load_article(config.article.path, config.article.max_passage_chars)
+    article = load_collection(config.article.path, config.article.max_passage_chars)
 
     def build(cfg: Config) -> EngineFor:
         engine = Engine(article, cfg)

@@ -91,6 +91,6 @@ def run(engine: Engine, interactive: bool) -> int:
     """Wire a session to the terminal; history and line editing only for a real one."""
     if interactive:
         _enable_history()
-    title = engine.article.title
+    title = engine.title
     banner = f"Ask me about “{title}”. Type :help for commands, Ctrl-D to leave."
     return loop(Session(engine).handle, banner=banner)
