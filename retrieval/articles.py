@@ -41,6 +41,10 @@ class ArticleTerms:
         """The subject terms of ``article`` (empty for an article it does not know)."""
         return self._subjects.get(article, frozenset())
 
+    def names(self, article: str) -> frozenset[str]:
+        """The terms of ``article``'s name (empty for an article it does not know)."""
+        return self._names.get(article, frozenset())
+
     def names_other(self, query: Query, article: str) -> bool:
         """Whether the question's own words name an article other than ``article`` ("And
         the guild?" after an answer about ECPAT): then a follow-up leaves ``article``."""

@@ -175,9 +175,15 @@ class Pipeline:
         own = len(query.spelled)
         words = query.spelled
         if context is not None and is_followup(text, own):
-            query = retriever.query(text, inherited(dict(context.terms), settings.followup_weight))
+            lent = inherited(dict(context.terms), settings.followup_weight)
+            query = retriever.query(text, lent)
             followup = True
-            if not self.articles.names_other(query, context.article):
+            if self.articles.names_other(query, context.article):
+                # "And who founded the guild?": what was asked carries over, the name of the
+                # article it was asked about does not.
+                names = self.articles.names(context.article)
+                query = retriever.query(text, {t: w for t, w in lent.items() if t not in names})
+            else:
                 prefer = context.passage
                 within = context.article if self.articles.several else None
             words = tuple((t, w) for t, w in query.spelled if t not in query.inherited)
