@@ -40,6 +40,11 @@ SMALL_TALK = {
 }
 
 
+def _is_shipped(article: Article) -> bool:
+    """Whether ``article`` is the shipped ECPAT article (its examples and link apply)."""
+    return article.title.startswith("End Child")
+
+
 @dataclass(frozen=True)
 class Turn:
     """One answered question: how it was decided, what was shown."""
@@ -117,7 +122,7 @@ class Engine:
             frozenset(label for art in collection.articles for label, _ in art.facts),
         )
         self.retriever = self.pipeline.retriever
-        ecpat = len(collection.articles) == 1 and self.article.title.startswith("End Child")
+        ecpat = len(collection.articles) == 1 and _is_shipped(self.article)
         self.examples = EXAMPLES if ecpat else ()
 
     @property
@@ -135,18 +140,18 @@ class Engine:
 
     def url_for(self, article: Article) -> str | None:
         """An article's link: its file's ``URL:`` line, else the configured one (a single
-        article only), else Wikipedia's for the shipped article when nothing is configured."""
+        article only), else Wikipedia's for the shipped article when no path is configured."""
         if article.url:
             return article.url
         if self.config.article.url:
             return self.config.article.url
-        return None if self.config.article.path else ECPAT_URL
+        return None if self.config.article.path or not _is_shipped(article) else ECPAT_URL
 
     def topics(self) -> list[str]:
         """What a decline suggests asking about: the article's sections, or for a collection
         its articles' titles."""
-        if len(self.collection.articles) > 1:
-            return list(self.collection.titles)
+        if len(self.collection.articles) > 1:  # SQuAD's titles are page names: "Sky_(UK)"
+            return [t.replace("_", " ") for t in self.collection.titles]
         return [s for s in self.article.sections if s not in ("Lead", "Infobox")][:4]
 
     @classmethod
