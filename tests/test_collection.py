@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from cli_helpers import assert_usage_error, eval_json, recompute, run_main
 from conftest import SMALL_ARTICLE
+from fake_bot_api import FakeBotApi
+from fake_bot_api_harness import OfflineBot
+from fake_bot_api_updates import text_message
 
 from bot.config import load_config
 from bot.engine import Conversation, Engine
@@ -305,3 +308,31 @@ def test_eval_collection_needs_a_squad_file(cli, tmp_path: Path, small_article: 
     argv = ("eval", str(tmp_path / "q.jsonl"), "--collection", "--article", str(small_article))
     err = assert_usage_error(*cli(*argv))
     assert "--collection" in err
+
+
+# -- Telegram ----------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_telegram_names_every_article_and_lists_the_answers_references(shelf: Path) -> None:
+    engine = Engine.from_config(load_config(None, {"article.path": [str(shelf)]}, {}))
+    user = 4242
+
+    def texts(calls: list) -> list[str]:
+        return [c.response["result"]["text"] for c in calls if c.method == "sendMessage"]
+
+    with FakeBotApi() as api:
+        async with OfflineBot(api, engine) as bot:
+            [start] = texts(await bot.send(text_message(user, "/start")))
+            assert f"“{GUILD_TITLE}”, “{PILOTS_TITLE}”" in start
+            [about] = [
+                c.response["result"]
+                for c in await bot.send(text_message(user, "/about"))
+                if c.method == "sendMessage"
+            ]
+            links = {e.get("url") for e in about["entities"]}
+            assert {GUILD_URL, PILOTS_URL} <= links
+            [answer] = texts(await bot.send(text_message(user, BOATS)))
+            assert "fourteen pilot boats" in answer and PILOTS_TITLE in answer
+            [sources] = texts(await bot.send(text_message(user, "/sources")))
+            assert sources.startswith(f"References of “{PILOTS_TITLE}”")
