@@ -9,6 +9,8 @@ from corpus.records import Article, Reference
 from retrieval.pipeline import sources
 from retrieval.records import Hit
 
+MAX_TOPICS = 5  # topics a decline names
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -40,12 +42,18 @@ def cite(article: Article, hit: Hit, url: str | None) -> Citation:
     return Citation(article.title, hit.passage.section, url or None, refs)
 
 
-def decline_text(article: Article, examples: Sequence[str] = (), first: bool = True) -> str:
-    """A short refusal; the first in a conversation also suggests what to ask instead."""
-    text = "Sorry, the article doesn't say."
+def decline_text(
+    topics: Sequence[str], examples: Sequence[str] = (), first: bool = True, articles: int = 1
+) -> str:
+    """A short refusal; the first in a conversation also suggests what to ask instead:
+    ``examples`` when there are any, else the ``topics`` covered (an article's sections, a
+    collection's article titles; the first few, so the suggestion stays short)."""
+    text = "Sorry, the article doesn't say." if articles == 1 else "Sorry, the articles don't say."
     if not first:
         return text
     if examples:
         return text + " Try, for example: " + " or ".join(f"“{e}”" for e in examples[:2])
-    topics = [s for s in article.sections if s not in ("Lead", "Infobox")][:4]
-    return text + (f" It covers: {'; '.join(topics)}." if topics else "")
+    shown = "; ".join(topics[:MAX_TOPICS])
+    if len(topics) > MAX_TOPICS:
+        shown += f" and {len(topics) - MAX_TOPICS} more"
+    return text + (f" It covers: {shown}." if topics else "")

@@ -27,7 +27,12 @@ class UsageError(ValueError):
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="PATH", help="config file (default: ./config.toml)")
-    parser.add_argument("--article", metavar="PATH", help="article text file (default: ECPAT)")
+    parser.add_argument(
+        "--article",
+        metavar="PATH",
+        action="append",
+        help="article text file, or folder of .txt articles; repeat for more (default: ECPAT)",
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
 
 

@@ -33,7 +33,13 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class ArticleConfig:
-    path: str = ""
+    """``path``: article files or folders of ``.txt`` articles (empty: the shipped article).
+
+    A TOML string or array; from the environment or flags, paths are separated by the OS path
+    separator (``:`` on Linux and macOS, ``;`` on Windows), as in ``PATH``.
+    """
+
+    path: tuple[str, ...] = ()
     url: str = ""
     max_passage_chars: int = 700
 
@@ -66,6 +72,7 @@ class ConversationConfig:
     idle_minutes: float = 60.0
     followup_weight: float = 0.5
     followup_lift: float = 0.5
+    article_lift: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,11 @@ def _coerce(name: str, kind: Any, value: Any, parse_text: bool = True) -> Any:
             if kind == tuple[int, ...]:
                 return tuple(int(part) for part in text.replace(",", " ").split())
             if kind == tuple[str, ...]:
-                return tuple(part for part in text.replace(",", " ").split())
+                # Paths are separated as in PATH (they may hold commas or spaces); names by
+                # commas or spaces.
+                if name.endswith(".path"):
+                    return tuple(p.strip() for p in value.split(os.pathsep) if p.strip())
+                return tuple(text.replace(",", " ").split())
         except ValueError:
             raise ConfigError(
                 f"config key {name}: cannot read {value!r} as {_kind(kind)}"
@@ -124,9 +135,11 @@ def _coerce(name: str, kind: Any, value: Any, parse_text: bool = True) -> Any:
     if kind == tuple[int, ...] and isinstance(value, list):
         if all(isinstance(v, int) and not isinstance(v, bool) for v in value):
             return tuple(value)
-    elif kind == tuple[str, ...] and isinstance(value, list):
-        if all(isinstance(v, str) for v in value):
-            return tuple(value)
+    elif kind == tuple[str, ...]:
+        if isinstance(value, str):  # one path in a file: a TOML string
+            return (value,) if value.strip() else ()
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(v for v in value if v.strip())
     elif isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
     raise ConfigError(f"config key {name}: expected {_kind(kind)}, got {value!r}")
@@ -135,7 +148,7 @@ def _coerce(name: str, kind: Any, value: Any, parse_text: bool = True) -> Any:
 def _kind(kind: Any) -> str:
     names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
     if kind == tuple[str, ...]:
-        return "a list of strings"
+        return "a string or a list of strings"
     return names.get(kind, "a list of integers")
 
 
@@ -161,6 +174,7 @@ def _check(config: Config) -> None:
             f"a list of signal names ({', '.join(NAMES)})",
         ),
         (c.followup_lift >= 0, "conversation.followup_lift", "0 or more"),
+        (c.article_lift >= 0, "conversation.article_lift", "0 or more"),
         (1 <= a.max_sentences <= 5, "answer.max_sentences", "between 1 and 5"),
         (a.max_question_chars >= 10, "answer.max_question_chars", "at least 10"),
         (config.article.max_passage_chars >= 50, "article.max_passage_chars", "at least 50"),
@@ -171,6 +185,11 @@ def _check(config: Config) -> None:
     for ok, name, expected in rules:
         if not ok:
             raise ConfigError(f"config key {name} must be {expected}")
+
+
+def _beside(base_dir: Path, value: str) -> str:
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else base_dir / path)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -216,11 +235,13 @@ def build_config(
             raise ConfigError(f"config [{table}] must be a table of keys")
         for key, value in values.items():
             put(table, key, value, parse_text=False)
-    for table, key in (("article", "path"), ("answer", "model")):  # relative to the file
-        file_path = layers.get(table, {}).get(key)
-        if file_path and base_dir is not None:
-            path = Path(file_path).expanduser()
-            layers[table][key] = str(path if path.is_absolute() else base_dir / path)
+    if base_dir is not None:  # paths in a file are relative to the file
+        for table, key in (("article", "path"), ("answer", "model")):
+            value = layers.get(table, {}).get(key)
+            if isinstance(value, tuple):
+                layers[table][key] = tuple(_beside(base_dir, v) for v in value)
+            elif value:
+                layers[table][key] = _beside(base_dir, value)
     for var, dotted in env_keys().items():
         if env and var in env:
             table, _, key = dotted.partition(".")

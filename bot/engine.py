@@ -12,11 +12,12 @@ import re
 import time
 from dataclasses import dataclass, replace
 
-from bot.answer import Answer, cite, decline_text
-from bot.config import Config
+from bot.answer import Answer, Citation, cite, decline_text
+from bot.config import Config, ConfigError
 from bot.intents import intent
-from corpus.load import load_article
-from corpus.records import Article
+from corpus.collection import collect
+from corpus.load import load_collection
+from corpus.records import Article, Collection
 from retrieval.decision import load_model
 from retrieval.pipeline import AnswerSettings, Decision, Pipeline
 from retrieval.records import Hit
@@ -37,6 +38,11 @@ SMALL_TALK = {
     "Try: “{ex0}” / “{ex1}” / “{ex2}”",
     "bye": "Goodbye! Come back with more questions about {title}.",
 }
+
+
+def _is_shipped(article: Article) -> bool:
+    """Whether ``article`` is the shipped ECPAT article (its examples and link apply)."""
+    return article.title.startswith("End Child")
 
 
 @dataclass(frozen=True)
@@ -82,10 +88,21 @@ class Reply:
 
 
 class Engine:
-    """Answers messages about one article."""
+    """Answers messages about one article, or a collection of articles indexed together.
 
-    def __init__(self, article: Article, config: Config) -> None:
-        self.article = article
+    ``article`` is the first (for one article, the only) article: what the front ends name
+    when they introduce the bot; ``collection`` holds them all.
+    """
+
+    def __init__(self, article: Article | Collection, config: Config) -> None:
+        collection = article if isinstance(article, Collection) else collect([article])
+        if len(collection.articles) > 1 and config.article.url:
+            raise ConfigError(
+                "config key article.url applies to a single article; "
+                "give each article file a “URL: https://...” line instead"
+            )
+        self.collection = collection
+        self.article = collection.articles[0]
         self.config = config
         a, c = config.answer, config.conversation
         settings = AnswerSettings(
@@ -94,30 +111,54 @@ class Engine:
             keep=max(MORE_LIMIT, config.retrieval.top_k),
             followup_weight=c.followup_weight,
             followup_lift=c.followup_lift,
+            article_lift=c.article_lift,
             ignore=frozenset(a.ignore_signals),
         )
         self.pipeline = Pipeline(
-            article.passages,
+            collection.passages,
             config.retrieval.settings(),
             settings,
             load_model(a.model or None),
-            article.title,
-            frozenset(label for label, _ in article.facts),
+            self.article.title,
+            frozenset(label for art in collection.articles for label, _ in art.facts),
         )
         self.retriever = self.pipeline.retriever
-        self.examples = EXAMPLES if article.title.startswith("End Child") else ()
+        ecpat = len(collection.articles) == 1 and _is_shipped(self.article)
+        self.examples = EXAMPLES if ecpat else ()
+
+    @property
+    def title(self) -> str:
+        """What the bot answers about: the article's title, or the collection's titles."""
+        titles = self.collection.titles
+        if len(titles) == 1:
+            return titles[0]
+        return ", ".join(titles[:-1]) + " and " + titles[-1]
 
     @property
     def url(self) -> str | None:
-        """The article's link: configured, else Wikipedia's for the shipped article only."""
+        """The (first) article's link; see :meth:`url_for`."""
+        return self.url_for(self.article)
+
+    def url_for(self, article: Article) -> str | None:
+        """An article's link: its file's ``URL:`` line, else the configured one (a single
+        article only), else Wikipedia's for the shipped article when no path is configured."""
+        if article.url:
+            return article.url
         if self.config.article.url:
             return self.config.article.url
-        return None if self.config.article.path else ECPAT_URL
+        return None if self.config.article.path or not _is_shipped(article) else ECPAT_URL
+
+    def topics(self) -> list[str]:
+        """What a decline suggests asking about: the article's sections, or for a collection
+        its articles' titles."""
+        if len(self.collection.articles) > 1:  # SQuAD's titles are page names: "Sky_(UK)"
+            return [t.replace("_", " ") for t in self.collection.titles]
+        return [s for s in self.article.sections if s not in ("Lead", "Infobox")][:4]
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:
-        article = load_article(config.article.path, config.article.max_passage_chars)
-        return cls(article, config)
+        paths, chars = config.article.path, config.article.max_passage_chars
+        return cls(load_collection(paths, chars), config)
 
     # -- the conversational entry point -------------------------------------------------
 
@@ -173,7 +214,7 @@ class Engine:
         shown = last.hits.index(hit)
         text = hit.passage.text  # the whole passage, cited with all its footnotes
         whole = replace(hit, sentences=tuple(range(len(hit.passage.sentences))))
-        answer = Answer(last.question, text, False, cite(self.article, whole, self.url), last.hits)
+        answer = Answer(last.question, text, False, self._cite(whole), last.hits)
         turn = replace(last, shown=shown, answer=answer)
         return Reply("more", text, answer), replace(
             conversation, turns=(*conversation.turns[:-1], turn)
@@ -199,7 +240,12 @@ class Engine:
 
     def _small_talk(self, kind: str) -> str:
         ex = list(self.examples) + ["What is this article about?"] * 3
-        return SMALL_TALK[kind].format(title=self.article.title, ex0=ex[0], ex1=ex[1], ex2=ex[2])
+        return SMALL_TALK[kind].format(title=self.title, ex0=ex[0], ex1=ex[1], ex2=ex[2])
+
+    def _cite(self, hit: Hit) -> Citation:
+        """The citation of ``hit`` from its own article: title, footnotes, link."""
+        article = self.collection.article_of(hit.passage)
+        return cite(article, hit, self.url_for(article))
 
     def _answer(
         self, conversation: Conversation, text: str, now: float
@@ -209,12 +255,13 @@ class Engine:
         decision = self.pipeline.answer(text, last.decision.context() if last else None)
         hits = decision.ranked[: cfg.retrieval.top_k]
         if decision.answered and decision.best is not None:
-            citation = cite(self.article, decision.best, self.url)
+            citation = self._cite(decision.best)
             answer = Answer(text, decision.quote, False, citation, hits, decision.confidence)
             kind = "answer"
         else:
             first = not any(t.answer.abstained for t in conversation.turns)
-            refusal = decline_text(self.article, self.examples, first)
+            several = len(self.collection.articles)
+            refusal = decline_text(self.topics(), self.examples, first, several)
             answer = Answer(text, refusal, True, None, hits, decision.confidence)
             kind = "decline"
         turn = Turn(text, decision, answer, -1 if answer.abstained else 0)

@@ -46,6 +46,11 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
         )
     ev.add_argument("--no-context", action="store_true", help="ask questions without context")
     ev.add_argument(
+        "--collection",
+        action="store_true",
+        help="SQuAD: ask every question against all the file's articles at once",
+    )
+    ev.add_argument(
         "--max-failures",
         type=int,
         default=50,
@@ -161,13 +166,20 @@ def run_eval(args: argparse.Namespace, config: Config) -> int:
         category = name.rpartition(".")[0]
         if category and category not in categories:
             raise UsageError(f"unknown category {category!r} in gate {name!r}")
-    engine_for = evaluate.engine_factory(qset, config)(config)
+    if args.collection:
+        if qset.format != "squad":
+            raise UsageError("--collection applies to SQuAD files only")
+        collection, qset = evaluate.squad_collection(qset)
+        engine_for = evaluate.collection_engines(collection)(config)
+    else:
+        engine_for = evaluate.engine_factory(qset, config)(config)
     bar = ProgressBar(sys.stderr, len(qset.questions), "eval ")
     results = evaluate.run(qset.questions, engine_for, not args.no_context, progress=bar)
     extra = {
         "file": str(args.file),
         "format": qset.format,
         "context": not args.no_context,
+        "collection": bool(args.collection),
         "malformed": [str(p) for p in qset.problems],
     }
     summary = evaluate.summarize(results, config.retrieval.top_k, extra)

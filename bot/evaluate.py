@@ -13,14 +13,16 @@ import math
 import statistics
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from bot.config import Config
 from bot.engine import Conversation, Engine, Reply
 from bot.questions import Question, QuestionSet, contains_answer, normalize
-from corpus.load import load_article
+from corpus.collection import collect
+from corpus.load import load_collection
 from corpus.parse import article_from_paragraphs
+from corpus.records import Collection
 
 # Figures a --fail-under / --fail-over gate may name (alone, or as CATEGORY.METRIC).
 METRICS = (
@@ -166,11 +168,35 @@ def squad_engines(articles: Iterable[tuple[str, Sequence[str]]], config: Config)
     return engine_for
 
 
+def squad_collection(qset: QuestionSet) -> tuple[Collection, QuestionSet]:
+    """A SQuAD set's articles as one collection, and its questions with their gold passage
+    ids in the collection's terms (``Normans/p3``), so every question can be asked against
+    all the articles at once and its gold passage still found."""
+    collection = collect([article_from_paragraphs(t, list(ps)) for t, ps in qset.articles])
+    questions = tuple(
+        replace(q, gold_passage=collection.passage_id(q.article, q.gold_passage))
+        if q.article is not None and q.gold_passage is not None
+        else q
+        for q in qset.questions
+    )
+    return collection, replace(qset, questions=questions)
+
+
+def collection_engines(collection: Collection) -> Callable[[Config], EngineFor]:
+    """One engine per config over the whole ``collection``, for every question."""
+
+    def build(cfg: Config) -> EngineFor:
+        engine = Engine(collection, cfg)
+        return lambda question: engine
+
+    return build
+
+
 def engine_factory(qset: QuestionSet, config: Config) -> Callable[[Config], EngineFor]:
     """Engines for a config: the configured article once, or one per SQuAD article."""
     if qset.format == "squad":
         return lambda cfg: squad_engines(qset.articles, cfg)
-    article = load_article(config.article.path, config.article.max_passage_chars)
+    article = load_collection(config.article.path, config.article.max_passage_chars)
 
     def build(cfg: Config) -> EngineFor:
         engine = Engine(article, cfg)

@@ -121,6 +121,6 @@ def run(engine: Engine, interactive: bool) -> int:
         def write(text: str) -> None:
             print(wrap(text, max(20, shutil.get_terminal_size().columns - 1)))
 
-    title = engine.article.title
+    title = engine.title
     banner = f"Ask me about “{title}”. Type :help for commands, Ctrl-D to leave."
     return loop(Session(engine).handle, write=write, banner=banner)

@@ -29,6 +29,7 @@ from bot.engine import Conversation, Engine, Reply
 from bot.telegram_addressing import addressed_text, is_group
 from bot.telegram_html import Piece, link, reference_list, render_lines, render_reply
 from bot.telegram_limits import QuestionLimiter, period_seconds
+from corpus.records import Article
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +85,9 @@ class Handlers:
 
     # -- commands --------------------------------------------------------------------------
     async def start(self, update: Update, context: Context) -> None:
-        article = self.engine.article
         topics = self._topics()
         lines: list[str | Piece] = [
-            f"Hello! I answer questions about the Wikipedia article “{article.title}”, "
+            f"Hello! I answer questions about {self._articles()}, "
             "and I say which section and footnotes each answer comes from.",
             "",
             "I know about: " + "; ".join(topics) + "." if topics else "",
@@ -117,20 +117,24 @@ class Handlers:
         await self._send(update, render_lines(lines))
 
     async def about(self, update: Update, context: Context) -> None:
-        article, url = self.engine.article, self.engine.url
+        engine = self.engine
+        article, url = engine.article, engine.url
         lead = next((p for p in article.passages if p.section == "Lead"), None)
         summary = lead.sentences[0].text if lead and lead.sentences else ""
-        lines: list[str | Piece] = [
-            f"I answer from the Wikipedia article “{article.title}”.",
-            summary,
-        ]
-        if url:
+        several = len(engine.collection.articles) > 1
+        lines: list[str | Piece] = [f"I answer from {self._articles()}."]
+        lines.append("" if several else summary)
+        if several:
+            for each in engine.collection.articles:
+                each_url = engine.url_for(each)
+                lines.append(link(each.title, each_url) if each_url else each.title)
+        elif url:
             lines.append(link("Read the article on Wikipedia", url))
         lines.append("Article text: CC BY-SA 4.0, by the Wikipedia contributors.")
         await self._send(update, render_lines([line for line in lines if line]))
 
     async def sources(self, update: Update, context: Context) -> None:
-        await self._send(update, reference_list(self.engine.article))
+        await self._send(update, reference_list(self._current(context)))
 
     async def more(self, update: Update, context: Context) -> None:
         await self._answer(update, context, self.engine.more(self._conversation(context)))
@@ -205,7 +209,7 @@ class Handlers:
             return
         if addressed_text(message, context.bot.id, context.bot.username) is None:
             return
-        await self._send(update, render_lines([READS_TEXT.format(title=self.engine.article.title)]))
+        await self._send(update, render_lines([READS_TEXT.format(title=self.engine.title)]))
 
     async def error(self, update: object, context: Context) -> None:
         """Log any handler error with its traceback; tell the user politely, without internals.
@@ -232,8 +236,27 @@ class Handlers:
 
     # -- helpers ---------------------------------------------------------------------------
     def _topics(self) -> list[str]:
-        """The article's own sections (the lead and infobox are not topics a user asks for)."""
+        """The article's own sections (the lead and infobox are not topics a user asks for);
+        for a collection, its articles' titles."""
+        if len(self.engine.collection.articles) > 1:
+            return list(self.engine.collection.titles)
         return [s for s in self.engine.article.sections if s not in ("Lead", "Infobox")]
+
+    def _articles(self) -> str:
+        """“the Wikipedia article “T”” or, for a collection, the articles' titles."""
+        titles = self.engine.collection.titles
+        if len(titles) == 1:
+            return f"the Wikipedia article “{titles[0]}”"
+        return "the Wikipedia articles " + ", ".join(f"“{t}”" for t in titles)
+
+    def _current(self, context: Context) -> Article:
+        """The article of the chat's last answer (/sources lists its references), else the
+        first one."""
+        last = self._conversation(context).last
+        citation = last.answer.citation if last is not None else None
+        if citation is not None and citation.article in self.engine.collection.titles:
+            return self.engine.collection.article(citation.article)
+        return self.engine.article
 
     def _examples(self) -> list[str]:
         examples = list(self.engine.examples)

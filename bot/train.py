@@ -27,7 +27,7 @@ from bot.config import Config
 from bot.engine import Engine
 from bot.intents import intent
 from bot.questions import Question, contains_answer, load_questions
-from corpus.load import load_article
+from corpus.load import load_collection
 from corpus.parse import article_from_paragraphs
 from retrieval.decision import Model, fit
 from retrieval.pipeline import Context, Decision, Pipeline, quote
@@ -93,7 +93,7 @@ def _rows(
 
 def collect(config: Config, sets: Sequence[str], squad: str | None) -> list[Row]:
     """The training rows of ``sets`` (JSONL about the configured article) and ``squad``."""
-    article = load_article(config.article.path, config.article.max_passage_chars)
+    article = load_collection(config.article.path, config.article.max_passage_chars)
     home = Engine(article, config).pipeline
     rows: list[Row] = []
     others: list[tuple[str, Pipeline, tuple[Question, ...]]] = []

@@ -1,14 +1,18 @@
-"""Reading an article from disk: the only I/O in ``corpus``."""
+"""Reading articles from disk: the only I/O in ``corpus``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+from corpus.collection import collect, split_url
 from corpus.parse import ArticleError, parse_article
-from corpus.records import Article
+from corpus.records import Article, Collection
 
 DEFAULT_ARTICLE = "ecpat.txt"
+ARTICLE_SUFFIX = ".txt"
 
 
 def read_article_text(path: str | Path | None = None) -> str:
@@ -29,10 +33,60 @@ def read_article_text(path: str | Path | None = None) -> str:
 
 
 def load_article(path: str | Path | None = None, max_passage_chars: int = 700) -> Article:
-    """Read and parse an article; every failure is an :class:`ArticleError` with one line."""
-    text = read_article_text(path)
+    """Read and parse an article; every failure is an :class:`ArticleError` with one line.
+
+    A ``URL: https://...`` line names the article's page (see :mod:`corpus.collection`).
+    """
+    text, url = split_url(read_article_text(path))
     try:
-        return parse_article(text, max_passage_chars)
+        article = parse_article(text, max_passage_chars)
     except ArticleError as err:
         where = path or DEFAULT_ARTICLE
         raise ArticleError(f"{err}: {where}") from err
+    return replace(article, url=url) if url else article
+
+
+def article_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The files ``paths`` name: a file as given, a folder as its ``.txt`` files by name.
+
+    The same file named twice is read once. A folder without a ``.txt`` file is an error:
+    answering from nothing would only decline.
+    """
+    files: list[Path] = []
+    for path in paths:
+        entry = Path(path).expanduser()
+        if entry.is_dir():
+            found = sorted(
+                f for f in entry.iterdir() if f.suffix.lower() == ARTICLE_SUFFIX and f.is_file()
+            )
+            if not found:
+                raise ArticleError(f"no {ARTICLE_SUFFIX} articles in folder: {entry}")
+            files.extend(found)
+        else:
+            files.append(entry)
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values())
+
+
+def load_collection(
+    paths: str | Path | Sequence[str | Path] | None = None, max_passage_chars: int = 700
+) -> Collection:
+    """Every article ``paths`` names (files or folders of ``.txt`` files) as one collection;
+    the shipped ECPAT article when none is named."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    named = [p for p in paths or () if str(p).strip()]
+    if not named:
+        return collect([load_article(None, max_passage_chars)])
+    files = article_files(named)
+    articles = [load_article(file, max_passage_chars) for file in files]
+    titles: dict[str, Path] = {}
+    for file, article in zip(files, articles, strict=True):
+        if article.title in titles:
+            raise ArticleError(
+                f"two articles have the title “{article.title}”: {titles[article.title]}, {file}"
+            )
+        titles[article.title] = file
+    return collect(articles)

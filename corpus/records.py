@@ -29,24 +29,34 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Passage:
-    """The unit of retrieval: one paragraph (or a slice of a long one) of one section."""
+    """The unit of retrieval: one paragraph (or a slice of a long one) of one section.
+
+    ``article`` is the title of the article it belongs to once it is part of a
+    :class:`Collection` (empty straight from the parser), so ranking can tell articles apart
+    without a lookup table.
+    """
 
     id: str
     section: str
     text: str
     sentences: tuple[Sentence, ...]
     citations: tuple[int, ...] = ()
+    article: str = ""
 
 
 @dataclass(frozen=True)
 class Article:
-    """A parsed article: title, infobox facts, sections in order, references, passages."""
+    """A parsed article: title, infobox facts, sections in order, references, passages.
+
+    ``url`` is the link its file gives on a ``URL:`` line (None when it gives none).
+    """
 
     title: str
     passages: tuple[Passage, ...]
     sections: tuple[str, ...] = ()
     facts: tuple[tuple[str, str], ...] = ()
     references: tuple[Reference, ...] = field(default=())
+    url: str | None = None
 
     def reference(self, n: int) -> Reference | None:
         """The reference numbered ``n``, if the list has it."""
@@ -54,3 +64,42 @@ class Article:
             if ref.n == n:
                 return ref
         return None
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Articles answered from together: one index over all their passages.
+
+    ``passages`` are every article's passages, each labelled with its article's title and,
+    when there is more than one article, its id prefixed with the article's slug
+    (``prefixes``, parallel to ``articles``) so ids stay unique across articles. A collection
+    of one article keeps the parser's ids, so question sets written for it keep working.
+    """
+
+    articles: tuple[Article, ...]
+    passages: tuple[Passage, ...]
+    prefixes: tuple[str, ...] = ()
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return tuple(a.title for a in self.articles)
+
+    def article(self, title: str) -> Article:
+        """The article titled ``title``; KeyError when there is none."""
+        for article in self.articles:
+            if article.title == title:
+                return article
+        raise KeyError(title)
+
+    def article_of(self, passage: Passage) -> Article:
+        """The article ``passage`` comes from (the only one for a one-article collection)."""
+        if len(self.articles) == 1 or not passage.article:
+            return self.articles[0]
+        return self.article(passage.article)
+
+    def passage_id(self, title: str, local_id: str) -> str:
+        """The collection's id for the passage ``local_id`` of the article ``title``."""
+        for article, prefix in zip(self.articles, self.prefixes, strict=True):
+            if article.title == title:
+                return f"{prefix}/{local_id}" if prefix else local_id
+        raise KeyError(title)

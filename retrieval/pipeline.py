@@ -25,15 +25,14 @@ from enum import Enum
 from corpus.records import Passage
 from retrieval.analyzer import analyze
 from retrieval.answer_type import asked_kind, asks_yes_no
+from retrieval.articles import INFOBOX, ArticleTerms, lift_article
 from retrieval.decision import Model, load_model
-from retrieval.definitions import defined_kind, definition_subject
+from retrieval.definitions import definition_subject
 from retrieval.followup import inherited, is_followup
 from retrieval.ranker import Retriever
 from retrieval.records import Hit, Query, RetrievalSettings
 from retrieval.signals import Candidate, measure
 from retrieval.synonyms import related_terms
-
-INFOBOX = "Infobox"  # the section of an article's infobox facts (see corpus.parse)
 
 
 class Reason(Enum):
@@ -54,6 +53,7 @@ class AnswerSettings:
     keep: int = 10  # ranked passages kept with a decision (for "more")
     followup_weight: float = 0.5
     followup_lift: float = 0.5
+    article_lift: float = 0.25  # a follow-up's lift for every passage of the previous article
     candidates: int = 3  # ranked passages the decision weighs
     ignore: frozenset[str] = frozenset()  # signals read as neutral (ablation)
 
@@ -65,6 +65,7 @@ class Context:
     terms: tuple[tuple[str, float], ...]
     passage: str | None = None
     words: tuple[tuple[str, str], ...] = ()  # the (term, word) pairs it was asked with
+    article: str = ""  # the title of the passage's article (in a collection of articles)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Question:
     followup: bool
     foreign: frozenset[str]  # names the article never uses and nothing of it stands for
     prefer: str | None = None  # the passage a follow-up leans on
+    within: str | None = None  # the article a follow-up stays with (a collection's title)
     # (term, word) of what it asks about: its own words, or a follow-up's inherited ones
     words: tuple[tuple[str, str], ...] = ()
 
@@ -102,7 +104,8 @@ class Decision:
         if not self.answered or self.best is None:
             return None
         question = self.question
-        return Context(question.query.weights, self.best.passage.id, question.words)
+        best = self.best.passage
+        return Context(question.query.weights, best.id, question.words, best.article)
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
@@ -142,7 +145,12 @@ def clean(text: str) -> str:
 
 
 class Pipeline:
-    """Answers questions about one set of passages."""
+    """Answers questions about one set of passages: one article's, or a collection's.
+
+    In a collection each passage names its article (``Passage.article``); every article has
+    its own subject terms, and a follow-up stays with the previous answer's article unless it
+    names another one.
+    """
 
     def __init__(
         self,
@@ -158,7 +166,7 @@ class Pipeline:
         self.model = model or load_model()
         self.title = title
         self._labels = labels  # infobox labels, read as labels, not as answer words
-        self._subject = subject_terms(self.retriever.passages, title)
+        self.articles = ArticleTerms(self.retriever.passages, title)
 
     # -- 1. analyse -------------------------------------------------------------------------
 
@@ -166,17 +174,28 @@ class Pipeline:
         """Read ``text`` once; a follow-up of ``context`` inherits its terms and passage."""
         text = clean(text)
         subject = definition_subject(text)
-        if subject and self.title and _about_the_article(subject, context is not None):
-            text = f"What is {self.title}?"
+        title = (context.article if context else "") or self.title
+        if subject and title and _about_the_article(subject, context is not None):
+            text = f"What is {title}?"
         retriever, settings = self.retriever, self.settings
         query = retriever.query(text)
-        prefer = None
+        prefer = within = None
+        followup = False
         own = len(query.spelled)
         # The adjective of "how old", "how long" asks for a kind of answer, not a topic.
         words = tuple((t, w) for t, w in query.spelled if t not in query.measure)
         if context is not None and is_followup(text, own):
-            query = retriever.query(text, inherited(dict(context.terms), settings.followup_weight))
-            prefer = context.passage
+            lent = inherited(dict(context.terms), settings.followup_weight)
+            query = retriever.query(text, lent)
+            followup = True
+            if self.articles.names_other(query, context.article):
+                # "And who founded the guild?": what was asked carries over, the name of the
+                # article it was asked about does not.
+                names = self.articles.names(context.article)
+                query = retriever.query(text, {t: w for t, w in lent.items() if t not in names})
+            else:
+                prefer = context.passage
+                within = context.article if self.articles.several else None
             words = tuple(
                 (t, w) for t, w in query.spelled if t not in query.inherited | query.measure
             )
@@ -187,18 +206,29 @@ class Pipeline:
             asked=asked_kind(query.text),
             yes_no=asks_yes_no(query.text),
             definition=definition_subject(query.text) is not None,
-            followup=prefer is not None,
+            followup=followup,
             foreign=retriever.foreign_names(query),
             prefer=prefer,
+            within=within,
             words=words,
         )
 
     # -- 2. rank ----------------------------------------------------------------------------
 
     def rank(self, question: Question) -> tuple[Hit, ...]:
-        """The best passages for ``question``, best first (at most ``settings.keep``)."""
-        lift = self.settings.followup_lift
-        return self.retriever.rank(question.query, self.settings.keep, question.prefer, lift)
+        """The best passages for ``question``, best first (at most ``settings.keep``).
+
+        A follow-up's previous passage is lifted by ``followup_lift`` rare-word idfs; in a
+        collection every passage of its article by ``article_lift`` too, so "When did it
+        start?" stays with the article just answered from.
+        """
+        settings, retriever = self.settings, self.retriever
+        lift, keep = settings.followup_lift, settings.keep
+        if question.within is None or settings.article_lift <= 0:
+            return retriever.rank(question.query, keep, question.prefer, lift)
+        ranked = retriever.rank(question.query, None, question.prefer, lift)
+        bonus = settings.article_lift * retriever.index.rare_idf
+        return lift_article(ranked, question.within, bonus, keep)
 
     # -- 3. choose --------------------------------------------------------------------------
 
@@ -277,8 +307,9 @@ class Pipeline:
         query = question.query
         retriever = self.retriever
         facts = retriever.facts(best.passage.id)
-        # Every passage is about the article's subject, named or not.
-        quoted = self._terms(best) | frozenset(analyze(best.passage.section)) | self._subject
+        # Every passage is about its article's subject, named or not.
+        subject = self.articles.subject(best.passage.article)
+        quoted = self._terms(best) | frozenset(analyze(best.passage.section)) | subject
         words = question.words
         known = retriever.index.doc_freq
         alternatives = {t for t, alts in query.alternatives if alts}
@@ -302,7 +333,7 @@ class Pipeline:
             rank=rank,
             margin=_margin(ranked, rank),
             best=best,
-            held=facts.held | self._subject,
+            held=facts.held | subject,
             quoted=quoted,
             content=content(best, self._labels),
             question_text=query.text,
@@ -324,20 +355,6 @@ def focus_term(text: str) -> str | None:
         return None
     terms = analyze(match.group(1))
     return terms[0] if terms else None
-
-
-def subject_terms(passages: Sequence[Passage], title: str) -> frozenset[str]:
-    """The terms naming the article's subject: its title, the infobox's name and what the
-    first sentence says it is ("a global network of civil society organisations")."""
-    terms = set(analyze(title))
-    for passage in passages:
-        first = passage.sentences[0].text if passage.sentences else ""
-        if passage.section == INFOBOX:
-            terms.update(analyze(first))
-            continue
-        terms.update(analyze(defined_kind(first) or ""))
-        break
-    return frozenset(terms)
 
 
 def _margin(ranked: tuple[Hit, ...], rank: int) -> float:

@@ -111,7 +111,7 @@ followup_weight = 0
 base_url = "http://127.0.0.1:8081/bot"
 """
     config = load_config(write(tmp_path, text), env={})
-    assert config.article == ArticleConfig("", "https://example.org/a", 300)
+    assert config.article == ArticleConfig((), "https://example.org/a", 300)
     assert config.retrieval == RetrievalConfig(
         variant="plus", k1=0.5, b=0.0, sentence_weight=0.0, max_edits=0, top_k=50
     )
@@ -138,7 +138,7 @@ def test_unknown_key_is_named_with_the_tables_keys(tmp_path: Path) -> None:
     message = config_error("[conversation]\nmax_turn = 5\n", tmp_path)
     assert message == (
         "unknown config key conversation.max_turn "
-        "(known in [conversation]: max_turns, idle_minutes, followup_weight, followup_lift)"
+        "(known in [conversation]: max_turns, idle_minutes, followup_weight, followup_lift, article_lift)"
     )
     assert "retrieval.k2" in config_error("[retrieval]\nk2 = 1.0\n", tmp_path)
 
@@ -264,10 +264,11 @@ def test_flag_overrides_env_and_file(tmp_path: Path) -> None:
     path = write(tmp_path, '[article]\npath = "file.txt"\n[retrieval]\ntop_k = 4\n')
     env = {"ECPAT_BOT_ARTICLE_PATH": "env.txt", "ECPAT_BOT_RETRIEVAL_TOP_K": "5"}
     config = load_config(path, {"article.path": "flag.txt", "retrieval.top_k": 6}, env)
-    assert config.article.path == "flag.txt"
+    assert config.article.path == ("flag.txt",)
     assert config.retrieval.top_k == 6
-    assert load_config(path, {"article.path": None}, env).article.path == "env.txt"
-    assert load_config(path, {"article.path": None}, {}).article.path == str(tmp_path / "file.txt")
+    assert load_config(path, {"article.path": None}, env).article.path == ("env.txt",)
+    file_path = load_config(path, {"article.path": None}, {}).article.path
+    assert file_path == (str(tmp_path / "file.txt"),)
 
 
 def test_bad_override_names_the_key(isolated: Path) -> None:
@@ -307,13 +308,13 @@ def test_relative_article_path_is_relative_to_the_config_file(
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     config = load_config(path, env={})
-    assert Path(config.article.path) == folder / ".." / "guild.txt"
-    assert load_article(config.article.path).title == "Lighthouse Keepers Guild"
+    assert config.article.path == (str(folder / ".." / "guild.txt"),)
+    assert load_article(config.article.path[0]).title == "Lighthouse Keepers Guild"
 
 
 def test_absolute_article_path_is_kept(tmp_path: Path, small_article: Path) -> None:
     path = write(tmp_path / "..", f'[article]\npath = "{small_article.as_posix()}"\n', "abs.toml")
-    assert load_config(path, env={}).article.path == str(small_article)
+    assert load_config(path, env={}).article.path == (str(small_article),)
 
 
 def test_a_file_value_must_have_its_toml_type_but_env_text_is_parsed() -> None:

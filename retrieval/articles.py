@@ -1,0 +1,86 @@
+"""What ranking knows about the articles behind a set of passages.
+
+A collection indexes several articles' passages together; each passage names its article
+(``Passage.article``). This module keeps, per article, the terms of its subject (every passage
+of an article is about it, named or not) and of its name (a question naming an article is
+about that one), and lifts a follow-up's article. Plain data in and out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from corpus.records import Passage
+from retrieval.analyzer import analyze
+from retrieval.definitions import defined_kind
+from retrieval.records import Hit, Query
+
+INFOBOX = "Infobox"  # the section of an article's infobox facts (see corpus.parse)
+
+
+class ArticleTerms:
+    """Each article's subject and name terms, keyed by ``Passage.article``.
+
+    Passages straight from the parser have no article name (``""``); ``title`` names theirs.
+    """
+
+    def __init__(self, passages: Sequence[Passage], title: str = "") -> None:
+        groups: dict[str, list[Passage]] = {}
+        for passage in passages:
+            groups.setdefault(passage.article, []).append(passage)
+        self._subjects = {key: subject_terms(ps, key or title) for key, ps in groups.items()}
+        self._names = {key: name_terms(ps, key or title) for key, ps in groups.items()}
+
+    @property
+    def several(self) -> bool:
+        """True for a collection of more than one article."""
+        return len(self._names) > 1
+
+    def subject(self, article: str) -> frozenset[str]:
+        """The subject terms of ``article`` (empty for an article it does not know)."""
+        return self._subjects.get(article, frozenset())
+
+    def names(self, article: str) -> frozenset[str]:
+        """The terms of ``article``'s name (empty for an article it does not know)."""
+        return self._names.get(article, frozenset())
+
+    def names_other(self, query: Query, article: str) -> bool:
+        """Whether the question's own words name an article other than ``article`` ("And
+        the guild?" after an answer about ECPAT): then a follow-up leaves ``article``."""
+        own = query.terms.keys() - query.inherited
+        current = self._names.get(article, frozenset())
+        return any(own & (names - current) for key, names in self._names.items() if key != article)
+
+
+def lift_article(ranked: Sequence[Hit], article: str, bonus: float, keep: int) -> tuple[Hit, ...]:
+    """``ranked`` with every passage of ``article`` raised by ``bonus``, re-sorted (ties keep
+    their order), the first ``keep``."""
+    lifted = [
+        replace(h, score=h.score + bonus) if h.passage.article == article else h for h in ranked
+    ]
+    lifted.sort(key=lambda h: -round(h.score, 9))
+    return tuple(lifted[:keep])
+
+
+def subject_terms(passages: Sequence[Passage], title: str) -> frozenset[str]:
+    """The terms naming the article's subject: its title, the infobox's name and what the
+    first sentence says it is ("a global network of civil society organisations")."""
+    terms = set(analyze(title))
+    for passage in passages:
+        first = passage.sentences[0].text if passage.sentences else ""
+        if passage.section == INFOBOX:
+            terms.update(analyze(first))
+            continue
+        terms.update(analyze(defined_kind(first) or ""))
+        break
+    return frozenset(terms)
+
+
+def name_terms(passages: Sequence[Passage], title: str) -> frozenset[str]:
+    """The terms of an article's name: its title's and its infobox name's ("ECPAT")."""
+    terms = set(analyze(title.replace("_", " ")))
+    first = passages[0] if passages else None
+    if first is not None and first.section == INFOBOX and first.sentences:
+        terms.update(analyze(first.sentences[0].text))
+    return frozenset(terms)
