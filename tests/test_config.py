@@ -138,7 +138,8 @@ def test_unknown_key_is_named_with_the_tables_keys(tmp_path: Path) -> None:
     message = config_error("[conversation]\nmax_turn = 5\n", tmp_path)
     assert message == (
         "unknown config key conversation.max_turn "
-        "(known in [conversation]: max_turns, idle_minutes, followup_weight, followup_lift, article_lift)"
+        "(known in [conversation]: max_turns, idle_minutes, followup_weight, followup_lift, "
+        "article_lift)"
     )
     assert "retrieval.k2" in config_error("[retrieval]\nk2 = 1.0\n", tmp_path)
 
