@@ -17,17 +17,15 @@ from bot.config import Config, ConfigError
 from bot.intents import intent
 from corpus.collection import collect
 from corpus.load import load_collection
-from corpus.records import Article, Collection
+from corpus.records import Article, Collection, example_questions
 from retrieval.decision import load_model
 from retrieval.pipeline import AnswerSettings, Decision, Pipeline
 from retrieval.records import Hit
 
 log = logging.getLogger(__name__)
 
-ECPAT_URL = "https://en.wikipedia.org/wiki/ECPAT"
 _MENTION = re.compile(r"@\w+")
 MORE_LIMIT = 10  # passages a turn keeps for "more"
-EXAMPLES = ("When was ECPAT founded?", "Who chairs ECPAT?", "What is The Code?")
 SMALL_TALK = {
     "greeting": "Hello! Ask me anything about {title}, for example: “{ex0}”",
     "thanks": "You're welcome! Ask me another question about {title} any time.",
@@ -38,11 +36,6 @@ SMALL_TALK = {
     "Try: “{ex0}” / “{ex1}” / “{ex2}”",
     "bye": "Goodbye! Come back with more questions about {title}.",
 }
-
-
-def _is_shipped(article: Article) -> bool:
-    """Whether ``article`` is the shipped ECPAT article (its examples and link apply)."""
-    return article.title.startswith("End Child")
 
 
 @dataclass(frozen=True)
@@ -123,8 +116,8 @@ class Engine:
             frozenset(label for art in collection.articles for label, _ in art.facts),
         )
         self.retriever = self.pipeline.retriever
-        ecpat = len(collection.articles) == 1 and _is_shipped(self.article)
-        self.examples = EXAMPLES if ecpat else ()
+        several = len(collection.articles) > 1
+        self.examples = () if several else example_questions(self.article)
 
     @property
     def title(self) -> str:
@@ -140,13 +133,9 @@ class Engine:
         return self.url_for(self.article)
 
     def url_for(self, article: Article) -> str | None:
-        """An article's link: its file's ``URL:`` line, else the configured one (a single
-        article only), else Wikipedia's for the shipped article when no path is configured."""
-        if article.url:
-            return article.url
-        if self.config.article.url:
-            return self.config.article.url
-        return None if self.config.article.path or not _is_shipped(article) else ECPAT_URL
+        """An article's link: the configured one (a single article only), else its file's
+        ``URL:`` line (Wikipedia's for the shipped article)."""
+        return self.config.article.url or article.url
 
     def topics(self) -> list[str]:
         """What a decline suggests asking about: the article's sections, or for a collection

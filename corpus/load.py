@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from importlib import resources
@@ -12,6 +13,8 @@ from corpus.parse import ArticleError, parse_article
 from corpus.records import Article, Collection
 
 DEFAULT_ARTICLE = "ecpat.txt"
+# The shipped article's link and example questions, kept beside it (the text stays as published).
+DEFAULT_DETAILS = "ecpat.json"
 ARTICLE_SUFFIX = ".txt"
 
 
@@ -43,6 +46,12 @@ def load_article(path: str | Path | None = None, max_passage_chars: int = 700) -
     except ArticleError as err:
         where = path or DEFAULT_ARTICLE
         raise ArticleError(f"{err}: {where}") from err
+    if not path:
+        details = json.loads(
+            resources.files("corpus").joinpath("data", DEFAULT_DETAILS).read_text()
+        )
+        url = url or details["url"]
+        article = replace(article, examples=tuple(details["examples"]))
     return replace(article, url=url) if url else article
 
 

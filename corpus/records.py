@@ -48,7 +48,9 @@ class Passage:
 class Article:
     """A parsed article: title, infobox facts, sections in order, references, passages.
 
-    ``url`` is the link its file gives on a ``URL:`` line (None when it gives none).
+    ``url`` is the link its file gives on a ``URL:`` line (None when it gives none);
+    ``examples`` are questions it answers well, for greetings and help (shipped beside the
+    default article; built from the content otherwise, see :func:`example_questions`).
     """
 
     title: str
@@ -57,6 +59,7 @@ class Article:
     facts: tuple[tuple[str, str], ...] = ()
     references: tuple[Reference, ...] = field(default=())
     url: str | None = None
+    examples: tuple[str, ...] = ()
 
     def reference(self, n: int) -> Reference | None:
         """The reference numbered ``n``, if the list has it."""
@@ -103,3 +106,20 @@ class Collection:
             if article.title == title:
                 return f"{prefix}/{local_id}" if prefix else local_id
         raise KeyError(title)
+
+
+def example_questions(article: Article) -> tuple[str, ...]:
+    """Questions an article can answer, from its own content: what it is, an infobox fact,
+    a section. The article's own ``examples`` when it has them."""
+    if article.examples:
+        return article.examples
+    name = dict(article.facts).get("Name", article.title)
+    found = [f"What is {name}?"]
+    for label, _ in article.facts:
+        if label != "Name":
+            found.append(f"What is the {label.casefold()} of {name}?")
+            break
+    sections = [s for s in article.sections if s not in ("Lead", "Infobox")]
+    if sections:
+        found.append(f"Tell me about {sections[0]}")
+    return tuple(found)

@@ -16,6 +16,7 @@ from corpus import (
     parse_article,
     read_article_text,
 )
+from corpus.records import example_questions
 
 CODE_SECTION = (
     "The code of conduct for the protection of children from sexual exploitation in travel and "
@@ -465,3 +466,21 @@ def test_passage_ids_unique_whatever_the_headings(first: str, second: str) -> No
     )
     ids = [p.id for p in parse_article(text).passages]
     assert len(ids) == len(set(ids)) == 3, ids
+
+
+def test_the_shipped_article_brings_its_link_and_examples(article: Article) -> None:
+    assert article.url == "https://en.wikipedia.org/wiki/ECPAT"
+    assert example_questions(article)[0] == "When was ECPAT founded?"
+
+
+def test_another_article_gets_examples_from_its_own_content() -> None:
+    lake = parse_article(
+        "Lake Bled\n\nLake Bled\nMax. depth 30.6 m\n\nLake Bled is a lake in Slovenia.\n\n"
+        "Island[edit]\n\nThe lake surrounds Bled Island.\n"
+    )
+    assert lake.url is None
+    assert example_questions(lake) == (
+        "What is Lake Bled?",
+        "What is the max. depth of Lake Bled?",
+        "Tell me about Island",
+    )
