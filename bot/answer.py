@@ -9,6 +9,10 @@ from corpus.records import Article, Reference
 from retrieval.pipeline import sources
 from retrieval.records import Hit
 
+# The records front ends read, all from here: what an answer is, where it comes from, the
+# ranked passages it chose from, the article they belong to.
+__all__ = ["Answer", "Article", "Citation", "Hit", "Reference", "cite", "decline_text"]
+
 MAX_TOPICS = 5  # topics a decline names
 
 

@@ -22,7 +22,7 @@ from retrieval.records import RetrievalSettings
 from retrieval.signals import NAMES
 
 CONFIG_ENV = "ECPAT_BOT_CONFIG"
-HISTORY_ENV = "ECPAT_BOT_HISTORY"  # the REPL's history file (bot.repl), not a config key
+HISTORY_ENV = "ECPAT_BOT_HISTORY"  # the REPL's history file (bot.terminal.repl), not a config key
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # the Telegram bot token: never in a file or ECPAT_BOT_*
 ENV_PREFIX = "ECPAT_BOT_"
 

@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from bot.answer import Answer, Citation, cite, decline_text
 from bot.config import Config, ConfigError
@@ -64,14 +65,22 @@ class Conversation:
         return self.turns[-1] if self.turns else None
 
 
+class ReplyKind(StrEnum):
+    """What a reply is; front ends may style each differently (its value is its JSON name)."""
+
+    ANSWER = "answer"
+    DECLINE = "decline"
+    MORE = "more"
+    SOURCES = "sources"
+    SMALLTALK = "smalltalk"
+    INVALID = "invalid"  # an empty or over-long message
+
+
 @dataclass(frozen=True)
 class Reply:
-    """What to show: ``kind`` says what it is, ``text`` the body, ``answer`` the cited answer.
+    """What to show: ``kind`` says what it is, ``text`` the body, ``answer`` the cited answer."""
 
-    Kinds: answer, decline, more, sources, smalltalk, invalid (an empty or over-long message).
-    """
-
-    kind: str
+    kind: ReplyKind
     text: str
     answer: Answer | None = None
 
@@ -164,13 +173,15 @@ class Engine:
         text = message.strip()
         limit = self.config.answer.max_question_chars
         if not _MENTION.sub("", text).strip():  # empty, or only "@somebot"
-            return Reply("invalid", "Please type a question about the article."), conversation
+            return Reply(
+                ReplyKind.INVALID, "Please type a question about the article."
+            ), conversation
         if len(text) > limit:
             msg = (
                 f"That question is too long ({len(text):,} characters); "
                 f"please use at most {limit:,}."
             )
-            return Reply("invalid", msg), conversation
+            return Reply(ReplyKind.INVALID, msg), conversation
         text = " ".join(text.split())  # runs of white space and line breaks fold to one space
         kind = intent(text)
         if kind == "more":
@@ -178,7 +189,7 @@ class Engine:
         if kind == "sources":
             return self.sources(conversation)
         if kind is not None:
-            return Reply("smalltalk", self._small_talk(kind)), conversation
+            return Reply(ReplyKind.SMALLTALK, self._small_talk(kind)), conversation
         return self._answer(conversation, text, now)
 
     def ask(self, question: str) -> Reply:
@@ -189,23 +200,24 @@ class Engine:
         """The next best passage for the last question."""
         last = conversation.last
         if last is None:
-            return Reply(
-                "more", "Ask me a question first; then “more” shows the next passage."
-            ), conversation
+            first = "Ask me a question first; then “more” shows the next passage."
+            return Reply(ReplyKind.MORE, first), conversation
         # Only passages that still bear on the question: they hold at least min_coverage of it.
         floor = self.config.answer.min_coverage
         following = [
             h for i, h in enumerate(last.hits) if i > last.shown and h.coverage >= max(floor, 1e-9)
         ]
         if not following:
-            return Reply("more", "That's all the article has on that question."), conversation
+            return Reply(
+                ReplyKind.MORE, "That's all the article has on that question."
+            ), conversation
         hit = following[0]
         shown = last.hits.index(hit)
         text = hit.passage.text  # the whole passage, cited with all its footnotes
         whole = replace(hit, sentences=tuple(range(len(hit.passage.sentences))))
         answer = Answer(last.question, text, False, self._cite(whole), last.hits)
         turn = replace(last, shown=shown, answer=answer)
-        return Reply("more", text, answer), replace(
+        return Reply(ReplyKind.MORE, text, answer), replace(
             conversation, turns=(*conversation.turns[:-1], turn)
         )
 
@@ -213,9 +225,8 @@ class Engine:
         """The full references behind the last answer."""
         last = conversation.last
         if last is None or last.answer.citation is None:
-            return Reply(
-                "sources", "There is no answer to give sources for yet. Ask me a question first."
-            ), conversation
+            first = "There is no answer to give sources for yet. Ask me a question first."
+            return Reply(ReplyKind.SOURCES, first), conversation
         citation = last.answer.citation
         lines = [f"{citation.article}, section “{citation.section}”"]
         if citation.url:
@@ -223,7 +234,7 @@ class Engine:
         lines += [f"[{r.n}] {r.text}" for r in citation.references]
         if not citation.references:
             lines.append("(no footnotes on this passage)")
-        return Reply("sources", "\n".join(lines), last.answer), conversation
+        return Reply(ReplyKind.SOURCES, "\n".join(lines), last.answer), conversation
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -246,13 +257,13 @@ class Engine:
         if decision.answered and decision.best is not None:
             citation = self._cite(decision.best)
             answer = Answer(text, decision.quote, False, citation, hits, decision.confidence)
-            kind = "answer"
+            kind = ReplyKind.ANSWER
         else:
             first = not any(t.answer.abstained for t in conversation.turns)
             several = len(self.collection.articles)
             refusal = decline_text(self.topics(), self.examples, first, several)
             answer = Answer(text, refusal, True, None, hits, decision.confidence)
-            kind = "decline"
+            kind = ReplyKind.DECLINE
         turn = Turn(text, decision, answer, -1 if answer.abstained else 0)
         turns = (*conversation.turns, turn)[-cfg.conversation.max_turns :]
         return Reply(kind, answer.text, answer), Conversation(turns, now)

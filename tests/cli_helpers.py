@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from bot.questions import normalize
+from bot.evaluation.questions import normalize
+from bot.terminal.cli import main
 
 # Three answerable questions the bot answers right against the guild article.
 GUILD_FACTS: list[dict[str, Any]] = [
@@ -50,7 +50,7 @@ def write_jsonl(folder: Path, rows: list[Any], name: str = "q.jsonl") -> Path:
 
 
 def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """``bot.cli.main(argv)``: (exit code, stdout, stderr)."""
+    """``bot.terminal.cli.main(argv)``: (exit code, stdout, stderr)."""
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err

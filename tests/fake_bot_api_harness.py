@@ -19,7 +19,7 @@ from telegram.ext import Application
 
 from bot.config import Config, build_config
 from bot.engine import Engine
-from bot.telegram import build_application, polling_options, webhook_options
+from bot.telegram.app import build_application, polling_options, webhook_options
 
 
 def bot_config(api: FakeBotApi, state_dir: Path | None = None, **telegram: Any) -> Config:

@@ -1,4 +1,4 @@
-"""The command line: ``bot.cli.main`` in-process (fast) and the real ``python -m bot``."""
+"""The command line: ``bot.terminal.cli.main`` in-process (fast) and the real ``python -m bot``."""
 
 from __future__ import annotations
 
@@ -244,7 +244,7 @@ def test_real_command_huge_question(run_bot) -> None:
 @pytest.mark.e2e
 def test_ask_does_not_import_telegram(bot_env: dict[str, str], tmp_path: Path) -> None:
     code = (
-        "import sys; from bot.cli import main; main(['ask','When was ECPAT founded?']); "
+        "import sys; from bot.terminal.cli import main; main(['ask','When was ECPAT founded?']); "
         "assert not any(m == 'telegram' or m.startswith('telegram.') for m in sys.modules)"
     )
     done = subprocess.run(

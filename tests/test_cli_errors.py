@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import assert_usage_error, run_main
 
-from bot.cli import main
+from bot.terminal.cli import main
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\n\t"])

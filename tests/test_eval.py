@@ -44,7 +44,7 @@ GUILD_ROWS = [
 
 @pytest.fixture
 def cli(isolated: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """``bot.cli.main`` in an empty folder: (exit code, stdout, stderr)."""
+    """``bot.terminal.cli.main`` in an empty folder: (exit code, stdout, stderr)."""
     return functools.partial(run_main, capsys)
 
 
@@ -224,7 +224,7 @@ def test_shipped_set_gate_through_python_m_bot(run_bot) -> None:
 def test_progress_bar_only_on_a_terminal() -> None:
     from io import StringIO
 
-    from bot.eval_cli import ProgressBar
+    from bot.evaluation.eval_cli import ProgressBar
 
     class Tty(StringIO):
         def isatty(self) -> bool:

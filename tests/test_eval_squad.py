@@ -17,7 +17,7 @@ SQUAD_EXCERPT = ROOT.parent / "shared" / "data" / "squad-v2-dev-head.json"
 
 @pytest.fixture
 def cli(isolated: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """``bot.cli.main`` in an empty folder: (exit code, stdout, stderr)."""
+    """``bot.terminal.cli.main`` in an empty folder: (exit code, stdout, stderr)."""
     return functools.partial(run_main, capsys)
 
 

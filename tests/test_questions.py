@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.questions import (
+from bot.evaluation.questions import (
     QuestionSetError,
     contains_answer,
     detect_format,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.engine import Engine
-from bot.repl import HELP, PROMPT, Session, loop
+from bot.terminal.cli import main
+from bot.terminal.repl import HELP, PROMPT, Session, loop
 
 TITLE = "End Child Prostitution and Trafficking"
 URL = "https://en.wikipedia.org/wiki/ECPAT"

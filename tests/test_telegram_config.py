@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, TelegramConfig, build_config, load_config
-from bot.telegram import check_settings, file_url
+from bot.telegram.app import check_settings, file_url
 
 
 def test_a_file_with_only_telegram_keys_keeps_every_other_default(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from fake_bot_api_updates import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine import Conversation, Engine
-from bot.telegram import build_application
+from bot.telegram.app import build_application
 
 # Over sockets or in child processes: deselect with -m 'not e2e' for a quick run.
 pytestmark = pytest.mark.e2e

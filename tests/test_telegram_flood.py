@@ -19,8 +19,8 @@ from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine import Engine
-from bot.telegram_handlers import SORRY
-from bot.telegram_limits import TIMEDELTA_ENV, period_seconds
+from bot.telegram.handlers import SORRY
+from bot.telegram.limits import TIMEDELTA_ENV, period_seconds
 
 USER = 5151
 
@@ -61,14 +61,14 @@ async def test_flood_control_beyond_the_retries_is_one_line_and_the_user_told(
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no PTBDeprecationWarning along the way
         async with OfflineBot(api, engine, flood_retries=0) as bot:
-            with caplog.at_level(logging.WARNING, logger="bot.telegram_handlers"):
+            with caplog.at_level(logging.WARNING, logger="bot.telegram.handlers"):
                 calls = await bot.send(text_message(USER, "What is The Code?"))
     assert [(c.method, c.status) for c in calls if c.method == "sendMessage"] == [
         ("sendMessage", 429),
         ("sendMessage", 200),
     ]
     assert calls[-1].response["result"]["text"] == SORRY
-    [record] = [r for r in caplog.records if r.name == "bot.telegram_handlers"]
+    [record] = [r for r in caplog.records if r.name == "bot.telegram.handlers"]
     assert record.getMessage() == (
         "Telegram's flood control held a message back after 0 retries (retry after 4 s)"
     )

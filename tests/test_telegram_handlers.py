@@ -23,8 +23,8 @@ from fake_bot_api_updates import (
 from telegram.error import NetworkError
 
 from bot.engine import Conversation, Engine
-from bot.telegram import BriefNetworkErrors, redacting
-from bot.telegram_handlers import CONVERSATION, SORRY
+from bot.telegram.app import BriefNetworkErrors, redacting
+from bot.telegram.handlers import CONVERSATION, SORRY
 
 USER = 4242
 GROUP = -1001234
@@ -241,7 +241,7 @@ async def test_errors_are_logged_with_traceback_and_the_user_told_politely(
         ("sendMessage", 200),
     ]
     assert calls[-1].response["result"]["text"] == SORRY
-    [record] = [r for r in caplog.records if r.name == "bot.telegram_handlers"]
+    [record] = [r for r in caplog.records if r.name == "bot.telegram.handlers"]
     assert record.exc_info is not None and "Traceback" in caplog.text
 
 

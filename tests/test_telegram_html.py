@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.answer import Answer, Citation
 from bot.engine import Conversation, Engine, Reply
-from bot.telegram_html import FALLBACK, MAX_MESSAGE, reference_list, render_lines, render_reply
+from bot.telegram.html import FALLBACK, MAX_MESSAGE, reference_list, render_lines, render_reply
 from corpus.records import Reference
 
 NASTY = 'a < b && c > d "q" <b>bold?</b> *star* _under_ [link](x) &amp; &#0; \u202e 😀'

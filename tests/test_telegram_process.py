@@ -22,7 +22,7 @@ from fake_bot_api_harness import bot_config, free_port, webhook
 from fake_bot_api_updates import text_message
 
 from bot.engine import Engine
-from bot.telegram import build_application
+from bot.telegram.app import build_application
 
 # Over sockets or in child processes: deselect with -m 'not e2e' for a quick run.
 pytestmark = pytest.mark.e2e

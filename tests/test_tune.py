@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from cli_helpers import GUILD_FACTS, write_jsonl
 
-from bot import eval_cli, questions, tune, tune_report
-from bot.cli import main
 from bot.config import Config, load_config
 from bot.engine import Engine
-from bot.evaluate import EngineFor, run
-from bot.questions import Question, load_questions
+from bot.evaluation import eval_cli, questions, tune, tune_report
+from bot.evaluation.evaluate import EngineFor, run
+from bot.evaluation.questions import Question, load_questions
+from bot.terminal.cli import main
 from corpus import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,9 +166,10 @@ def test_cli_lists_the_objectives_and_formats_the_code_knows() -> None:
 @pytest.mark.e2e
 def test_ask_does_not_import_the_eval_machinery() -> None:
     code = (
-        "import sys; from bot.cli import main; main(['ask', 'When was ECPAT founded?']); "
-        "print(sorted(m for m in sys.modules if m in ('bot.evaluate', 'bot.tune', "
-        "'bot.eval_report', 'bot.questions', 'telegram')))"
+        "import sys; from bot.terminal.cli import main; main(['ask', 'When was ECPAT founded?']); "
+        "print(sorted(m for m in sys.modules if m in ('bot.evaluation.evaluate', "
+        "'bot.evaluation.tune', 'bot.evaluation.eval_report', 'bot.evaluation.questions', "
+        "'telegram')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"

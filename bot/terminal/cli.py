@@ -13,16 +13,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.config import Config, ConfigError, load_config, unknown_env
-from corpus.parse import ArticleError
-from retrieval.decision import ModelError
+from bot.config import Config, load_config, unknown_env
+from bot.errors import USER_ERRORS, UsageError
 
 log = logging.getLogger(__name__)
 PROG = "ecpat-bot"
-
-
-class UsageError(ValueError):
-    """Bad input on the command line (shown as one line, exit code 2)."""
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(repl)
     telegram = sub.add_parser("telegram", help="run the Telegram bot (token in TELEGRAM_BOT_TOKEN)")
     _common(telegram)
-    from bot import eval_cli  # eval and tune live next to the code they run (it imports us)
+    from bot.evaluation import (
+        eval_cli,  # eval and tune live next to the code they run (it imports us)
+    )
 
     eval_cli.register(sub, _common)
     for command in sub.choices.values():  # a wrong flag is reported with its command's usage
@@ -80,7 +77,7 @@ def _setup_logging(verbose: int) -> None:
 
 def _ask(args: argparse.Namespace, config: Config) -> int:
     from bot.engine import Engine
-    from bot.render import render_text, reply_json
+    from bot.terminal.render import render_text, reply_json
 
     question = " ".join(args.question)
     engine = Engine.from_config(config)
@@ -95,16 +92,16 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
 
 
 def _repl(args: argparse.Namespace, config: Config) -> int:
-    from bot import repl
     from bot.engine import Engine
+    from bot.terminal import repl
 
     return repl.run(Engine.from_config(config), sys.stdin.isatty())
 
 
 def _telegram(args: argparse.Namespace, config: Config) -> int:
-    from bot import telegram  # imported here only: `ask` must not load python-telegram-bot
+    from bot.telegram import app  # imported here only: `ask` must not load python-telegram-bot
 
-    return telegram.run(config)
+    return app.run(config)
 
 
 COMMANDS = {"ask": _ask, "repl": _repl, "telegram": _telegram}
@@ -123,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = _config(args)
         handler = COMMANDS.get(args.command) or args.handler
         return handler(args, config)
-    except (ConfigError, ArticleError, ModelError, UsageError) as err:
+    except USER_ERRORS as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

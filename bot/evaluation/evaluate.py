@@ -18,11 +18,8 @@ from typing import Any
 
 from bot.config import Config
 from bot.engine import Conversation, Engine, Reply
-from bot.questions import Question, QuestionSet, contains_answer, normalize
-from corpus.collection import collect
-from corpus.load import load_collection
-from corpus.parse import article_from_paragraphs
-from corpus.records import Collection
+from bot.evaluation.questions import Question, QuestionSet, contains_answer, normalize
+from corpus import Collection, article_from_paragraphs, collect, load_collection
 
 # Figures a --fail-under / --fail-over gate may name (alone, or as CATEGORY.METRIC).
 METRICS = (

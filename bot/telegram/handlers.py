@@ -2,8 +2,8 @@
 
 Each chat's :class:`Conversation` lives in ``context.chat_data`` so PTB persistence keeps
 it across restarts. Groups are answered only when the bot is addressed
-(:mod:`bot.telegram_addressing`). Everything the bot says goes through
-:mod:`bot.telegram_html`, so every message is valid Telegram HTML.
+(:mod:`bot.telegram.addressing`). Everything the bot says goes through
+:mod:`bot.telegram.html`, so every message is valid Telegram HTML.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
+from bot.answer import Article
 from bot.config import TelegramConfig
 from bot.engine import Conversation, Engine, Reply
-from bot.telegram_addressing import addressed_text, is_group
-from bot.telegram_html import Piece, link, reference_list, render_lines, render_reply
-from bot.telegram_limits import QuestionLimiter, period_seconds
-from corpus.records import Article
+from bot.telegram.addressing import addressed_text, is_group
+from bot.telegram.html import Piece, link, reference_list, render_lines, render_reply
+from bot.telegram.limits import QuestionLimiter, period_seconds
 
 log = logging.getLogger(__name__)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answer import Answer, Citation
+from bot.answer import Answer, Citation, Hit
 from bot.engine import Reply
-from retrieval.ranker import Hit
 
 
 def citation_lines(citation: Citation) -> list[str]:

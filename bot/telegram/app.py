@@ -2,7 +2,7 @@
 
 ``build_application`` only wires (handlers, defaults, rate limiter, persistence) and
 ``run`` only chooses long polling or a webhook; the behaviour lives in
-:mod:`bot.telegram_handlers`. The bot token comes from $TELEGRAM_BOT_TOKEN and is scrubbed
+:mod:`bot.telegram.handlers`. The bot token comes from $TELEGRAM_BOT_TOKEN and is scrubbed
 from every log record while the bot runs.
 """
 
@@ -35,8 +35,8 @@ from telegram.request import BaseRequest
 
 from bot.config import TOKEN_ENV, Config, ConfigError, TelegramConfig
 from bot.engine import Engine
-from bot.telegram_handlers import Handlers
-from bot.telegram_limits import ChatOrderedProcessor, PacedRateLimiter, use_timedelta_periods
+from bot.telegram.handlers import Handlers
+from bot.telegram.limits import ChatOrderedProcessor, PacedRateLimiter, use_timedelta_periods
 
 log = logging.getLogger(__name__)
 

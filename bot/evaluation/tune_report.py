@@ -1,7 +1,7 @@
 """What ``ecpat-bot tune`` prints: a TOML document (the default) or one JSON object.
 
-Kept apart from the search in :mod:`bot.tune` so both views are built from the same
-:class:`~bot.tune.Outcome`, and the TOML one stays a config file ``load_config`` accepts.
+Kept apart from the search in :mod:`bot.evaluation.tune` so both views are built from the same
+:class:`~bot.evaluation.tune.Outcome`, and the TOML one stays a config file ``load_config`` accepts.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot.tune import Outcome, Setting
+from bot.evaluation.tune import Outcome, Setting
 
 SHOWN = ("accuracy", "answer_accuracy", "decline_rate", "false_decline_rate", "hit_at_1", "mrr")
 

@@ -6,7 +6,7 @@ the other folds and scored on the held-out one. Only (variant, k1, b) changes th
 decline threshold ``answer.min_confidence`` is applied afterwards to each result's decision
 confidence, so one engine run per ranking setting covers every threshold. The winner is then run
 once more through a real engine with its threshold, and those are the in-sample figures shown.
-What the command prints (TOML or JSON) is built in :mod:`bot.tune_report`.
+What the command prints (TOML or JSON) is built in :mod:`bot.evaluation.tune_report`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bot.config import Config
-from bot.evaluate import EngineFor, Progress, Result, figures, is_correct, run
-from bot.questions import Question
+from bot.evaluation.evaluate import EngineFor, Progress, Result, figures, is_correct, run
+from bot.evaluation.questions import Question
 from retrieval.bm25 import VARIANTS
 
 log = logging.getLogger(__name__)

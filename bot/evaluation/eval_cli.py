@@ -1,8 +1,8 @@
-"""``ecpat-bot eval`` and ``ecpat-bot tune``: flags, engines from config, gates, printing.
+"""``ecpat-bot eval``, ``tune`` and ``train``: flags, engines from config, gates, printing.
 
-Thin on purpose: the scoring lives in :mod:`bot.evaluate`, the search in :mod:`bot.tune` and
-the reports in :mod:`bot.eval_report` and :mod:`bot.tune_report`, so tests and other tools
-get the same figures as the terminal.
+Thin on purpose: the scoring lives in :mod:`.evaluate`, the search in :mod:`.tune`, the
+training in :mod:`.train` and the reports in :mod:`.eval_report` and :mod:`.tune_report`, so
+tests and other tools get the same figures as the terminal.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.cli import UsageError, warn
 from bot.config import Config, load_config
+from bot.errors import UsageError
+from bot.terminal.cli import warn
 
 if TYPE_CHECKING:
-    from bot.questions import QuestionSet
+    from bot.evaluation.questions import QuestionSet
 
-# bot.questions, bot.evaluate, bot.tune and the reports are imported by the commands that
-# use them, so `ecpat-bot ask` does not pay for them at start-up. The question formats and the
+# The question sets, evaluate, tune and the reports are imported by the commands that use
+# them, so `ecpat-bot ask` does not pay for them at start-up. The question formats and the
 # objectives `tune` knows (questions.FORMATS, tune.OBJECTIVES; a test keeps them equal):
 FORMATS = ("jsonl", "squad")
 OBJECTIVES = ("accuracy", "answer_accuracy", "decline_rate", "hit_at_1", "hit_at_k", "mrr")
@@ -98,7 +99,7 @@ def _question_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace) -> QuestionSet:
-    from bot.questions import QuestionSetError, load_questions
+    from bot.evaluation.questions import QuestionSetError, load_questions
 
     try:
         qset = load_questions(args.file, args.format)
@@ -134,7 +135,7 @@ class ProgressBar:
 
 
 def _gates(specs: list[str], flag: str) -> list[tuple[str, float]]:
-    from bot import evaluate
+    from bot.evaluation import evaluate
 
     gates = []
     for spec in specs:
@@ -154,8 +155,8 @@ def _gates(specs: list[str], flag: str) -> list[tuple[str, float]]:
 
 def run_eval(args: argparse.Namespace, config: Config) -> int:
     """Ask every question, print the report, apply the gates (exit 1 when one fails)."""
-    from bot import evaluate
-    from bot.eval_report import report
+    from bot.evaluation import evaluate
+    from bot.evaluation.eval_report import report
 
     under, over = _gates(args.fail_under, "--fail-under"), _gates(args.fail_over, "--fail-over")
     if args.k is not None:
@@ -194,7 +195,7 @@ def run_eval(args: argparse.Namespace, config: Config) -> int:
 def _check_gates(
     summary: dict[str, Any], under: list[tuple[str, float]], over: list[tuple[str, float]]
 ) -> int:
-    from bot import evaluate
+    from bot.evaluation import evaluate
 
     failed = 0
     checks = [(n, t, True) for n, t in under] + [(n, t, False) for n, t in over]
@@ -215,8 +216,8 @@ def _check_gates(
 
 def run_tune(args: argparse.Namespace, config: Config) -> int:
     """Grid search with k-fold CV; prints a TOML document (report lines are comments) or JSON."""
-    from bot import evaluate, tune
-    from bot.tune_report import render, to_json, to_toml
+    from bot.evaluation import evaluate, tune
+    from bot.evaluation.tune_report import render, to_json, to_toml
 
     try:
         grid = tune.grid_from_flags(config, args.variants, args.k1, args.b, args.min_confidence)
@@ -256,6 +257,8 @@ def run_tune(args: argparse.Namespace, config: Config) -> int:
 
 
 def run_train(args: argparse.Namespace, config: Config) -> int:
-    from bot import train  # imported when run: `ask` must not load the training machinery
+    from bot.evaluation import (
+        train,  # imported when run: `ask` must not load the training machinery
+    )
 
     return train.run_train(args, config)

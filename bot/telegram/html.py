@@ -13,9 +13,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from bot.answer import Citation
+from bot.answer import Article, Citation, Reference
 from bot.engine import Reply
-from corpus.records import Article, Reference
 
 MAX_MESSAGE = 4096  # Telegram's limit for one text message
 FALLBACK = "Sorry, I have nothing to say to that. Try /help."

@@ -1,6 +1,6 @@
 """The ``ecpat-bot eval`` terminal report: headline figures, a per-category table, failures.
 
-Pure text from the summary and results :mod:`bot.evaluate` produces, so the report can be
+Pure text from the summary and results :mod:`bot.evaluation.evaluate` produces, so the report can be
 checked without running the CLI.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.evaluate import Result
+from bot.evaluation.evaluate import Result
 
 # Headline lines: label, summary key, the count it is a share of, what it means.
 ROWS = (

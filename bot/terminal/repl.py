@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.config import HISTORY_ENV
 from bot.engine import Conversation, Engine
-from bot.render import render_hits, render_text
+from bot.terminal.render import render_hits, render_text
 
 PROMPT = "ecpat> "
 HELP = """Ask a question about the article, or:

@@ -25,10 +25,9 @@ from typing import Any
 
 from bot.config import Config
 from bot.engine import Engine
+from bot.evaluation.questions import Question, contains_answer, load_questions
 from bot.intents import intent
-from bot.questions import Question, contains_answer, load_questions
-from corpus.load import load_collection
-from corpus.parse import article_from_paragraphs
+from corpus import article_from_paragraphs, load_collection
 from retrieval.decision import Model, fit
 from retrieval.pipeline import Context, Decision, Pipeline, quote
 from retrieval.records import Hit
@@ -207,7 +206,7 @@ def report(rows: Sequence[Row], probabilities: Sequence[float], model: Model) ->
 
 
 def run_train(args: Any, config: Config) -> int:
-    from bot.cli import UsageError
+    from bot.errors import UsageError
     from retrieval.decision import shipped_path
 
     if not args.sets and not args.squad:

@@ -1,0 +1,1 @@
+"""The Telegram front end (python-telegram-bot): wiring, handlers, HTML, rate limits."""
