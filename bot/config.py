@@ -58,7 +58,7 @@ class RetrievalConfig(RetrievalSettings):
 
 @dataclass(frozen=True)
 class AnswerConfig:
-    min_confidence: float = 0.45
+    min_confidence: float = 0.5
     model: str = ""
     ignore_signals: tuple[str, ...] = ()
     min_coverage: float = 0.35

@@ -251,8 +251,9 @@ class Engine:
         self, conversation: Conversation, text: str, now: float
     ) -> tuple[Reply, Conversation]:
         cfg = self.config
-        last = conversation.last
-        decision = self.pipeline.answer(text, last.decision.context() if last else None)
+        # A follow-up leans on the latest answer: a declined question has no subject to lend.
+        lent = next((c for t in reversed(conversation.turns) if (c := t.decision.context())), None)
+        decision = self.pipeline.answer(text, lent)
         hits = decision.ranked[: cfg.retrieval.top_k]
         if decision.answered and decision.best is not None:
             citation = self._cite(decision.best)

@@ -48,7 +48,7 @@ class AnswerSettings:
     """How answers are chosen and decided; filled from the ``[answer]`` and
     ``[conversation]`` config tables."""
 
-    min_confidence: float = 0.45
+    min_confidence: float = 0.5
     max_sentences: int = 2
     keep: int = 10  # ranked passages kept with a decision (for "more")
     followup_weight: float = 0.5
@@ -246,6 +246,8 @@ class Pipeline:
         out = []
         for i, hit in enumerate(ranked[: self.settings.candidates]):
             chosen = self.choose(hit, question)
+            if chosen.passage.section == INFOBOX and _chosen(chosen) == (0,):
+                continue  # an infobox's first line is its name: it states nothing
             values = measure(self.candidate(question, ranked, chosen, i))
             out.append((chosen, values, self.model.probability(values, self.settings.ignore)))
         return out
@@ -256,9 +258,9 @@ class Pipeline:
         "Who founded ECPAT?" ranks the infobox's "Founded: 1990" first, but the passage
         naming "researchers and activists" is the likelier answer, so it is quoted.
         """
-        if not ranked:
-            return Decision(question, False, Reason.NO_MATCH, 0.0, ranked)
         assessed = self.assess(question, ranked)
+        if not assessed:
+            return Decision(question, False, Reason.NO_MATCH, 0.0, ranked)
         best, values, confidence = max(assessed, key=lambda a: a[2])
         best = self._sourced(best, [hit for hit, _, _ in assessed])
         answered = confidence >= self.settings.min_confidence
@@ -340,6 +342,9 @@ class Pipeline:
             infobox=best.passage.section == INFOBOX,
             lifted=question.prefer == best.passage.id,
             bm25_unit=mass,
+            idf={t: retriever.index.idf(t) for t, _ in words},
+            said=tuple(analyze(" ".join(best.passage.sentences[i].text for i in _chosen(best)))),
+            bigrams=query.bigrams,
         )
 
 

@@ -47,6 +47,9 @@ class Candidate:
     infobox: bool
     lifted: bool
     bm25_unit: float
+    idf: Mapping[str, float]  # each own word's idf in the article
+    said: tuple[str, ...]  # the quote's own terms, in order (no heading, subject or pronoun)
+    bigrams: tuple[tuple[str, str], ...]  # the question's adjacent word pairs
 
 
 def _covered(c: Candidate, terms: frozenset[str]) -> list[tuple[float, bool]]:
@@ -65,6 +68,31 @@ def _share(pairs: list[tuple[float, bool]]) -> float:
 
 def _gap(pairs: list[tuple[float, bool]]) -> float:
     return max((i for i, ok in pairs if not ok), default=0.0) / MAX_ZIPF
+
+
+def _quote_idf(c: Candidate) -> float:
+    """The share of the question's idf mass (the article's word weights) the quote holds."""
+    pairs = [
+        (c.idf.get(t, 0.0), ok)
+        for (t, _), (_, ok) in zip(c.words, _covered(c, c.quoted), strict=True)
+    ]
+    return _share(pairs)
+
+
+def _quote_pairs(c: Candidate) -> float:
+    """The share of the question's adjacent word pairs that are adjacent in the quote too."""
+    if not c.bigrams:
+        return 0.0
+    said = set(zip(c.said, c.said[1:], strict=False))
+    return sum(p in said for p in c.bigrams) / len(c.bigrams)
+
+
+def _novel(c: Candidate) -> float:
+    """The share of the quote's words the question does not have: an answer adds something."""
+    if not c.said:
+        return 0.0
+    asked = {t for t, _ in c.words} | {t for near in c.covering.values() for t in near}
+    return sum(t not in asked for t in c.said) / len(c.said)
 
 
 def _focus_gap(c: Candidate) -> float:
@@ -99,6 +127,10 @@ SIGNALS: tuple[tuple[str, Signal], ...] = (
     # The same for the sentences quoted: the answer must be about what was asked.
     ("quote_share", lambda c: _share(_covered(c, c.quoted))),
     ("quote_gap", lambda c: _gap(_covered(c, c.quoted))),
+    ("quote_idf", _quote_idf),
+    ("quote_pairs", _quote_pairs),
+    ("novel", _novel),
+    ("quote_words", lambda c: min(len(c.said), 60) / 60),
     # A rare word the article never uses asks about something else.
     ("absent_gap", _absent),
     ("focus_gap", _focus_gap),
