@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze
@@ -311,7 +312,7 @@ class Pipeline:
         facts = retriever.facts(best.passage.id)
         # Every passage is about its article's subject, named or not.
         subject = self.articles.subject(best.passage.article)
-        quoted = self._terms(best) | frozenset(analyze(best.passage.section)) | subject
+        quoted = self._terms(best) | frozenset(_terms_of(best.passage.section)) | subject
         words = question.words
         known = retriever.index.doc_freq
         alternatives = {t for t, alts in query.alternatives if alts}
@@ -343,7 +344,7 @@ class Pipeline:
             lifted=question.prefer == best.passage.id,
             bm25_unit=mass,
             idf={t: retriever.index.idf(t) for t, _ in words},
-            said=tuple(analyze(" ".join(best.passage.sentences[i].text for i in _chosen(best)))),
+            said=tuple(t for i in _chosen(best) for t in _terms_of(best.passage.sentences[i].text)),
             bigrams=query.bigrams,
         )
 
@@ -369,6 +370,12 @@ def _margin(ranked: tuple[Hit, ...], rank: int) -> float:
     if top <= 0 or not others:
         return 1.0
     return (ranked[rank].score - max(others)) / top
+
+
+@lru_cache(maxsize=8192)
+def _terms_of(text: str) -> tuple[str, ...]:
+    """The terms of a heading or sentence, in order (each read once while serving)."""
+    return tuple(analyze(text))
 
 
 def _chosen(hit: Hit) -> tuple[int, ...]:

@@ -9,7 +9,7 @@ adding or removing a signal is one function and one line here (then ``ecpat-bot 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from retrieval.answer_type import fits
 from retrieval.records import Hit
@@ -50,6 +50,22 @@ class Candidate:
     idf: Mapping[str, float]  # each own word's idf in the article
     said: tuple[str, ...]  # the quote's own terms, in order (no heading, subject or pronoun)
     bigrams: tuple[tuple[str, str], ...]  # the question's adjacent word pairs
+    _cache: dict[str, list[tuple[float, bool]]] = field(default_factory=dict, compare=False)
+
+    def coverage_of(self, which: str) -> list[tuple[float, bool]]:
+        """(information, covered) per own word by the passage ("held") or the quote
+        ("quoted"), worked out once per candidate."""
+        if which not in self._cache:
+            self._cache[which] = _covered(self, getattr(self, which))
+        return self._cache[which]
+
+
+def _held(c: Candidate) -> list[tuple[float, bool]]:
+    return c.coverage_of("held")
+
+
+def _quoted(c: Candidate) -> list[tuple[float, bool]]:
+    return c.coverage_of("quoted")
 
 
 def _covered(c: Candidate, terms: frozenset[str]) -> list[tuple[float, bool]]:
@@ -72,10 +88,7 @@ def _gap(pairs: list[tuple[float, bool]]) -> float:
 
 def _quote_idf(c: Candidate) -> float:
     """The share of the question's idf mass (the article's word weights) the quote holds."""
-    pairs = [
-        (c.idf.get(t, 0.0), ok)
-        for (t, _), (_, ok) in zip(c.words, _covered(c, c.quoted), strict=True)
-    ]
+    pairs = [(c.idf.get(t, 0.0), ok) for (t, _), (_, ok) in zip(c.words, _quoted(c), strict=True)]
     return _share(pairs)
 
 
@@ -122,11 +135,11 @@ Signal = Callable[[Candidate], float]
 SIGNALS: tuple[tuple[str, Signal], ...] = (
     # How much of the question the passage holds: idf-weighted, then by general information.
     ("coverage", lambda c: c.best.coverage),
-    ("passage_share", lambda c: _share(_covered(c, c.held))),
-    ("passage_gap", lambda c: _gap(_covered(c, c.held))),
+    ("passage_share", lambda c: _share(_held(c))),
+    ("passage_gap", lambda c: _gap(_held(c))),
     # The same for the sentences quoted: the answer must be about what was asked.
-    ("quote_share", lambda c: _share(_covered(c, c.quoted))),
-    ("quote_gap", lambda c: _gap(_covered(c, c.quoted))),
+    ("quote_share", lambda c: _share(_quoted(c))),
+    ("quote_gap", lambda c: _gap(_quoted(c))),
     ("quote_idf", _quote_idf),
     ("quote_pairs", _quote_pairs),
     ("novel", _novel),
