@@ -141,6 +141,7 @@ def _check(config: Config) -> None:
         (0 <= r.synonym_weight <= 1, "retrieval.synonym_weight", "between 0 and 1"),
         (r.unknown_weight >= 0, "retrieval.unknown_weight", "0 or more"),
         (r.name_weight >= 1, "retrieval.name_weight", "1 or more"),
+        (r.candidates >= 1, "retrieval.candidates", "at least 1"),
         (0 <= a.min_coverage <= 1, "answer.min_coverage", "between 0 and 1"),
         (0 <= a.min_confidence <= 1, "answer.min_confidence", "between 0 and 1"),
         (c.followup_lift >= 0, "conversation.followup_lift", "0 or more"),
