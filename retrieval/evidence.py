@@ -41,21 +41,30 @@ class PassageFacts:
     defines: tuple[frozenset[str], ...]
 
 
-def passage_facts(passage: Passage, terms: Sequence[str], heading: bool) -> PassageFacts:
+def passage_facts(
+    passage: Passage,
+    terms: Sequence[str],
+    heading: bool,
+    section_terms: Sequence[str] | None = None,
+) -> PassageFacts:
     """The facts of ``passage``, whose indexed ``terms`` are given; ``heading``: whether its
-    section heading counts in phrases (it does unless every passage has the same one).
+    section heading counts in phrases (it does unless every passage has the same one);
+    ``section_terms``: the heading's terms, when the caller has analysed it already (a section
+    holds many passages).
 
     Heading words count as held even where they are not indexed: the passage is about its
     article and section all the same, so "Who ruled the Normans?" is not declined.
     """
     texts = [s.text for s in passage.sentences]
-    streams = resolve(texts)
-    own = tuple(frozenset(analyze(text)) for text in texts)
+    analysed = [analyze(text) for text in texts]
+    streams = resolve(texts, analysed)
+    own = tuple(frozenset(sentence) for sentence in analysed)
+    section = analyze(passage.section) if section_terms is None else section_terms
     pairs = {pair for stream in streams for pair in pairwise(stream)}
     if heading:
-        pairs.update(pairwise(analyze(passage.section)))
+        pairs.update(pairwise(section))
     return PassageFacts(
-        held=frozenset(terms) | frozenset(analyze(passage.section)),
+        held=frozenset(terms).union(section),
         own=own,
         resolved=tuple(frozenset(stream) for stream in streams),
         antecedents=tuple(

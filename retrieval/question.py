@@ -256,6 +256,8 @@ def _name_only_terms(texts: Iterable[str]) -> frozenset[str]:
     """
     inside: set[str] = set()
     outside: set[str] = set()
+    # Each distinct token is analysed once: a large article repeats its words millions of times.
+    terms: dict[str, list[str]] = {}
     for text in texts:
         tokens = list(_TOKEN.finditer(text))
         # joined[i]: token i and token i + 1 are both capitalised, with only spaces between
@@ -267,5 +269,9 @@ def _name_only_terms(texts: Iterable[str]) -> frozenset[str]:
         ]
         for i, token in enumerate(tokens):
             named = (i > 0 and joined[i - 1]) or (i < len(joined) and joined[i])
-            (inside if named else outside).update(analyze(token.group()))
+            word = token.group()
+            found = terms.get(word)
+            if found is None:
+                found = terms[word] = analyze(word)
+            (inside if named else outside).update(found)
     return frozenset(inside - outside)

@@ -49,6 +49,7 @@ from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
 from retrieval.candidates import best_by_bm25, term_ceilings, to_score, type_ceiling, upper_bounds
 from retrieval.definitions import definition_subject
+from retrieval.memory import paused_gc
 from retrieval.question import QuestionAnalyzer, question_names
 from retrieval.records import Hit, Query, RetrievalSettings
 
@@ -69,6 +70,10 @@ class Retriever:
     """BM25 over the passages of one article, with typo tolerance and sentence evidence."""
 
     def __init__(self, passages: Sequence[Passage], settings: RetrievalSettings) -> None:
+        with paused_gc():  # see retrieval.memory
+            self._build(passages, settings)
+
+    def _build(self, passages: Sequence[Passage], settings: RetrievalSettings) -> None:
         if not passages:
             raise ValueError("no passages to index")
         if settings.sentence_weight < 0 or settings.phrase_weight < 0:
@@ -84,8 +89,9 @@ class Retriever:
         indexed = [[stem(w) for w in ws] for ws in surface]
         self.index = BM25Index(indexed, settings.variant, settings.k1, settings.b)
         # Everything a query needs per passage is computed once, here.
+        headings = {s: analyze(s) for s in dict.fromkeys(p.section for p in self.passages)}
         self._facts = tuple(
-            evidence.passage_facts(p, terms, self._sections)
+            evidence.passage_facts(p, terms, self._sections, headings[p.section])
             for p, terms in zip(self.passages, indexed, strict=True)
         )
         # Passages whose evidence reads terms they are not indexed under have no ceiling
@@ -100,8 +106,8 @@ class Retriever:
             self.index,
             settings,
             surface,
-            [p.section for p in self.passages]
-            + [s.text for p in self.passages for s in p.sentences],
+            # Each distinct text once: what is read from them are sets and first uses.
+            list(dict.fromkeys([*headings, *(s.text for p in self.passages for s in p.sentences)])),
             frozenset().union(*(f.bigrams for f in self._facts)),
         )
 
