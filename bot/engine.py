@@ -18,6 +18,7 @@ from bot.intents import intent
 from corpus.load import load_article
 from corpus.records import Article
 from retrieval.decision import load_model
+from retrieval.memory import freeze
 from retrieval.pipeline import AnswerSettings, Decision, Pipeline
 from retrieval.records import Hit
 
@@ -115,8 +116,12 @@ class Engine:
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:
+        """The engine a front end serves from; its heap is frozen once built
+        (see :mod:`retrieval.memory`)."""
         article = load_article(config.article.path, config.article.max_passage_chars)
-        return cls(article, config)
+        engine = cls(article, config)
+        freeze()
+        return engine
 
     # -- the conversational entry point -------------------------------------------------
 
