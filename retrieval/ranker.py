@@ -90,8 +90,9 @@ class Retriever:
         self.index = BM25Index(indexed, settings.variant, settings.k1, settings.b)
         # Everything a query needs per passage is computed once, here.
         headings = {s: analyze(s) for s in dict.fromkeys(p.section for p in self.passages)}
+        shared: dict = {}  # equal pairs and sets one object (see evidence.passage_facts)
         self._facts = tuple(
-            evidence.passage_facts(p, terms, self._sections, headings[p.section])
+            evidence.passage_facts(p, terms, self._sections, headings[p.section], shared)
             for p, terms in zip(self.passages, indexed, strict=True)
         )
         # Passages whose evidence reads terms they are not indexed under have no ceiling

@@ -110,10 +110,15 @@ class Speller:
         return result
 
 
-def build_speller(documents: Iterable[Iterable[str]], max_edits: int = 2) -> Speller:
-    """A speller over the surface words of ``documents`` (each an iterable of words)."""
+def word_counts(documents: Iterable[Iterable[str]]) -> dict[str, int]:
+    """How many of ``documents`` (each an iterable of words) use each word."""
     counts: dict[str, int] = {}
     for doc in documents:
         for word in set(doc):
             counts[word] = counts.get(word, 0) + 1
-    return Speller(counts, max_edits)
+    return counts
+
+
+def build_speller(documents: Iterable[Iterable[str]], max_edits: int = 2) -> Speller:
+    """A speller over the surface words of ``documents`` (each an iterable of words)."""
+    return Speller(word_counts(documents), max_edits)
