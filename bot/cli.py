@@ -28,6 +28,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="PATH", help="config file (default: ./config.toml)")
     parser.add_argument("--article", metavar="PATH", help="article text file (default: ECPAT)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="build the index; neither read nor write its cache"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,8 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(args: argparse.Namespace) -> Config:
-    return load_config(args.config, {"article.path": args.article})
+def config_from_args(args: argparse.Namespace, **overrides: object) -> Config:
+    """The config of the command line's flags; ``overrides``: more ``table.key`` values."""
+    flags = {"article.path": args.article, "cache.enabled": "false" if args.no_cache else None}
+    return load_config(args.config, {**flags, **overrides})
 
 
 def _setup_logging(verbose: int) -> None:
@@ -101,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:
-        config = _config(args)
+        config = config_from_args(args)
         handler = COMMANDS.get(args.command) or args.handler
         return handler(args, config)
     except (ConfigError, ArticleError, UsageError) as err:

@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 
 from bot.answer import Answer, cite, decline_text
 from bot.config import Config
+from bot.index_cache import load_or_build
 from bot.intents import intent
-from corpus.load import load_article
 from corpus.records import Article
 from retrieval.decision import load_model
 from retrieval.memory import freeze
 from retrieval.pipeline import AnswerSettings, Decision, Pipeline
+from retrieval.ranker import Retriever
 from retrieval.records import Hit
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,11 @@ class Reply:
 class Engine:
     """Answers messages about one article."""
 
-    def __init__(self, article: Article, config: Config) -> None:
+    def __init__(
+        self, article: Article, config: Config, retriever: Retriever | None = None
+    ) -> None:
+        """``retriever``: one already built for ``article`` under ``config.retrieval`` (from
+        the index cache); None builds it."""
         self.article = article
         self.config = config
         a, c = config.answer, config.conversation
@@ -103,6 +108,7 @@ class Engine:
             load_model(a.model or None),
             article.title,
             frozenset(label for label, _ in article.facts),
+            retriever,
         )
         self.retriever = self.pipeline.retriever
         self.examples = EXAMPLES if article.title.startswith("End Child") else ()
@@ -116,10 +122,11 @@ class Engine:
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:
-        """The engine a front end serves from; its heap is frozen once built
+        """The engine a front end serves from: a large article's index is loaded from the
+        index cache when it holds one (:mod:`bot.index_cache`); the heap is frozen once built
         (see :mod:`retrieval.memory`)."""
-        article = load_article(config.article.path, config.article.max_passage_chars)
-        engine = cls(article, config)
+        article, retriever = load_or_build(config)
+        engine = cls(article, config, retriever)
         freeze()
         return engine
 

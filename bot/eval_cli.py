@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.cli import UsageError
-from bot.config import Config, load_config
+from bot.cli import UsageError, config_from_args
+from bot.config import Config
 
 if TYPE_CHECKING:
     from bot.questions import QuestionSet
@@ -153,7 +153,7 @@ def run_eval(args: argparse.Namespace, config: Config) -> int:
 
     under, over = _gates(args.fail_under, "--fail-under"), _gates(args.fail_over, "--fail-over")
     if args.k is not None:
-        config = load_config(args.config, {"article.path": args.article, "retrieval.top_k": args.k})
+        config = config_from_args(args, **{"retrieval.top_k": args.k})
     qset = _load(args)
     categories = set(qset.categories)
     for name, _ in under + over:

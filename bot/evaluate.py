@@ -18,8 +18,8 @@ from typing import Any
 
 from bot.config import Config
 from bot.engine import Conversation, Engine, Reply
+from bot.index_cache import load_or_build
 from bot.questions import Question, QuestionSet, contains_answer, normalize
-from corpus.load import load_article
 from corpus.parse import article_from_paragraphs
 
 # Figures a --fail-under / --fail-over gate may name (alone, or as CATEGORY.METRIC).
@@ -170,10 +170,12 @@ def engine_factory(qset: QuestionSet, config: Config) -> Callable[[Config], Engi
     """Engines for a config: the configured article once, or one per SQuAD article."""
     if qset.format == "squad":
         return lambda cfg: squad_engines(qset.articles, cfg)
-    article = load_article(config.article.path, config.article.max_passage_chars)
+    article, retriever = load_or_build(config)
 
     def build(cfg: Config) -> EngineFor:
-        engine = Engine(article, cfg)
+        # The cached index serves the settings it was built with (tune tries others).
+        same = retriever is not None and cfg.retrieval.settings() == config.retrieval.settings()
+        engine = Engine(article, cfg, retriever if same else None)
         return lambda question: engine
 
     return build

@@ -30,7 +30,13 @@ def read_article_text(path: str | Path | None = None) -> str:
 
 def load_article(path: str | Path | None = None, max_passage_chars: int = 700) -> Article:
     """Read and parse an article; every failure is an :class:`ArticleError` with one line."""
-    text = read_article_text(path)
+    return article_from_text(read_article_text(path), max_passage_chars, path)
+
+
+def article_from_text(
+    text: str, max_passage_chars: int = 700, path: str | Path | None = None
+) -> Article:
+    """Parse the text read from ``path`` (for the error message; None: the shipped one)."""
     try:
         return parse_article(text, max_passage_chars)
     except ArticleError as err:
