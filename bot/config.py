@@ -95,12 +95,22 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True)
+class CacheConfig:
+    """The built index kept on disk between starts (see :mod:`bot.index_cache`)."""
+
+    enabled: bool = True
+    dir: str = ""
+    min_chars: int = 200_000
+
+
+@dataclass(frozen=True)
 class Config:
     article: ArticleConfig = field(default_factory=ArticleConfig)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     answer: AnswerConfig = field(default_factory=AnswerConfig)
     conversation: ConversationConfig = field(default_factory=ConversationConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
 
 
 def _coerce(name: str, kind: Any, value: Any, parse_text: bool = True) -> Any:
@@ -166,6 +176,7 @@ def _check(config: Config) -> None:
         (0 <= r.synonym_weight <= 1, "retrieval.synonym_weight", "between 0 and 1"),
         (r.unknown_weight >= 0, "retrieval.unknown_weight", "0 or more"),
         (r.name_weight >= 1, "retrieval.name_weight", "1 or more"),
+        (r.candidates >= 1, "retrieval.candidates", "at least 1"),
         (0 <= a.min_coverage <= 1, "answer.min_coverage", "between 0 and 1"),
         (0 <= a.min_confidence <= 1, "answer.min_confidence", "between 0 and 1"),
         (
@@ -179,6 +190,7 @@ def _check(config: Config) -> None:
         (a.max_question_chars >= 10, "answer.max_question_chars", "at least 10"),
         (config.article.max_passage_chars >= 50, "article.max_passage_chars", "at least 50"),
         (c.max_turns >= 1, "conversation.max_turns", "at least 1"),
+        (config.cache.min_chars >= 0, "cache.min_chars", "0 or more"),
         (c.idle_minutes > 0, "conversation.idle_minutes", "more than 0"),
         (0 <= c.followup_weight <= 1, "conversation.followup_weight", "between 0 and 1"),
     ]
@@ -236,7 +248,7 @@ def build_config(
         for key, value in values.items():
             put(table, key, value, parse_text=False)
     if base_dir is not None:  # paths in a file are relative to the file
-        for table, key in (("article", "path"), ("answer", "model")):
+        for table, key in (("article", "path"), ("answer", "model"), ("cache", "dir")):
             value = layers.get(table, {}).get(key)
             if isinstance(value, tuple):
                 layers[table][key] = tuple(_beside(base_dir, v) for v in value)

@@ -15,12 +15,14 @@ from enum import StrEnum
 
 from bot.answer import Answer, Citation, cite, decline_text
 from bot.config import Config, ConfigError
+from bot.index_cache import load_or_build
 from bot.intents import intent
 from corpus.collection import collect
-from corpus.load import load_collection
 from corpus.records import Article, Collection, example_questions
 from retrieval.decision import load_model
+from retrieval.memory import freeze
 from retrieval.pipeline import AnswerSettings, Decision, Pipeline
+from retrieval.ranker import Retriever
 from retrieval.records import Hit
 
 log = logging.getLogger(__name__)
@@ -96,7 +98,11 @@ class Engine:
     when they introduce the bot; ``collection`` holds them all.
     """
 
-    def __init__(self, article: Article | Collection, config: Config) -> None:
+    def __init__(
+        self, article: Article | Collection, config: Config, retriever: Retriever | None = None
+    ) -> None:
+        """``retriever``: one already built for these passages under ``config.retrieval``
+        (from the index cache); None builds it."""
         collection = article if isinstance(article, Collection) else collect([article])
         if len(collection.articles) > 1 and config.article.url:
             raise ConfigError(
@@ -123,6 +129,7 @@ class Engine:
             load_model(a.model or None),
             self.article.title,
             frozenset(label for art in collection.articles for label, _ in art.facts),
+            retriever,
         )
         self.retriever = self.pipeline.retriever
         several = len(collection.articles) > 1
@@ -155,8 +162,13 @@ class Engine:
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:
-        paths, chars = config.article.path, config.article.max_passage_chars
-        return cls(load_collection(paths, chars), config)
+        """The engine a front end serves from: a large collection's index is loaded from
+        the index cache when it holds one (:mod:`bot.index_cache`); the heap is frozen once
+        built (see :mod:`retrieval.memory`)."""
+        collection, retriever = load_or_build(config)
+        engine = cls(collection, config, retriever)
+        freeze()
+        return engine
 
     # -- the conversational entry point -------------------------------------------------
 

@@ -247,9 +247,13 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
         i -= len(infobox)
 
     section = LEAD
+    # Lists keep article order; the sets beside them answer "seen before?" in constant time
+    # (a scan of the list per paragraph is quadratic on an article of thousands of sections).
     sections: list[str] = []
+    seen_sections: set[str] = set()
     passages: list[Passage] = []
     references: list[Reference] = []
+    numbers: set[int] = set()
     paragraph_no = 0
     for line in lines[i:]:
         stripped = line.strip()
@@ -259,7 +263,8 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
         if ref:
             body = ref.group("text").strip()
             n = int(ref.group("n"))
-            if all(r.n != n for r in references):  # a repeated number keeps its first text
+            if n not in numbers:  # a repeated number keeps its first text
+                numbers.add(n)
                 references.append(Reference(n, body, _reference_url(body)))
             continue
         heading = _HEADING.match(stripped)
@@ -268,7 +273,8 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
             continue
         if not _is_prose(stripped):
             continue  # figure captions, map legends, stray labels
-        if section not in sections:
+        if section not in seen_sections:
+            seen_sections.add(section)
             sections.append(section)
         paragraph_no += 1
         passages.extend(_passages_for(section, paragraph_no, stripped, max_passage_chars))

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 
 import numpy as np
@@ -184,6 +184,30 @@ class BM25Index:
                 floor += weight * float(self._floor[t])
         if floor:
             total += floor
+        return total
+
+    def matching(self, terms: Iterable[str]) -> np.ndarray:
+        """The passages holding at least one of ``terms``, ascending (one numpy array).
+
+        A mask filled row by row: a Python set of the postings would cost an interpreter step
+        per posting, which on a large corpus is most of a query.
+        """
+        mask = np.zeros(self.size, dtype=bool)
+        ids, bounds, indices = self._ids, self._bounds, self._indices
+        for term in terms:
+            t = ids.get(term)
+            if t is not None:
+                mask[indices[bounds[t] : bounds[t + 1]]] = True
+        return np.flatnonzero(mask)
+
+    def presence(self, weights: Mapping[str, float]) -> np.ndarray:
+        """For each passage, the sum of ``weights`` of the terms it holds (BM25 not applied)."""
+        total = np.zeros(self.size)
+        ids, bounds, indices = self._ids, self._bounds, self._indices
+        for term, weight in weights.items():
+            t = ids.get(term)
+            if t is not None and weight:
+                total[indices[bounds[t] : bounds[t + 1]]] += weight
         return total
 
     def idf(self, term: str) -> float:

@@ -73,12 +73,18 @@ def subject_terms(sentence: str) -> list[str]:
     return analyze(text)[:_FALLBACK_TERMS]
 
 
-def resolve(sentences: Sequence[str]) -> list[list[str]]:
-    """Each sentence's index terms, an opening pronoun replaced by the previous subject."""
+def resolve(
+    sentences: Sequence[str], analysed: Sequence[Sequence[str]] | None = None
+) -> list[list[str]]:
+    """Each sentence's index terms, an opening pronoun replaced by the previous subject.
+
+    ``analysed``: each sentence's ``analyze`` terms when the caller has them already (an
+    article's index is built from them), so no sentence is analysed twice.
+    """
     streams: list[list[str]] = []
     subject: list[str] = []
     for i, sentence in enumerate(sentences):
-        terms = analyze(sentence)
+        terms = list(analysed[i]) if analysed is not None else analyze(sentence)
         if i > 0 and opens_with_pronoun(sentence):
             terms = subject + terms
         else:

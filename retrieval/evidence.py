@@ -41,30 +41,48 @@ class PassageFacts:
     defines: tuple[frozenset[str], ...]
 
 
-def passage_facts(passage: Passage, terms: Sequence[str], heading: bool) -> PassageFacts:
+def passage_facts(
+    passage: Passage,
+    terms: Sequence[str],
+    heading: bool,
+    section_terms: Sequence[str] | None = None,
+    shared: dict | None = None,
+) -> PassageFacts:
     """The facts of ``passage``, whose indexed ``terms`` are given; ``heading``: whether its
-    section heading counts in phrases (it does unless every passage has the same one).
+    section heading counts in phrases (it does unless every passage has the same one);
+    ``section_terms``: the heading's terms, when the caller has analysed it already (a section
+    holds many passages). ``shared``: a dict that makes equal term pairs and sets of answer
+    kinds one object across the passages of an article (most repeat: a large article's facts
+    were mostly copies of the same small tuples and sets).
 
     Heading words count as held even where they are not indexed: the passage is about its
     article and section all the same, so "Who ruled the Normans?" is not declined.
     """
     texts = [s.text for s in passage.sentences]
-    streams = resolve(texts)
-    own = tuple(frozenset(analyze(text)) for text in texts)
-    pairs = {pair for stream in streams for pair in pairwise(stream)}
+    analysed = [analyze(text) for text in texts]
+    streams = resolve(texts, analysed)
+    own = tuple(frozenset(sentence) for sentence in analysed)
+    # A sentence without an opening pronoun resolves to its own terms: the same set, once.
+    resolved = tuple(
+        own[i] if len(stream) == len(analysed[i]) else frozenset(stream)
+        for i, stream in enumerate(streams)
+    )
+    section = analyze(passage.section) if section_terms is None else section_terms
+    one = (lambda x: x) if shared is None else (lambda x: shared.setdefault(x, x))
+    pairs = {one(pair) for stream in streams for pair in pairwise(stream)}
     if heading:
-        pairs.update(pairwise(analyze(passage.section)))
+        pairs.update(map(one, pairwise(section)))
     return PassageFacts(
-        held=frozenset(terms) | frozenset(analyze(passage.section)),
+        held=frozenset(terms).union(section),
         own=own,
-        resolved=tuple(frozenset(stream) for stream in streams),
+        resolved=resolved,
         antecedents=tuple(
-            (i, added) for i, stream in enumerate(streams) if (added := frozenset(stream) - own[i])
+            (i, added) for i, stream in enumerate(resolved) if (added := stream - own[i])
         ),
         continuing=tuple(continues(text) for text in texts),
         bigrams=frozenset(pairs),
-        types=tuple(answer_types(text) for text in texts),
-        defines=tuple(frozenset(analyze(defined_subject(text) or "")) for text in texts),
+        types=tuple(one(answer_types(text)) for text in texts),
+        defines=tuple(one(frozenset(analyze(defined_subject(text) or ""))) for text in texts),
     )
 
 

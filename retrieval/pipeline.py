@@ -161,8 +161,11 @@ class Pipeline:
         model: Model | None = None,
         title: str = "",
         labels: frozenset[str] = frozenset(),
+        retriever: Retriever | None = None,
     ) -> None:
-        self.retriever = Retriever(passages, retrieval)
+        # A retriever built before (loaded from the index cache) must be of these passages
+        # and settings; building one is the default.
+        self.retriever = retriever or Retriever(passages, retrieval)
         self.settings = settings
         self.model = model or load_model()
         self.title = title

@@ -20,7 +20,7 @@ from retrieval.lemmas import IRREGULAR
 from retrieval.records import Query, RetrievalSettings
 from retrieval.stopwords import STOP_WORDS
 from retrieval.synonyms import related_terms, single_words
-from retrieval.typos import Speller, build_speller
+from retrieval.typos import Speller, word_counts
 from retrieval.wordstats import english_spelling
 
 # Capitalised words inside a question (not its first word): names of people, places, bodies.
@@ -75,7 +75,13 @@ class QuestionAnalyzer:
     ) -> None:
         self.index = index
         self.settings = settings
-        self._documents = documents
+        # Only how many passages use each word is kept for the speller, not the words of
+        # every passage (a large article's word lists were a fifth of its index's memory).
+        # Base forms of irregular words count as known: "stnad" is a slip for "stand", which
+        # the article spells "stood".
+        self._word_counts = word_counts(
+            ws + [IRREGULAR[w] for w in ws if w in IRREGULAR] for ws in documents
+        )
         self._speller: Speller | None = None
         self._name_only = _name_only_terms(texts)
         self._names_by_prefix = _names_by_prefix(texts)
@@ -85,10 +91,7 @@ class QuestionAnalyzer:
 
     def _spell(self, word: str) -> str | None:
         if self._speller is None:  # built on first need: most questions never ask for it
-            # Base forms of irregular words count as known: "stnad" is a slip for "stand",
-            # which the article spells "stood".
-            docs = [ws + [IRREGULAR[w] for w in ws if w in IRREGULAR] for ws in self._documents]
-            self._speller = build_speller(docs, self.settings.max_edits)
+            self._speller = Speller(self._word_counts, self.settings.max_edits)
         return self._speller.correct(word)
 
     def query(self, text: str, context: Mapping[str, float] | None = None) -> Query:
@@ -260,6 +263,8 @@ def _name_only_terms(texts: Iterable[str]) -> frozenset[str]:
     """
     inside: set[str] = set()
     outside: set[str] = set()
+    # Each distinct token is analysed once: a large article repeats its words millions of times.
+    terms: dict[str, list[str]] = {}
     for text in texts:
         tokens = list(_TOKEN.finditer(text))
         # joined[i]: token i and token i + 1 are both capitalised, with only spaces between
@@ -271,5 +276,9 @@ def _name_only_terms(texts: Iterable[str]) -> frozenset[str]:
         ]
         for i, token in enumerate(tokens):
             named = (i > 0 and joined[i - 1]) or (i < len(joined) and joined[i])
-            (inside if named else outside).update(analyze(token.group()))
+            word = token.group()
+            found = terms.get(word)
+            if found is None:
+                found = terms[word] = analyze(word)
+            (inside if named else outside).update(found)
     return frozenset(inside - outside)

@@ -39,13 +39,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from corpus.records import Passage
 from retrieval import evidence
 from retrieval.analyzer import analyze, stem, words
 from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind, expected_type
 from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
+from retrieval.candidates import best_by_bm25, term_ceilings, to_score, type_ceiling, upper_bounds
 from retrieval.definitions import definition_subject
+from retrieval.memory import paused_gc
 from retrieval.question import QuestionAnalyzer, question_names
 from retrieval.records import Hit, Query, RetrievalSettings
 
@@ -66,6 +70,10 @@ class Retriever:
     """BM25 over the passages of one article, with typo tolerance and sentence evidence."""
 
     def __init__(self, passages: Sequence[Passage], settings: RetrievalSettings) -> None:
+        with paused_gc():  # see retrieval.memory
+            self._build(passages, settings)
+
+    def _build(self, passages: Sequence[Passage], settings: RetrievalSettings) -> None:
         if not passages:
             raise ValueError("no passages to index")
         if settings.sentence_weight < 0 or settings.phrase_weight < 0:
@@ -81,17 +89,26 @@ class Retriever:
         indexed = [[stem(w) for w in ws] for ws in surface]
         self.index = BM25Index(indexed, settings.variant, settings.k1, settings.b)
         # Everything a query needs per passage is computed once, here.
+        headings = {s: analyze(s) for s in dict.fromkeys(p.section for p in self.passages)}
+        shared: dict = {}  # equal pairs and sets one object (see evidence.passage_facts)
         self._facts = tuple(
-            evidence.passage_facts(p, terms, self._sections)
+            evidence.passage_facts(p, terms, self._sections, headings[p.section], shared)
             for p, terms in zip(self.passages, indexed, strict=True)
         )
+        # Passages whose evidence reads terms they are not indexed under have no ceiling
+        # (see retrieval.candidates): they are always scored.
+        loose = [
+            not frozenset().union(*f.resolved).issubset(terms)
+            for f, terms in zip(self._facts, indexed, strict=True)
+        ]
+        self._loose = np.array(loose, dtype=bool) if any(loose) else None
         # Question analysis (typos, synonyms, names) reads the article's vocabulary only.
         self._questions = QuestionAnalyzer(
             self.index,
             settings,
             surface,
-            [p.section for p in self.passages]
-            + [s.text for p in self.passages for s in p.sentences],
+            # Each distinct text once: what is read from them are sets and first uses.
+            list(dict.fromkeys([*headings, *(s.text for p in self.passages for s in p.sentences)])),
             frozenset().union(*(f.bigrams for f in self._facts)),
         )
 
@@ -136,10 +153,12 @@ class Retriever:
     ) -> tuple[Hit, ...]:
         """Passages ranked best first (ties: article order); only those matching a term.
 
-        Every matching passage is scored; only the ``k`` returned are given their coverage,
-        none their answering sentences (:meth:`choose` picks those for the passage quoted).
-        ``prefer`` names a passage (the one a follow-up leans on) whose score is raised by
-        ``lift`` rare-word idfs.
+        With ``k``, evidence is scored for BM25's best ``settings.candidates`` and for any
+        other passage that could still be among the first ``k`` (:mod:`retrieval.candidates`
+        says why the result is the same as scoring them all); only the ``k`` returned are given
+        their coverage, none their answering sentences (:meth:`choose` picks those for the
+        passage quoted). ``prefer`` names a passage (the one a follow-up leans on) whose score
+        is raised by ``lift`` rare-word idfs.
         """
         plan = self._plan(query)
         if plan is None:
@@ -156,34 +175,51 @@ class Retriever:
             if named != 1 and query.names
             else terms
         )
-        postings = self.index.postings
-        candidates = sorted({doc for t in terms for doc in postings.get(t, ())})
+        matched = self.index.matching(terms)
         unit = settings.sentence_weight * self.index.rare_idf
-        bonus = ANSWER_TYPE_SHARE * mass
-        scored = []
-        for doc in candidates:
-            sentence_scores = evidence.sentence_scores(self._facts[doc], weighted)
-            extra = evidence.type_bonus(self._facts[doc], sentence_scores, kind, bonus, subject)
+        preferred = self._doc.get(prefer) if prefer is not None else None
+        boost = lift * self.index.rare_idf
+        typed = kind is not None or bool(subject)
+
+        def score(doc: int) -> tuple[float, int, float]:
+            facts = self._facts[doc]
+            sentence_scores = evidence.sentence_scores(facts, weighted)
+            extra = evidence.type_bonus(facts, sentence_scores, kind, typed_bonus, subject)
             lead = sentence_scores
             if extra:
                 lead = [s + b for s, b in zip(sentence_scores, extra, strict=True)]
-            score = float(bm25[doc]) + unit * max(lead, default=0.0) / mass
+            total = float(bm25[doc]) + unit * max(lead, default=0.0) / mass
             if settings.phrase_weight and query.bigrams:
-                score += settings.phrase_weight * self._phrase_score(doc, query.bigrams)
-            if prefer is not None and self.passages[doc].id == prefer:
-                score += lift * self.index.rare_idf
-            scored.append((-round(score, 9), doc, score))
-        scored.sort(key=lambda item: item[:2])
+                total += settings.phrase_weight * self._phrase_score(doc, query.bigrams)
+            if doc == preferred:
+                total += boost
+            return (-round(total, 9), doc, total)
+
+        typed_bonus = ANSWER_TYPE_SHARE * mass
+        first = matched if k is None else best_by_bm25(bm25, matched, max(settings.candidates, k))
+        scored = sorted(map(score, first.tolist()))
+        if k and len(first) < len(matched) and len(scored) >= k:
+            idf = {t: self.index.idf(t) for pair in query.bigrams for t in pair}
+            ceilings = term_ceilings(
+                weighted, mass, unit, query.bigrams, settings.phrase_weight, idf
+            )
+            ceiling = upper_bounds(self.index, bm25, ceilings, type_ceiling(unit, typed))
+            if preferred is not None:
+                ceiling[preferred] += boost
+            threshold = scored[k - 1][2]
+            rest = to_score(matched, first.tolist(), ceiling, threshold, self._loose)
+            if len(rest):
+                scored = sorted(scored + [score(doc) for doc in rest.tolist()])
         coverage_mass = self.coverage_mass(query)
         covering = self._questions.covering_terms(query)
         return tuple(
             Hit(
                 self.passages[doc],
-                score,
+                total,
                 evidence.coverage(self._facts[doc], coverage_mass, covering, query.unseen),
                 (),
             )
-            for _, doc, score in (scored if k is None else scored[:k])
+            for _, doc, total in (scored if k is None else scored[:k])
         )
 
     def _plan(

@@ -12,7 +12,12 @@ substituted letter is accepted only in words of eight letters or more.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+
+# Corrections remembered per speller: a bot serving for months meets an endless stream of new
+# misspellings, so the memory is bounded (least recently used forgotten first).
+CACHE_SIZE = 4096
 
 
 def _deletes(word: str) -> set[str]:
@@ -74,13 +79,14 @@ class Speller:
         for word in self._counts:
             for key in _deletes(word) | {word}:
                 self._keys.setdefault(key, set()).add(word)
-        self._cache: dict[str, str | None] = {}
+        self._cache: OrderedDict[str, str | None] = OrderedDict()
 
     def correct(self, word: str) -> str | None:
         """The closest known word within the allowed edits, or None (ties: commoner word)."""
         if word in self._counts:
             return word
         if word in self._cache:
+            self._cache.move_to_end(word)
             return self._cache[word]
         limit = allowed_edits(word, self._max_edits)
         best: tuple[int, int, str] | None = None
@@ -99,13 +105,20 @@ class Speller:
                     best = rank if best is None or rank < best else best
         result = best[2] if best else None
         self._cache[word] = result
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
         return result
 
 
-def build_speller(documents: Iterable[Iterable[str]], max_edits: int = 2) -> Speller:
-    """A speller over the surface words of ``documents`` (each an iterable of words)."""
+def word_counts(documents: Iterable[Iterable[str]]) -> dict[str, int]:
+    """How many of ``documents`` (each an iterable of words) use each word."""
     counts: dict[str, int] = {}
     for doc in documents:
         for word in set(doc):
             counts[word] = counts.get(word, 0) + 1
-    return Speller(counts, max_edits)
+    return counts
+
+
+def build_speller(documents: Iterable[Iterable[str]], max_edits: int = 2) -> Speller:
+    """A speller over the surface words of ``documents`` (each an iterable of words)."""
+    return Speller(word_counts(documents), max_edits)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 # Words below this Zipf value are left out of the table and count as rare (and as no English
@@ -37,7 +37,8 @@ def _lines() -> list[str]:
     return text.splitlines()
 
 
-@cache
+# Bounded: questions bring words without end, and a lookup is a bisection anyway.
+@lru_cache(maxsize=16384)
 def zipf(word: str) -> float:
     """The Zipf frequency of a normalised word (0 when rarer than the table holds)."""
     lines = _lines()

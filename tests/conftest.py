@@ -48,6 +48,12 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test (nor any ``python -m bot`` it starts) writes to the real user cache folder."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture(scope="session")
 def article() -> Article:
     return load_article()

@@ -208,6 +208,8 @@ def test_wrong_type_names_the_key(tmp_path: Path, text: str, key: str) -> None:
         ("[retrieval]\ntop_k = 0", "retrieval.top_k"),
         ("[retrieval]\ntop_k = 51", "retrieval.top_k"),
         ("[retrieval]\nname_weight = 0.5", "retrieval.name_weight"),
+        ("[retrieval]\ncandidates = 0", "retrieval.candidates"),
+        ("[cache]\nmin_chars = -1", "cache.min_chars"),
         ("[answer]\nmin_coverage = 1.01", "answer.min_coverage"),
         ("[answer]\nmin_confidence = -1", "answer.min_confidence"),
         ("[answer]\nmax_sentences = 0", "answer.max_sentences"),

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.config import Config, load_config
+from bot.config import Config
 from bot.errors import UsageError
-from bot.terminal.cli import warn
+from bot.terminal.cli import config_from_args, warn
 
 if TYPE_CHECKING:
     from bot.evaluation.questions import QuestionSet
@@ -160,7 +160,7 @@ def run_eval(args: argparse.Namespace, config: Config) -> int:
 
     under, over = _gates(args.fail_under, "--fail-under"), _gates(args.fail_over, "--fail-over")
     if args.k is not None:
-        config = load_config(args.config, {"article.path": args.article, "retrieval.top_k": args.k})
+        config = config_from_args(args, **{"retrieval.top_k": args.k})
     qset = _load(args)
     categories = set(qset.categories)
     for name, _ in under + over:

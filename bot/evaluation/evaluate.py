@@ -19,7 +19,8 @@ from typing import Any
 from bot.config import Config
 from bot.engine import Conversation, Engine, Reply
 from bot.evaluation.questions import Question, QuestionSet, contains_answer, normalize
-from corpus import Collection, article_from_paragraphs, collect, load_collection
+from bot.index_cache import load_or_build
+from corpus import Collection, article_from_paragraphs, collect
 
 # Figures a --fail-under / --fail-over gate may name (alone, or as CATEGORY.METRIC).
 METRICS = (
@@ -193,10 +194,12 @@ def engine_factory(qset: QuestionSet, config: Config) -> Callable[[Config], Engi
     """Engines for a config: the configured article once, or one per SQuAD article."""
     if qset.format == "squad":
         return lambda cfg: squad_engines(qset.articles, cfg)
-    article = load_collection(config.article.path, config.article.max_passage_chars)
+    article, retriever = load_or_build(config)
 
     def build(cfg: Config) -> EngineFor:
-        engine = Engine(article, cfg)
+        # The cached index serves the settings it was built with (tune tries others).
+        same = retriever is not None and cfg.retrieval.settings() == config.retrieval.settings()
+        engine = Engine(article, cfg, retriever if same else None)
         return lambda question: engine
 
     return build

@@ -29,6 +29,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="article text file, or folder of .txt articles; repeat for more (default: ECPAT)",
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="build the index; neither read nor write its cache"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,10 +65,12 @@ def warn(message: str) -> None:
     print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
-def _config(args: argparse.Namespace) -> Config:
+def config_from_args(args: argparse.Namespace, **overrides: object) -> Config:
+    """The config of the command line's flags; ``overrides``: more ``table.key`` values."""
     for message in unknown_env(os.environ):  # before loading: a typo may explain an error
         warn(message)
-    return load_config(args.config, {"article.path": args.article})
+    flags = {"article.path": args.article, "cache.enabled": "false" if args.no_cache else None}
+    return load_config(args.config, {**flags, **overrides})
 
 
 def _setup_logging(verbose: int) -> None:
@@ -117,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     _setup_logging(args.verbose)
     try:
-        config = _config(args)
+        config = config_from_args(args)
         handler = COMMANDS.get(args.command) or args.handler
         return handler(args, config)
     except USER_ERRORS as err:

@@ -1,0 +1,100 @@
+"""Which passages get evidence: BM25's best few, and every other one that could still win.
+
+Sentence, phrase and answer-type evidence are read passage by passage in Python; BM25 is one
+vectorised sum. On a large corpus a question word such as "city" is in tens of thousands of
+passages, so scoring evidence for every passage that shares a word costs far more than BM25
+itself. Evidence is therefore scored for BM25's best ``candidates`` (``M``) first, and for
+other passages only when they could still reach the ``k`` passages returned.
+
+Why that leaves every ranking unchanged: evidence only ever *adds* to BM25, and each kind of
+evidence is bounded by what the passage holds:
+
+* sentence evidence is ``unit x max(sentence share + type bonus) / mass``, and a sentence's share
+  is the sum of the weighted question terms it holds, so it is at most the sum over the terms
+  the *passage* holds (its sentences' terms are among its indexed terms);
+* the type bonus is the same constant for every passage (``unit x ANSWER_TYPE_SHARE``) when the
+  question asks for a kind of answer or a definition, else 0;
+* phrase evidence adds ``phrase_weight x`` the mean idf of each question word pair the passage
+  holds side by side, so at most that for each pair whose first word the passage holds;
+* a follow-up's lift goes to one named passage.
+
+So :func:`upper_bounds` gives each passage a ceiling, BM25 plus the most its evidence could
+add. Once the first ``M`` are scored exactly, let ``T`` be the ``k``-th best exact score: a
+passage whose ceiling is below ``T`` cannot enter the first ``k`` (``k`` scored passages already
+beat it), and every passage whose ceiling reaches ``T`` is scored exactly too. The result is
+identical to scoring all of them, for any ``M``; ``M`` only sets how much is done before the
+bound is checked. This is tighter than one global bound ("within the largest possible bonus
+of the M-th BM25 score"), which on a large corpus reaches deep into the long tail of common
+words. A passage whose evidence reads terms it is not indexed under (a coreference guess can
+split "1,300" that the index joins) has no ceiling: it is marked ``loose`` when the article is
+indexed and always scored exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from retrieval.answer_type import ANSWER_TYPE_SHARE
+from retrieval.bm25 import BM25Index
+
+# Scores are compared rounded to 9 decimals when ranked; the ceilings are sums in another
+# order, so a passage within this (relative) margin of T is scored exactly all the same.
+_TOLERANCE = 1e-6
+
+
+def best_by_bm25(bm25: np.ndarray, matched: np.ndarray, m: int) -> np.ndarray:
+    """The ``m`` passages of ``matched`` with the highest BM25 scores (in no order)."""
+    if len(matched) <= m:
+        return matched
+    return matched[np.argpartition(-bm25[matched], m - 1)[:m]]
+
+
+def term_ceilings(
+    weighted: Mapping[str, float],
+    mass: float,
+    unit: float,
+    bigrams: Sequence[tuple[str, str]],
+    phrase_weight: float,
+    idf: Mapping[str, float],
+) -> dict[str, float]:
+    """The most each question term can add to a passage holding it, beyond BM25."""
+    ceiling = {t: unit * w / mass for t, w in weighted.items()}
+    if phrase_weight:
+        for a, b in bigrams:
+            ceiling[a] = ceiling.get(a, 0.0) + phrase_weight * (idf[a] + idf[b]) / 2
+    return ceiling
+
+
+def upper_bounds(
+    index: BM25Index,
+    bm25: np.ndarray,
+    ceilings: Mapping[str, float],
+    constant: float,
+) -> np.ndarray:
+    """Each passage's BM25 score plus the ceilings of the terms it holds and ``constant``."""
+    return bm25 + index.presence(ceilings) + constant
+
+
+def to_score(
+    matched: np.ndarray,
+    scored: Iterable[int],
+    ceiling: np.ndarray,
+    threshold: float,
+    loose: np.ndarray | None,
+) -> np.ndarray:
+    """The passages of ``matched`` not yet ``scored`` whose ceiling reaches ``threshold``
+    (or that have no ceiling, being ``loose``)."""
+    margin = _TOLERANCE * (1.0 + abs(threshold))
+    reach = ceiling[matched] >= threshold - margin
+    if loose is not None:
+        reach |= loose[matched]
+    rest = matched[reach]
+    done = np.fromiter(scored, dtype=np.intp)
+    return rest[~np.isin(rest, done)]
+
+
+def type_ceiling(unit: float, typed: bool) -> float:
+    """The answer-type bonus a passage's best sentence can get, in score units."""
+    return unit * ANSWER_TYPE_SHARE if typed else 0.0

@@ -1,0 +1,96 @@
+"""Evidence for BM25's best few passages only: rankings equal to scoring every passage."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpus import Article, Passage, article_from_paragraphs
+from retrieval import RetrievalSettings, Retriever
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "corpus" / "questions" / "ecpat.jsonl"
+ALL = 10**9  # more candidates than any corpus has passages: every matching passage is scored
+
+
+def recombined(article: Article, size: int, seed: int = 7) -> list[Passage]:
+    """``size`` passages made of the article's sentences, shuffled: many share every word."""
+    rng = random.Random(seed)
+    sentences = [s for p in article.passages for s in p.sentences]
+    sections = [p.section for p in article.passages]
+    passages = []
+    for i in range(size):
+        picked = tuple(rng.sample(sentences, rng.randint(1, 5)))
+        text = " ".join(s.text for s in picked)
+        passages.append(Passage(f"p{i}", rng.choice(sections), text, picked))
+    return passages
+
+
+def questions() -> list[str]:
+    lines = QUESTIONS.read_text("utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def corpus(article: Article) -> list[Passage]:
+    return recombined(article, 400)
+
+
+@pytest.mark.parametrize("candidates", [1, 5, 100])
+def test_few_candidates_rank_as_all(corpus: list[Passage], candidates: int) -> None:
+    few = Retriever(corpus, RetrievalSettings(candidates=candidates))
+    every = Retriever(corpus, RetrievalSettings(candidates=ALL))
+    for text in questions():
+        query = every.query(text)
+        assert few.query(text) == query
+        for k in (1, 3, 10):
+            assert few.rank(query, k) == every.rank(query, k), (text, k)
+
+
+def test_a_followup_lift_is_bounded_too(corpus: list[Passage]) -> None:
+    """The passage a follow-up leans on may sit far down BM25's order and still win."""
+    few = Retriever(corpus, RetrievalSettings(candidates=2))
+    every = Retriever(corpus, RetrievalSettings(candidates=ALL))
+    for text in questions()[:40]:
+        query = every.query(text)
+        tail = every.rank(query)[-1].passage.id if every.rank(query) else None
+        for lift in (0.5, 3.0):
+            assert few.rank(query, 10, tail, lift) == every.rank(query, 10, tail, lift)
+
+
+def test_phrase_and_sentence_weights_do_not_break_the_bound(corpus: list[Passage]) -> None:
+    for weights in ((0.0, 0.0), (4.0, 3.0)):
+        base = RetrievalSettings(sentence_weight=weights[0], phrase_weight=weights[1])
+        few = Retriever(corpus, replace(base, candidates=3))
+        every = Retriever(corpus, replace(base, candidates=ALL))
+        for text in questions()[:60]:
+            query = every.query(text)
+            assert few.rank(query, 5) == every.rank(query, 5), text
+
+
+WORDS = "lamp keeper harbour ship storm guild 1,300 1300 founded stood child It It It".split()
+SENTENCE = st.lists(st.sampled_from(WORDS), min_size=1, max_size=7).map(
+    lambda ws: " ".join(ws).capitalize() + "."
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    paragraphs=st.lists(st.lists(SENTENCE, min_size=1, max_size=4).map(" ".join), max_size=30),
+    question=st.lists(st.sampled_from(WORDS), min_size=1, max_size=5),
+    candidates=st.integers(1, 4),
+    k=st.integers(1, 6),
+)
+def test_random_corpora(
+    paragraphs: list[str], question: list[str], candidates: int, k: int
+) -> None:
+    article = article_from_paragraphs("Guild", ["Lamp keeper.", *paragraphs])
+    few = Retriever(article.passages, RetrievalSettings(candidates=candidates))
+    every = Retriever(article.passages, RetrievalSettings(candidates=ALL))
+    query = every.query(" ".join(question) + "?")
+    assert few.rank(query, k) == every.rank(query, k)
