@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -81,6 +82,8 @@ class Retriever:
         self.passages = tuple(passages)
         self.settings = settings
         self._doc = {p.id: i for i, p in enumerate(self.passages)}
+        self._last_plan: tuple[Query | None, Any] = (None, None)
+        self._last_covering: tuple[Query | None, dict[str, frozenset[str]]] = (None, {})
         # A heading every passage shares (a corpus of bare paragraphs titled by the article)
         # tells none of them apart; indexing it would only make its words look common and hide
         # the passages that really speak of them ("Normans", "complexity theory").
@@ -136,7 +139,9 @@ class Retriever:
 
     def covering(self, query: Query) -> dict[str, frozenset[str]]:
         """See :meth:`retrieval.question.QuestionAnalyzer.covering_terms`."""
-        return self._questions.covering_terms(query)
+        if self._last_covering[0] is not query:  # one entry, as for the plan
+            self._last_covering = (query, self._questions.covering_terms(query))
+        return dict(self._last_covering[1])
 
     def _weighted(self, terms: Mapping[str, float]) -> dict[str, float]:
         """Each term's share of the question's mass (weight x idf), computed once per query."""
@@ -211,7 +216,7 @@ class Retriever:
             if len(rest):
                 scored = sorted(scored + [score(doc) for doc in rest.tolist()])
         coverage_mass = self.coverage_mass(query)
-        covering = self._questions.covering_terms(query)
+        covering = self.covering(query)
         return tuple(
             Hit(
                 self.passages[doc],
@@ -226,7 +231,17 @@ class Retriever:
         self, query: Query
     ) -> tuple[dict[str, float], float, str | None, frozenset[str]] | None:
         """What scoring a query needs: weighted terms, their mass, the answer type, and the
-        subject of a "What is X?" question; None when nothing can match."""
+        subject of a "What is X?" question; None when nothing can match.
+
+        Ranking and choosing the sentences of each candidate read the same query: the last
+        plan is kept (one entry, so memory stays flat)."""
+        if self._last_plan[0] is not query:
+            self._last_plan = (query, self._make_plan(query))
+        return self._last_plan[1]
+
+    def _make_plan(
+        self, query: Query
+    ) -> tuple[dict[str, float], float, str | None, frozenset[str]] | None:
         terms = query.terms
         if not terms:
             return None
@@ -259,7 +274,7 @@ class Retriever:
             }
         # Thesaurus relatives of the question's words the article uses: they cover a word in
         # coverage and, at the synonym weight, help choose the sentence that answers.
-        covering = self._questions.covering_terms(query)
+        covering = self.covering(query)
         known = self.index.doc_freq
         relatives = {t: rs for t, rs in covering.items() if t in known and t in own}
         sentence_scores = evidence.sentence_scores(facts, own)
