@@ -33,6 +33,11 @@ class ArticleTerms:
         self._names = {key: name_terms(ps, key or title) for key, ps in groups.items()}
 
     @property
+    def all_subjects(self) -> frozenset[str]:
+        """Every article's subject and name terms together."""
+        return frozenset().union(*self._subjects.values(), *self._names.values())
+
+    @property
     def several(self) -> bool:
         """True for a collection of more than one article."""
         return len(self._names) > 1

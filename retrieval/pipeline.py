@@ -34,6 +34,7 @@ from retrieval.ranker import Retriever
 from retrieval.records import Hit, Query, RetrievalSettings
 from retrieval.signals import Candidate, measure
 from retrieval.synonyms import related_terms
+from retrieval.wordstats import information
 
 
 class Reason(Enum):
@@ -119,6 +120,8 @@ _CHATTER = re.compile(
     re.IGNORECASE,
 )
 # "What is this article about?": the article itself is the subject.
+# Words at least this informative (a Zipf frequency under 4.5) name a topic of their own.
+_TOPIC_INFORMATION = 4.5
 _DEICTIC = frozenset("this that it here about all".split())
 _ARTICLE = frozenset("article page bot you topic wiki wikipedia text".split())
 
@@ -188,7 +191,13 @@ class Pipeline:
         own = len(query.spelled)
         # The adjective of "how old", "how long" asks for a kind of answer, not a topic.
         words = tuple((t, w) for t, w in query.spelled if t not in query.measure)
-        if context is not None and is_followup(text, own):
+        # A short question of common words naming nothing ("which city?", "how many
+        # countries tho") right after an answer is about that answer, as much as one with a
+        # pronoun is; "Where is the secretariat?" names a topic of its own.
+        named = {t for t, _ in words} & (self.articles.all_subjects | query.names)
+        common = all(information(w) < _TOPIC_INFORMATION for _, w in words)
+        elliptic = own <= 2 and common and not named
+        if context is not None and (is_followup(text, own) or elliptic):
             lent = inherited(dict(context.terms), settings.followup_weight)
             query = retriever.query(text, lent)
             followup = True

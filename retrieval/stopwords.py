@@ -21,6 +21,9 @@ _TEXT = """
     outside per since toward towards upon via within without
     stuff thing things kind kinds sort sorts
     sorry thanks thank thx pls plz hello hi hey
+    tho though btw lol lmao idk imo fyi omg ya yeah yep nope ok okay u ur
+    actually basically specifically exactly literally anyway anyways dumb stupid silly quick
+    like kinda sorta nah atm gonna wanna gotta lemme
 """
 
 # Contractions typed without their apostrophe ("whats", "dont", "im") are stop words too,
