@@ -50,10 +50,12 @@ class Candidate:
     idf: Mapping[str, float]  # each own word's idf in the article
     said: tuple[str, ...]  # the quote's own terms, in order (no heading, subject or pronoun)
     bigrams: tuple[tuple[str, str], ...]  # the question's adjacent word pairs
-    _cache: dict[str, list[tuple[float, bool]]] = field(default_factory=dict, compare=False)
+    _cache: dict[str, list[tuple[str, float, bool]]] = field(
+        default_factory=dict, compare=False
+    )
 
-    def coverage_of(self, which: str) -> list[tuple[float, bool]]:
-        """(information, covered) per own word by the passage ("held") or the quote
+    def coverage_of(self, which: str) -> list[tuple[str, float, bool]]:
+        """(term, information, covered) per own word by the passage ("held") or the quote
         ("quoted"), worked out once per candidate."""
         if which not in self._cache:
             self._cache[which] = _covered(self, getattr(self, which))
@@ -61,19 +63,22 @@ class Candidate:
 
 
 def _held(c: Candidate) -> list[tuple[float, bool]]:
-    return c.coverage_of("held")
+    return [(i, ok) for _, i, ok in c.coverage_of("held")]
 
 
 def _quoted(c: Candidate) -> list[tuple[float, bool]]:
-    return c.coverage_of("quoted")
+    return [(i, ok) for _, i, ok in c.coverage_of("quoted")]
 
 
-def _covered(c: Candidate, terms: frozenset[str]) -> list[tuple[float, bool]]:
-    """(information, covered) for each of the question's own words."""
+def _covered(c: Candidate, terms: frozenset[str]) -> list[tuple[str, float, bool]]:
+    """(term, information, covered) for each of the question's own words but the thing asked
+    about ("which *city*": the kind of answer, met by "Bangkok"; see ``focus_gap``)."""
     out = []
     for term, word in c.words:
+        if term == c.focus and len(c.words) > 1:
+            continue
         near = c.covering.get(term, frozenset())
-        out.append((information(word), term in terms or not near.isdisjoint(terms)))
+        out.append((term, information(word), term in terms or not near.isdisjoint(terms)))
     return out
 
 
@@ -88,8 +93,7 @@ def _gap(pairs: list[tuple[float, bool]]) -> float:
 
 def _quote_idf(c: Candidate) -> float:
     """The share of the question's idf mass (the article's word weights) the quote holds."""
-    pairs = [(c.idf.get(t, 0.0), ok) for (t, _), (_, ok) in zip(c.words, _quoted(c), strict=True)]
-    return _share(pairs)
+    return _share([(c.idf.get(t, 0.0), ok) for t, _, ok in c.coverage_of("quoted")])
 
 
 def _quote_pairs(c: Candidate) -> float:
