@@ -16,6 +16,11 @@ to check the baselines rank alike. Engines: ``BM25Index.scores`` (this project),
 ``get_scores`` (the definition BM25Index reproduces), ``bm25s`` (``pip install -e '.[bench]'``;
 its "lucene" method is our default variant without the constant k1 + 1 factor, in float32)
 and ``Retriever`` build and ``search(query(text), 10)`` (the whole ranker, questions as text).
+``Engine`` and ``Engine-cached`` are the whole bot as it serves (``benchmarks/scale_engine.py``):
+the first start (parse, build, write the index cache) and a later one (the index loaded from
+that cache), ``Engine.reply`` latency, and resident memory before and after 2,000 distinct
+questions. Targets at 100,000 passages: reply p50 at most 3x bm25s's p50 and p95 at most 10x
+its p95 in the same run; a start from the cache under 5 s; resident memory at most 3x bm25s's.
 """
 
 from __future__ import annotations
@@ -49,7 +54,8 @@ from retrieval.analyzer import analyze  # noqa: E402
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "squad-v2-dev-head.json"
 ECPAT_QUESTIONS = ROOT / "corpus" / "questions" / "ecpat.jsonl"
 SIZES = (12, 2_000, 20_000, 100_000)
-ENGINES = ("BM25Index", "rank-bm25", "bm25s", "Retriever")
+ENGINES = ("BM25Index", "rank-bm25", "bm25s", "Retriever", "Engine", "Engine-cached")
+SERVING = ("Engine", "Engine-cached")  # Engine-cached loads what Engine wrote: run it after
 SEED = 20240601
 K1, B = 1.2, 0.75  # RetrievalSettings' defaults, for every engine
 TOP = 10
@@ -97,6 +103,7 @@ def workload(size: int, paragraphs: list, questions: list[str], n: int) -> dict:
         questions = [json.loads(line)["question"] for line in lines if line.strip()]
     else:
         passages = generated(size, paragraphs)
+    every = list(questions)
     asked = [(q, analyze(q)) for q in spread(questions, n)]
     asked = [(q, tokens) for q, tokens in asked if tokens]  # bm25s rejects an empty query
     return {
@@ -104,6 +111,8 @@ def workload(size: int, paragraphs: list, questions: list[str], n: int) -> dict:
         "documents": [analyze(f"{p.section} {p.text}") for p in passages],
         "questions": [q for q, _ in asked],
         "queries": [tokens for _, tokens in asked],
+        "all_questions": every,
+        "shipped": size == 12,
     }
 
 
@@ -169,6 +178,16 @@ def engine(name: str, work: dict) -> tuple[Callable[[], object], Callable[[objec
 def worker(name: str, path: str, min_seconds: float, max_passes: int) -> dict:
     with open(path, "rb") as file:
         work = pickle.load(file)
+    if name in SERVING:
+        from scale_engine import engine_worker
+
+        folder = os.path.dirname(path)
+        cached = name == "Engine-cached"
+        result = engine_worker(work, folder, cached, min_seconds, max_passes, rss_mb)
+        result.update(build_s=result["start_s"], peak_rss_mb=peak_rss_mb())
+        result["rss_before_build_mb"] = result["rss_before_start_mb"]
+        result["rss_after_build_mb"] = result["rss_after_start_mb"]
+        return result
     build, query = engine(name, work)
     base_rss = rss_mb() or peak_rss_mb()
     start = time.perf_counter()
@@ -247,6 +266,16 @@ def run_size(size: int, paragraphs: list, questions: list[str], args: argparse.N
             result["top10_agreement"] = agreement(ours["top"], result["top"])
     for result in row["engines"].values():
         result.pop("top", None)
+    baseline = row["engines"].get("bm25s", {})
+    for name in SERVING:
+        result = row["engines"].get(name, {})
+        if "error" in result or not result or "error" in baseline or not baseline:
+            continue
+        result["p50_vs_bm25s"] = result["p50_ms"] / baseline["p50_ms"]
+        result["p95_vs_bm25s"] = result["p95_ms"] / baseline["p95_ms"]
+        result["peak_rss_vs_bm25s"] = result["peak_rss_mb"] / baseline["peak_rss_mb"]
+        if result.get("rss_after_start_mb"):
+            result["rss_vs_bm25s"] = result["rss_after_start_mb"] / baseline["peak_rss_mb"]
     return row
 
 
@@ -284,7 +313,31 @@ def table(results: dict) -> str:
             f"{row['passages']:,} passages: {row['queries']} queries, {row['tokens']:,} tokens, "
             f"{row['vocabulary']:,} terms, {row['postings']:,} postings"
         )
+        lines += serving_lines(row)
     return "\n".join(lines)
+
+
+def serving_lines(row: dict) -> list[str]:
+    """The engine's start, latency and memory next to bm25s's (the targets' terms)."""
+    out = []
+    for name in SERVING:
+        r = row["engines"].get(name, {})
+        if "p50_vs_bm25s" not in r:
+            continue
+        line = (
+            f"  {name}: start {r['start_s']:.2f} s; reply p50 {num(r['p50_ms'])} ms "
+            f"({num(r['p50_vs_bm25s'])}x bm25s), p95 {num(r['p95_ms'])} ms "
+            f"({num(r['p95_vs_bm25s'])}x); RSS after start {r['rss_after_start_mb'] or 0:.0f} MB, "
+            f"peak {r['peak_rss_mb']:.0f} MB ({num(r['peak_rss_vs_bm25s'])}x bm25s's peak)"
+        )
+        if "distinct_questions" in r:
+            line += (
+                f"; RSS {r['rss_before_questions_mb']:.0f} -> {r['rss_halfway_mb']:.0f} -> "
+                f"{r['rss_after_questions_mb']:.0f} MB"
+                f" over {r['distinct_questions']:,} distinct questions"
+            )
+        out.append(line)
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
