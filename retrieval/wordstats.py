@@ -59,6 +59,7 @@ def is_english(word: str) -> bool:
     return zipf(word) >= VOCABULARY_ZIPF
 
 
+@cache
 def vocabulary() -> frozenset[str]:
     """The common English words (for typo correction)."""
     floor = round(VOCABULARY_ZIPF * 10)
