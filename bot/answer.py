@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus.records import Article, Reference
-from retrieval.pipeline import sources
+from retrieval.quoting import sources
 from retrieval.records import Hit
 
 # The records front ends read, all from here: what an answer is, where it comes from, the

@@ -14,9 +14,8 @@ from dataclasses import replace
 from corpus.records import Passage
 from retrieval.analyzer import analyze
 from retrieval.definitions import defined_kind
+from retrieval.quoting import INFOBOX
 from retrieval.records import Hit, Query
-
-INFOBOX = "Infobox"  # the section of an article's infobox facts (see corpus.parse)
 
 
 class ArticleTerms:

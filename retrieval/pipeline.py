@@ -17,20 +17,19 @@ Telegram all get their answers from :meth:`Pipeline.answer`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
 
 from corpus.records import Passage
-from retrieval.analyzer import analyze
 from retrieval.answer_type import asked_kind, asks_yes_no
-from retrieval.articles import INFOBOX, ArticleTerms, lift_article
+from retrieval.articles import ArticleTerms, lift_article
 from retrieval.decision import Model, load_model
 from retrieval.definitions import definition_subject
 from retrieval.followup import inherited, is_followup
+from retrieval.quoting import INFOBOX, chosen, content, quote, sources, terms_of
 from retrieval.ranker import Retriever
+from retrieval.reading import TOPIC_INFORMATION, about_the_article, clean, focus_term
 from retrieval.records import Hit, Query, RetrievalSettings
 from retrieval.signals import Candidate, measure
 from retrieval.synonyms import related_terms
@@ -110,44 +109,6 @@ class Decision:
         return Context(question.query.weights, best.id, question.words, best.article)
 
 
-_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
-_MARKDOWN = re.compile(r"```+|`|\*\*?|__|~~|^\s*(?:#{1,6}|>)\s*", re.MULTILINE)
-_CLAUSE = re.compile(r"[^.!?,;\n]+[.!?,;]*")
-_CHATTER = re.compile(
-    r"^\W*(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|thanks?|thank you|thx|"
-    r"sorry|excuse me|pardon|please|pls|ok|okay|quick question|one more|another one|"
-    r"i have a question|question|lol|haha|hmm+|um+|uh+)\b[^?]*?$",
-    re.IGNORECASE,
-)
-# "What is this article about?": the article itself is the subject.
-# Words at least this informative (a Zipf frequency under 4.5) name a topic of their own.
-_TOPIC_INFORMATION = 4.5
-_DEICTIC = frozenset("this that it here about all".split())
-_ARTICLE = frozenset("article page bot you topic wiki wikipedia text".split())
-
-
-def _about_the_article(subject: str, followup: bool) -> bool:
-    """Whether "What is <subject> about?" asks about the article itself: "this article",
-    "this page"; or, with nothing said before it can refer to, "this" or "it"."""
-    words = set(subject.casefold().split())
-    if not words <= _DEICTIC | _ARTICLE:
-        return False
-    return bool(words & _ARTICLE) or not followup
-
-
-def clean(text: str) -> str:
-    """The question in a message: markup read as noise, greetings and apologies dropped.
-
-    "<b>hi!!</b> sorry to bother you. when was it founded??" asks "when was it founded??".
-    A clause is dropped only when the message has another one that is not chatter.
-    """
-    text = _MARKDOWN.sub(" ", _TAG.sub(" ", text))
-    clauses = [c.strip() for c in _CLAUSE.findall(text) if c.strip()]
-    kept = [c for c in clauses if not _CHATTER.match(c)]
-    text = " ".join(kept if kept else clauses)
-    return " ".join(text.split())
-
-
 class Pipeline:
     """Answers questions about one set of passages: one article's, or a collection's.
 
@@ -182,7 +143,7 @@ class Pipeline:
         text = clean(text)
         subject = definition_subject(text)
         title = (context.article if context else "") or self.title
-        if subject and title and _about_the_article(subject, context is not None):
+        if subject and title and about_the_article(subject, context is not None):
             text = f"What is {title}?"
         retriever, settings = self.retriever, self.settings
         query = retriever.query(text)
@@ -195,7 +156,7 @@ class Pipeline:
         # countries tho") right after an answer is about that answer, as much as one with a
         # pronoun is; "Where is the secretariat?" names a topic of its own.
         named = {t for t, _ in words} & (self.articles.all_subjects | query.names)
-        common = all(information(w) < _TOPIC_INFORMATION for _, w in words)
+        common = all(information(w) < TOPIC_INFORMATION for _, w in words)
         elliptic = own <= 2 and common and not named
         if context is not None and (is_followup(text, own) or elliptic):
             lent = inherited(dict(context.terms), settings.followup_weight)
@@ -258,11 +219,11 @@ class Pipeline:
         signals and the model's probability that quoting it answers the question."""
         out = []
         for i, hit in enumerate(ranked[: self.settings.candidates]):
-            chosen = self.choose(hit, question)
-            if chosen.passage.section == INFOBOX and _chosen(chosen) == (0,):
+            picked = self.choose(hit, question)
+            if picked.passage.section == INFOBOX and chosen(picked) == (0,):
                 continue  # an infobox's first line is its name: it states nothing
-            values = measure(self.candidate(question, ranked, chosen, i))
-            out.append((chosen, values, self.model.probability(values, self.settings.ignore)))
+            values = measure(self.candidate(question, ranked, picked, i))
+            out.append((picked, values, self.model.probability(values, self.settings.ignore)))
         return out
 
     def decide(self, question: Question, ranked: tuple[Hit, ...]) -> Decision:
@@ -324,7 +285,7 @@ class Pipeline:
         facts = retriever.facts(best.passage.id)
         # Every passage is about its article's subject, named or not.
         subject = self.articles.subject(best.passage.article)
-        quoted = self._terms(best) | frozenset(_terms_of(best.passage.section)) | subject
+        quoted = self._terms(best) | frozenset(terms_of(best.passage.section)) | subject
         words = question.words
         known = retriever.index.doc_freq
         alternatives = {t for t, alts in query.alternatives if alts}
@@ -356,23 +317,9 @@ class Pipeline:
             lifted=question.prefer == best.passage.id,
             bm25_unit=mass,
             idf={t: retriever.index.idf(t) for t, _ in words},
-            said=tuple(t for i in _chosen(best) for t in _terms_of(best.passage.sentences[i].text)),
+            said=tuple(t for i in chosen(best) for t in terms_of(best.passage.sentences[i].text)),
             bigrams=query.bigrams,
         )
-
-
-_FOCUS = re.compile(
-    r"\b(?:how\s+many|how\s+much|which|what|whose)\s+([^\W\d_][\w'’-]*)", re.IGNORECASE
-)
-
-
-def focus_term(text: str) -> str | None:
-    """The term of the thing a question asks about: "how many *employees*", "which *city*"."""
-    match = _FOCUS.search(text)
-    if match is None:
-        return None
-    terms = analyze(match.group(1))
-    return terms[0] if terms else None
 
 
 def _margin(ranked: tuple[Hit, ...], rank: int) -> float:
@@ -382,49 +329,3 @@ def _margin(ranked: tuple[Hit, ...], rank: int) -> float:
     if top <= 0 or not others:
         return 1.0
     return (ranked[rank].score - max(others)) / top
-
-
-@lru_cache(maxsize=8192)
-def _terms_of(text: str) -> tuple[str, ...]:
-    """The terms of a heading or sentence, in order (each read once while serving)."""
-    return tuple(analyze(text))
-
-
-def _chosen(hit: Hit) -> tuple[int, ...]:
-    return hit.sentences or (0,)
-
-
-def quote(hit: Hit) -> str:
-    """The sentence (or two) of the passage that answers, in article order.
-
-    An infobox fact says whose it is ("ECPAT International — Founded: 1990."): alone,
-    "Founded: 1990." reads like a fragment.
-    """
-    chosen = _chosen(hit)
-    text = " ".join(hit.passage.sentences[i].text for i in chosen)
-    name = hit.passage.sentences[0].text
-    if hit.passage.section == INFOBOX and 0 not in chosen and ": " not in name:
-        return f"{name.rstrip('.')} — {text}"
-    return text
-
-
-def content(hit: Hit, labels: frozenset[str]) -> str:
-    """The quote as the answer-kind check reads it: infobox facts without their labels.
-
-    "Key people: Carol Bellamy (Chair)." names no people beyond Carol Bellamy; the label's
-    words would otherwise pass for an answer to "Who chaired it before Carol Bellamy?".
-    """
-    if hit.passage.section != INFOBOX:
-        return quote(hit)
-    texts = []
-    for i in _chosen(hit):
-        text = hit.passage.sentences[i].text
-        label = text.partition(": ")[0]
-        texts.append(text.removeprefix(f"{label}: ") if label in labels else text)
-    return " ".join(texts)
-
-
-def sources(hit: Hit) -> tuple[int, ...]:
-    """The footnotes that source the quoted sentences (see :class:`corpus.records.Sentence`)."""
-    numbers = (n for i in _chosen(hit) for n in hit.passage.sentences[i].sources)
-    return tuple(dict.fromkeys(numbers))

@@ -50,9 +50,7 @@ class Candidate:
     idf: Mapping[str, float]  # each own word's idf in the article
     said: tuple[str, ...]  # the quote's own terms, in order (no heading, subject or pronoun)
     bigrams: tuple[tuple[str, str], ...]  # the question's adjacent word pairs
-    _cache: dict[str, list[tuple[str, float, bool]]] = field(
-        default_factory=dict, compare=False
-    )
+    _cache: dict[str, list[tuple[str, float, bool]]] = field(default_factory=dict, compare=False)
 
     def coverage_of(self, which: str) -> list[tuple[str, float, bool]]:
         """(term, information, covered) per own word by the passage ("held") or the quote

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import run_main
 
-from corpus import load_article, parse_article
+from corpus import parse_article
 
 # A made-up lake in the shipped article's plain-text layout; its infobox labels are a lake's
 # (one value after a tab, one on the line after its label, one lower-case value).
@@ -68,18 +68,6 @@ def test_the_infobox_passage_quotes_each_fact() -> None:
         "Lake Varnholm.",
         "Location: Nordmark, Fictland.",
     ]
-
-
-def test_the_shipped_article_keeps_its_facts() -> None:
-    assert load_article().facts == (
-        ("Name", "ECPAT International"),
-        ("Founded", "1990"),
-        ("Type", "NGO"),
-        ("Purpose", "Child protection"),
-        ("Headquarters", "Phayathai Road, Rachathewi, Bangkok, Thailand 10400"),
-        ("Key people", "Carol Bellamy (Chair)"),
-        ("Website", "www.ecpat.net"),
-    )
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,8 @@ from retrieval import RetrievalSettings, Retriever, analyze, words
 from retrieval.answer_type import asked_kind, asks_yes_no, expected_type, fits
 from retrieval.definitions import definition_subject
 from retrieval.lemmas import IRREGULAR
-from retrieval.pipeline import content as answer_content
-from retrieval.pipeline import quote as answer_text
+from retrieval.quoting import content as answer_content
+from retrieval.quoting import quote as answer_text
 from retrieval.synonyms import related, related_terms
 from retrieval.typos import build_speller
 

@@ -11,7 +11,7 @@ from bot.config import Config, ConversationConfig
 from bot.engine import Conversation, Engine, Reply
 from corpus import Article
 from corpus.records import Passage, Sentence
-from retrieval.pipeline import quote as answer_text
+from retrieval.quoting import quote as answer_text
 from retrieval.records import Hit
 
 T0 = 1_000_000.0

@@ -10,7 +10,8 @@ import pytest
 
 from bot.engine import Conversation, Engine, Reply
 from retrieval.decision import ModelError, fit, load_model
-from retrieval.pipeline import Reason, clean, focus_term
+from retrieval.pipeline import Reason
+from retrieval.reading import clean, focus_term
 from retrieval.signals import NAMES
 from retrieval.synonyms import single_words
 from retrieval.wordstats import english_spelling, information, is_english, zipf

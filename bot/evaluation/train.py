@@ -29,7 +29,8 @@ from bot.evaluation.questions import Question, contains_answer, load_questions
 from bot.intents import intent
 from corpus import article_from_paragraphs, load_collection
 from retrieval.decision import Model, fit
-from retrieval.pipeline import Context, Decision, Pipeline, quote
+from retrieval.pipeline import Context, Decision, Pipeline
+from retrieval.quoting import quote
 from retrieval.records import Hit
 from retrieval.signals import NAMES
 

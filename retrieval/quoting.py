@@ -1,0 +1,58 @@
+"""What is quoted from a passage: its sentences as shown, as the answer-kind check reads them,
+and the footnotes that source them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from retrieval.analyzer import analyze
+from retrieval.records import Hit
+
+INFOBOX = "Infobox"  # the section of an article's infobox facts (see corpus.parse)
+
+
+@lru_cache(maxsize=8192)
+def terms_of(text: str) -> tuple[str, ...]:
+    """The terms of a heading or sentence, in order (each read once while serving)."""
+    return tuple(analyze(text))
+
+
+def chosen(hit: Hit) -> tuple[int, ...]:
+    """The sentences quoted from ``hit`` (its first when none were chosen)."""
+    return hit.sentences or (0,)
+
+
+def quote(hit: Hit) -> str:
+    """The sentence (or two) of the passage that answers, in article order.
+
+    An infobox fact says whose it is ("ECPAT International — Founded: 1990."): alone,
+    "Founded: 1990." reads like a fragment.
+    """
+    shown = chosen(hit)
+    text = " ".join(hit.passage.sentences[i].text for i in shown)
+    name = hit.passage.sentences[0].text
+    if hit.passage.section == INFOBOX and 0 not in shown and ": " not in name:
+        return f"{name.rstrip('.')} — {text}"
+    return text
+
+
+def content(hit: Hit, labels: frozenset[str]) -> str:
+    """The quote as the answer-kind check reads it: infobox facts without their labels.
+
+    "Key people: Carol Bellamy (Chair)." names no people beyond Carol Bellamy; the label's
+    words would otherwise pass for an answer to "Who chaired it before Carol Bellamy?".
+    """
+    if hit.passage.section != INFOBOX:
+        return quote(hit)
+    texts = []
+    for i in chosen(hit):
+        text = hit.passage.sentences[i].text
+        label = text.partition(": ")[0]
+        texts.append(text.removeprefix(f"{label}: ") if label in labels else text)
+    return " ".join(texts)
+
+
+def sources(hit: Hit) -> tuple[int, ...]:
+    """The footnotes that source the quoted sentences (see :class:`corpus.records.Sentence`)."""
+    numbers = (n for i in chosen(hit) for n in hit.passage.sentences[i].sources)
+    return tuple(dict.fromkeys(numbers))

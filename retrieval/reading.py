@@ -1,0 +1,64 @@
+"""Reading a chat message as a question: what is noise, what asks about the article itself,
+and what thing a question asks about.
+
+People type questions inside greetings and apologies, with markup, and ask "what is this
+article about?"; the pipeline's first stage (:meth:`retrieval.pipeline.Pipeline.analyse`)
+reads them with these.
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.analyzer import analyze
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+_MARKDOWN = re.compile(r"```+|`|\*\*?|__|~~|^\s*(?:#{1,6}|>)\s*", re.MULTILINE)
+_CLAUSE = re.compile(r"[^.!?,;\n]+[.!?,;]*")
+_CHATTER = re.compile(
+    r"^\W*(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|thanks?|thank you|thx|"
+    r"sorry|excuse me|pardon|please|pls|ok|okay|quick question|one more|another one|"
+    r"i have a question|question|lol|haha|hmm+|um+|uh+)\b[^?]*?$",
+    re.IGNORECASE,
+)
+# Words at least this informative (a Zipf frequency under 4.5) name a topic of their own.
+TOPIC_INFORMATION = 4.5
+# "What is this article about?": the article itself is the subject.
+_DEICTIC = frozenset("this that it here about all".split())
+_ARTICLE = frozenset("article page bot you topic wiki wikipedia text".split())
+
+
+def about_the_article(subject: str, followup: bool) -> bool:
+    """Whether "What is <subject> about?" asks about the article itself: "this article",
+    "this page"; or, with nothing said before it can refer to, "this" or "it"."""
+    words = set(subject.casefold().split())
+    if not words <= _DEICTIC | _ARTICLE:
+        return False
+    return bool(words & _ARTICLE) or not followup
+
+
+def clean(text: str) -> str:
+    """The question in a message: markup read as noise, greetings and apologies dropped.
+
+    "<b>hi!!</b> sorry to bother you. when was it founded??" asks "when was it founded??".
+    A clause is dropped only when the message has another one that is not chatter.
+    """
+    text = _MARKDOWN.sub(" ", _TAG.sub(" ", text))
+    clauses = [c.strip() for c in _CLAUSE.findall(text) if c.strip()]
+    kept = [c for c in clauses if not _CHATTER.match(c)]
+    text = " ".join(kept if kept else clauses)
+    return " ".join(text.split())
+
+
+_FOCUS = re.compile(
+    r"\b(?:how\s+many|how\s+much|which|what|whose)\s+([^\W\d_][\w'’-]*)", re.IGNORECASE
+)
+
+
+def focus_term(text: str) -> str | None:
+    """The term of the thing a question asks about: "how many *employees*", "which *city*"."""
+    match = _FOCUS.search(text)
+    if match is None:
+        return None
+    terms = analyze(match.group(1))
+    return terms[0] if terms else None
