@@ -387,3 +387,12 @@ def test_an_infobox_fact_is_answered_with_whose_it_is() -> None:
     assert answer_text(Hit(unnamed, 1.0, 1.0, (0,))) == "Founded: 1850."
     lead = Passage("lead-1", "Lead", "Lumen Guild. It lights lamps.", (facts[0], Sentence("x.")))
     assert answer_text(Hit(lead, 1.0, 1.0, (1,))) == "x."  # only the infobox is prefixed
+
+
+def test_only_the_first_decline_of_a_conversation_suggests_questions(engine: Engine) -> None:
+    (first, second), _ = talk(
+        engine, "What is the capital of France?", "Who won the 1998 world cup?"
+    )
+    assert first.kind == second.kind == "decline"
+    assert first.text.startswith("Sorry, the article doesn't say. Try, for example:")
+    assert second.text == "Sorry, the article doesn't say."

@@ -228,3 +228,22 @@ def test_repl_with_a_missing_article_is_one_line(
     assert main(["repl", "--article", "nope.txt"]) == 2
     out, err = capsys.readouterr()
     assert (out, err) == ("", "ecpat-bot: error: article not found: nope.txt\n")
+
+
+def test_answers_wrap_at_word_boundaries_keeping_citation_indents() -> None:
+    from bot.terminal.repl import wrap
+
+    text = "one two three four five six\n  [1] a reference that is long enough http://example.org/x"
+    assert wrap(text, 12).splitlines() == [
+        "one two",
+        "three four",
+        "five six",
+        "  [1] a",
+        "      reference",
+        "      that",
+        "      is",
+        "      long",
+        "      enough",
+        "      http://example.org/x",
+    ]
+    assert wrap("short", 12) == "short"
