@@ -11,7 +11,16 @@ from retrieval.records import Hit
 
 # The records front ends read, all from here: what an answer is, where it comes from, the
 # ranked passages it chose from, the article they belong to.
-__all__ = ["Answer", "Article", "Citation", "Hit", "Reference", "cite", "decline_text"]
+__all__ = [
+    "Answer",
+    "Article",
+    "Citation",
+    "Hit",
+    "Reference",
+    "citation_lines",
+    "cite",
+    "decline_text",
+]
 
 MAX_TOPICS = 5  # topics a decline names
 
@@ -44,6 +53,22 @@ def cite(article: Article, hit: Hit, url: str | None) -> Citation:
     numbers = sources(hit) or hit.passage.citations
     refs = tuple(r for n in dict.fromkeys(numbers) if (r := article.reference(n)) is not None)
     return Citation(article.title, hit.passage.section, url or None, refs)
+
+
+def citation_lines(citation: Citation) -> list[str]:
+    """A citation as plain text: ``Source: article › section — url``, then one line per
+    footnote. The one plain-text form, under an answer and as the "sources" reply; Telegram
+    formats the same record as HTML."""
+    head = f"Source: {citation.article} › {citation.section}"
+    if citation.url:
+        head += f" — {citation.url}"
+    lines = [head]
+    for ref in citation.references:
+        line = f"  [{ref.n}] {ref.text}"
+        if ref.url and ref.url not in ref.text:
+            line += f" <{ref.url}>"
+        lines.append(line)
+    return lines
 
 
 def decline_text(

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.answer import Answer, Citation, cite, decline_text
+from bot.answer import Answer, Citation, citation_lines, cite, decline_text
 from bot.config import Config, ConfigError
 from bot.index_cache import load_or_build
 from bot.intents import intent
@@ -239,12 +239,8 @@ class Engine:
         if last is None or last.answer.citation is None:
             first = "There is no answer to give sources for yet. Ask me a question first."
             return Reply(ReplyKind.SOURCES, first), conversation
-        citation = last.answer.citation
-        lines = [f"{citation.article}, section “{citation.section}”"]
-        if citation.url:
-            lines[0] += f": {citation.url}"
-        lines += [f"[{r.n}] {r.text}" for r in citation.references]
-        if not citation.references:
+        lines = citation_lines(last.answer.citation)
+        if len(lines) == 1:
             lines.append("(no footnotes on this passage)")
         return Reply(ReplyKind.SOURCES, "\n".join(lines), last.answer), conversation
 

@@ -187,7 +187,7 @@ def test_sources_after_a_follow_up_cite_its_article(shelf: Path) -> None:
     engine = Engine.from_config(load_config(None, {"article.path": [str(shelf)]}, {}))
     _, conversation = engine.reply(Conversation(), SCHOOL, now=0)
     reply, _ = engine.reply(conversation, "sources", now=1)
-    assert reply.text.startswith(f"{GUILD_TITLE}, section “History”: {GUILD_URL}")
+    assert reply.text.startswith(f"Source: {GUILD_TITLE} › History — {GUILD_URL}")
 
 
 # -- bad input ---------------------------------------------------------------------------------

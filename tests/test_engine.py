@@ -192,10 +192,10 @@ def test_more_is_not_a_question_inside_a_sentence(engine: Engine) -> None:
 
 
 CODE_SOURCES = (
-    f"{TITLE}, section “{CODE_SECTION}”: {URL}\n"
-    '[9] Ms. Anne van der TuukAbang Africa Travel (2013-11-21). "History". The Code. '
+    f"Source: {TITLE} › {CODE_SECTION} — {URL}\n"
+    '  [9] Ms. Anne van der TuukAbang Africa Travel (2013-11-21). "History". The Code. '
     "Retrieved 2014-01-22.\n"
-    '[10] Hetter, Katia. "Fighting sex trafficking in hotels, one room at a time". CNN.'
+    '  [10] Hetter, Katia. "Fighting sex trafficking in hotels, one room at a time". CNN.'
 )
 
 
@@ -212,7 +212,7 @@ def test_sources_list_the_references(engine: Engine, word: str) -> None:
 
 def test_sources_without_footnotes(engine: Engine) -> None:
     (_, reply), _ = talk(engine, "When was ECPAT founded?", "sources")
-    assert reply.text == f"{TITLE}, section “Infobox”: {URL}\n(no footnotes on this passage)"
+    assert reply.text == f"Source: {TITLE} › Infobox — {URL}\n(no footnotes on this passage)"
 
 
 def test_sources_before_a_question_and_after_a_decline(engine: Engine) -> None:

@@ -162,11 +162,11 @@ def test_sources(session: Session) -> None:
     )
     session.handle("What is The Code?")
     assert session.handle(":sources") == (
-        f"{TITLE}, section “The code of conduct for the protection of children from sexual "
-        f"exploitation in travel and tourism”: {URL}\n"
-        '[9] Ms. Anne van der TuukAbang Africa Travel (2013-11-21). "History". The Code. '
+        f"Source: {TITLE} › The code of conduct for the protection of children from sexual "
+        f"exploitation in travel and tourism — {URL}\n"
+        '  [9] Ms. Anne van der TuukAbang Africa Travel (2013-11-21). "History". The Code. '
         "Retrieved 2014-01-22.\n"
-        '[10] Hetter, Katia. "Fighting sex trafficking in hotels, one room at a time". CNN.'
+        '  [10] Hetter, Katia. "Fighting sex trafficking in hotels, one room at a time". CNN.'
     )
 
 
@@ -175,8 +175,8 @@ def test_more_and_sources_follow_the_shown_passage(session: Session) -> None:
     assert session.handle("In how many countries?") == COUNTRIES_ANSWER.rstrip("\n")
     assert session.handle(":more") == NEXT_PASSAGE.rstrip("\n")
     assert session.handle(":sources") == (
-        f"{TITLE}, section “Lead”: {URL}\n"
-        '[1] "ECPAT International". ECPAT International. Retrieved 2018-03-12.'
+        f"Source: {TITLE} › Lead — {URL}\n"
+        '  [1] "ECPAT International". ECPAT International. Retrieved 2018-03-12.'
     )
 
 

@@ -4,22 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answer import Answer, Citation, Hit
+from bot.answer import Answer, Citation, Hit, citation_lines
 from bot.engine import Reply
-
-
-def citation_lines(citation: Citation) -> list[str]:
-    """``Source: article › section — url`` and one line per footnote."""
-    head = f"Source: {citation.article} › {citation.section}"
-    if citation.url:
-        head += f" — {citation.url}"
-    lines = [head]
-    for ref in citation.references:
-        line = f"  [{ref.n}] {ref.text}"
-        if ref.url and ref.url not in ref.text:
-            line += f" <{ref.url}>"
-        lines.append(line)
-    return lines
 
 
 def render_text(reply: Reply) -> str:
