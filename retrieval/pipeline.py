@@ -218,11 +218,12 @@ class Pipeline:
         """Each of the first ``settings.candidates`` passages with its quote chosen, its
         signals and the model's probability that quoting it answers the question."""
         out = []
+        asked = self._asked(question) if ranked else None
         for i, hit in enumerate(ranked[: self.settings.candidates]):
             picked = self.choose(hit, question)
             if picked.passage.section == INFOBOX and chosen(picked) == (0,):
                 continue  # an infobox's first line is its name: it states nothing
-            values = measure(self.candidate(question, ranked, picked, i))
+            values = measure(self.candidate(question, ranked, picked, i, asked))
             out.append((picked, values, self.model.probability(values, self.settings.ignore)))
         return out
 
@@ -277,29 +278,26 @@ class Pipeline:
         return frozenset().union(*(facts.resolved[i] for i in hit.sentences))
 
     def candidate(
-        self, question: Question, ranked: tuple[Hit, ...], best: Hit, rank: int = 0
+        self,
+        question: Question,
+        ranked: tuple[Hit, ...],
+        best: Hit,
+        rank: int = 0,
+        asked: _Asked | None = None,
     ) -> Candidate:
-        """What the decision reads about quoting ``best``, ranked ``rank`` (from 0)."""
-        query = question.query
-        retriever = self.retriever
-        facts = retriever.facts(best.passage.id)
+        """What the decision reads about quoting ``best``, ranked ``rank`` (from 0);
+        ``asked``: what :meth:`_asked` says of the question (worked out once per question)."""
+        asked = asked or self._asked(question)
+        facts = self.retriever.facts(best.passage.id)
         # Every passage is about its article's subject, named or not.
         subject = self.articles.subject(best.passage.article)
         quoted = self._terms(best) | frozenset(terms_of(best.passage.section)) | subject
-        words = question.words
-        known = retriever.index.doc_freq
-        alternatives = {t for t, alts in query.alternatives if alts}
-        absent = frozenset(t for t, _ in words if t not in known and t not in alternatives)
-        mass = sum(w * retriever.index.idf(t) for t, w in query.weights)
-        covering = retriever.covering(query)
-        for term, _ in words:  # a follow-up's inherited words are covered by relatives too
-            if term not in covering and (near := related_terms(term) & known.keys()):
-                covering[term] = near
+        query = question.query
         return Candidate(
-            words=words,
-            focus=focus_term(query.text),
-            covering=covering,
-            absent=absent,
+            words=question.words,
+            focus=asked.focus,
+            covering=asked.covering,
+            absent=asked.absent,
             foreign=bool(question.foreign),
             yes_no=question.yes_no,
             asked=question.asked,
@@ -315,11 +313,40 @@ class Pipeline:
             question_text=query.text,
             infobox=best.passage.section == INFOBOX,
             lifted=question.prefer == best.passage.id,
-            bm25_unit=mass,
-            idf={t: retriever.index.idf(t) for t, _ in words},
+            bm25_unit=asked.mass,
+            idf=asked.idf,
             said=tuple(t for i in chosen(best) for t in terms_of(best.passage.sentences[i].text)),
             bigrams=query.bigrams,
         )
+
+    def _asked(self, question: Question) -> _Asked:
+        """What every candidate's signals read of the question itself."""
+        query, retriever = question.query, self.retriever
+        words = question.words
+        known = retriever.index.doc_freq
+        alternatives = {t for t, alts in query.alternatives if alts}
+        covering = retriever.covering(query)
+        for term, _ in words:  # a follow-up's inherited words are covered by relatives too
+            if term not in covering and (near := related_terms(term) & known.keys()):
+                covering[term] = near
+        return _Asked(
+            focus=focus_term(query.text),
+            covering=covering,
+            absent=frozenset(t for t, _ in words if t not in known and t not in alternatives),
+            mass=sum(w * retriever.index.idf(t) for t, w in query.weights),
+            idf={t: retriever.index.idf(t) for t, _ in words},
+        )
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """The question-level part of a :class:`Candidate` (the same for every candidate)."""
+
+    focus: str | None
+    covering: dict[str, frozenset[str]]
+    absent: frozenset[str]
+    mass: float
+    idf: dict[str, float]
 
 
 def _margin(ranked: tuple[Hit, ...], rank: int) -> float:
