@@ -18,8 +18,7 @@ Telegram all get their answers from :meth:`Pipeline.answer`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 
 from corpus.records import Passage
 from retrieval.answer_type import asked_kind, asks_yes_no
@@ -30,83 +29,18 @@ from retrieval.followup import inherited, is_followup
 from retrieval.quoting import INFOBOX, chosen, content, quote, sources, terms_of
 from retrieval.ranker import Retriever
 from retrieval.reading import TOPIC_INFORMATION, about_the_article, clean, focus_term
-from retrieval.records import Hit, Query, RetrievalSettings
+from retrieval.records import (
+    AnswerSettings,
+    Context,
+    Decision,
+    Hit,
+    Question,
+    Reason,
+    RetrievalSettings,
+)
 from retrieval.signals import Candidate, measure
 from retrieval.synonyms import related_terms
 from retrieval.wordstats import information
-
-
-class Reason(Enum):
-    """Why the bot answered or declined."""
-
-    ANSWERED = "answered"
-    NO_MATCH = "no passage shares a word with the question"
-    LOW_CONFIDENCE = "the best passage is unlikely to answer it"
-
-
-@dataclass(frozen=True)
-class AnswerSettings:
-    """How answers are chosen and decided; filled from the ``[answer]`` and
-    ``[conversation]`` config tables."""
-
-    min_confidence: float = 0.5
-    max_sentences: int = 2
-    keep: int = 10  # ranked passages kept with a decision (for "more")
-    followup_weight: float = 0.5
-    followup_lift: float = 0.5
-    article_lift: float = 0.25  # a follow-up's lift for every passage of the previous article
-    candidates: int = 3  # ranked passages the decision weighs
-    ignore: frozenset[str] = frozenset()  # signals read as neutral (ablation)
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a follow-up may lean on: the previous answered question's terms and passage."""
-
-    terms: tuple[tuple[str, float], ...]
-    passage: str | None = None
-    words: tuple[tuple[str, str], ...] = ()  # the (term, word) pairs it was asked with
-    article: str = ""  # the title of the passage's article (in a collection of articles)
-
-
-@dataclass(frozen=True)
-class Question:
-    """A message read once: everything later stages need to know about it."""
-
-    text: str
-    query: Query
-    asked: str | None  # money, person, count, number, date, or None
-    yes_no: bool
-    definition: bool
-    followup: bool
-    foreign: frozenset[str]  # names the article never uses and nothing of it stands for
-    prefer: str | None = None  # the passage a follow-up leans on
-    within: str | None = None  # the article a follow-up stays with (a collection's title)
-    # (term, word) of what it asks about: its own words, or a follow-up's inherited ones
-    words: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Decision:
-    """An answer with its confidence, or a decline with its reason."""
-
-    question: Question
-    answered: bool
-    reason: Reason
-    confidence: float
-    ranked: tuple[Hit, ...] = ()
-    best: Hit | None = None
-    quote: str = ""
-    sources: tuple[int, ...] = ()
-    signals: tuple[tuple[str, float], ...] = field(default=(), compare=False)
-
-    def context(self) -> Context | None:
-        """What the next question may inherit: only an answered question lends a subject."""
-        if not self.answered or self.best is None:
-            return None
-        question = self.question
-        best = self.best.passage
-        return Context(question.query.weights, best.id, question.words, best.article)
 
 
 class Pipeline:
