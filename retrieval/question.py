@@ -21,7 +21,7 @@ from retrieval.records import Query, RetrievalSettings
 from retrieval.stopwords import STOP_WORDS
 from retrieval.synonyms import related_terms, single_words
 from retrieval.typos import Speller, word_counts
-from retrieval.wordstats import english_spelling
+from retrieval.wordstats import english_spelling, zipf
 
 # Capitalised words inside a question (not its first word): names of people, places, bodies.
 _NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
@@ -83,11 +83,23 @@ class QuestionAnalyzer:
             ws + [IRREGULAR[w] for w in ws if w in IRREGULAR] for ws in documents
         )
         self._speller: Speller | None = None
+        self._forms: dict[str, str] | None = None
         self._name_only = _name_only_terms(texts)
         self._names_by_prefix = _names_by_prefix(texts)
         self._expansions = expansions(texts)
         self._initialisms = initialisms(texts)
         self._all_bigrams = bigrams
+
+    def _written(self, term: str) -> str | None:
+        """The article's commonest word for ``term`` ("countries" for "countri")."""
+        if self._forms is None:  # built on first need, from the speller's word counts
+            best: dict[str, tuple[int, str]] = {}
+            for word, count in self._word_counts.items():
+                key = stem(word)
+                if key not in best or count > best[key][0]:
+                    best[key] = (count, word)
+            self._forms = {key: word for key, (_, word) in best.items()}
+        return self._forms.get(term)
 
     def _spell(self, word: str) -> str | None:
         if self._speller is None:  # built on first need: most questions never ask for it
@@ -121,6 +133,9 @@ class QuestionAnalyzer:
                     word, term = fixed, stem(fixed)
             weights[term] = weights.get(term, 0.0) + 1.0
             order.append(term)
+            if term in known and not zipf(word):
+                # "countrys" stems like "countries": its word statistics are the article's word's.
+                word = self._written(term) or word
             surface.setdefault(term, word)
         alternatives = []
         names = question_names(self._spell_out(text))

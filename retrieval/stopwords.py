@@ -23,7 +23,7 @@ _TEXT = """
     sorry thanks thank thx pls plz hello hi hey
     tho though btw lol lmao idk imo fyi omg ya yeah yep nope ok okay u ur
     actually basically specifically exactly literally anyway anyways dumb stupid silly quick
-    like kinda sorta nah atm gonna wanna gotta lemme
+    like kinda sorta nah atm gonna wanna gotta lemme roughly approximately
 """
 
 # Contractions typed without their apostrophe ("whats", "dont", "im") are stop words too,
