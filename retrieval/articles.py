@@ -49,6 +49,13 @@ class ArticleTerms:
         """The terms of ``article``'s name (empty for an article it does not know)."""
         return self._names.get(article, frozenset())
 
+    def named(self, terms: Sequence[str]) -> str | None:
+        """The article whose name holds every one of ``terms`` ("ecpat"), if any."""
+        wanted = set(terms)
+        if not wanted:
+            return None
+        return next((key for key, names in self._names.items() if wanted <= names), None)
+
     def names_other(self, query: Query, article: str) -> bool:
         """Whether the question's own words name an article other than ``article`` ("And
         the guild?" after an answer about ECPAT): then a follow-up leaves ``article``."""

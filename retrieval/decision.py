@@ -1,14 +1,16 @@
-"""The decision to answer or decline: a logistic model over the signals of a candidate answer.
+"""The decision to answer or decline: a model over the signals of a candidate answer.
 
 A hand threshold on one number (coverage) cannot weigh a rare word the article lacks against
 chat spelling, a strong BM25 margin against a weak sentence match, or a yes/no question about
 a name the article never uses. A logistic model over general signals (:mod:`retrieval.signals`)
 does, and its output is a probability that the answer is right, which ``answer.min_confidence``
-compares with.
+compares with. The shipped model is gradient-boosted trees (:mod:`retrieval.trees`), which
+also weigh signals together; the logistic model here is the simpler alternative
+(``ecpat-bot train --learner logistic``).
 
-The coefficients are trained by ``ecpat-bot train`` and ship as package data
-(``data/decision.json``); answering only reads the stored numbers. Fitting (Newton's method
-with an L2 penalty on standardised signals) is plain numpy, so no training library is needed.
+Models are trained by ``ecpat-bot train`` and ship as package data (``data/decision.json``);
+answering only reads the stored numbers. Fitting the logistic model (Newton's method with an
+L2 penalty on standardised signals) is plain numpy; the trees need scikit-learn to train.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retrieval.trees import KIND as TREES
+from retrieval.trees import Trees
+
 _MODEL = "decision.json"
 
 
@@ -28,7 +33,7 @@ class ModelError(ValueError):
 
 
 @dataclass(frozen=True)
-class Model:
+class Logistic:
     """Standardised logistic regression: p = sigmoid(bias + sum w_i (x_i - mean_i) / scale_i)."""
 
     features: tuple[str, ...]
@@ -55,6 +60,7 @@ class Model:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "kind": LOGISTIC,
             "features": list(self.features),
             "mean": list(self.mean),
             "scale": list(self.scale),
@@ -64,25 +70,83 @@ class Model:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Model:
-        try:
-            names = tuple(str(n) for n in data["features"])
-            columns = [tuple(float(v) for v in data[key]) for key in ("mean", "scale", "weights")]
-            bias = float(data["bias"])
-        except (KeyError, TypeError, ValueError) as err:
-            raise ModelError(f"decision model is malformed: {err}") from None
+    def from_json(cls, data: Mapping[str, Any]) -> Logistic:
+        names = tuple(str(n) for n in data["features"])
+        columns = [tuple(float(v) for v in data[key]) for key in ("mean", "scale", "weights")]
         if any(len(c) != len(names) for c in columns) or any(s <= 0 for s in columns[1]):
-            raise ModelError("decision model is malformed: column lengths or scales")
-        return cls(names, *columns, bias, data.get("meta") or {})
+            raise ValueError("column lengths or scales")
+        return cls(names, *columns, float(data["bias"]), data.get("meta") or {})
+
+
+@dataclass(frozen=True)
+class Blend:
+    """The mean of several models' probabilities.
+
+    Boosted trees answer more questions right and decline more held out than the logistic
+    model, but their probability jumps between neighbouring questions; the logistic model's
+    is smooth. Averaged, one's error is often the other's doubt (figures in docs/quality.md).
+    """
+
+    models: tuple[Logistic | Trees, ...]
+    meta: Mapping[str, Any] | None = None
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        return self.models[0].features
+
+    def probability(
+        self, values: Mapping[str, float], ignore: Collection[str] = frozenset()
+    ) -> float:
+        return sum(m.probability(values, ignore) for m in self.models) / len(self.models)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": BLEND,
+            "models": [m.to_json() for m in self.models],
+            "meta": dict(self.meta or {}),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Blend:
+        models = tuple(_single(m) for m in data["models"])
+        if not models or len({m.features for m in models}) != 1:
+            raise ValueError("a blend needs models of the same signals")
+        return cls(models, data.get("meta") or {})
+
+
+LOGISTIC, BLEND = "logistic", "blend"
+Model = Logistic | Trees | Blend
+_KINDS: dict[str, type[Logistic] | type[Trees] | type[Blend]] = {
+    LOGISTIC: Logistic,
+    TREES: Trees,
+    BLEND: Blend,
+}
+
+
+def _single(data: Any) -> Logistic | Trees:
+    model = _KINDS[data.get("kind", LOGISTIC)].from_json(data)
+    if isinstance(model, Blend):
+        raise ValueError("a blend of blends")
+    return model
+
+
+def model_from_json(data: Any) -> Model:
+    """The model a decision file holds, of the ``kind`` it names (logistic when unnamed)."""
+    try:
+        kind = _KINDS[data.get("kind", LOGISTIC)]
+        return kind.from_json(data)
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as err:
+        raise ModelError(f"decision model is malformed: {err!r}") from None
 
 
 def load_model(path: str | Path | None = None) -> Model:
     """The shipped model, or the one at ``path``."""
     try:
         text = Path(path or shipped_path()).read_text(encoding="utf-8")
-        return Model.from_json(json.loads(text))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise ModelError(f"cannot read decision model {path or _MODEL}: {err}") from None
+    return model_from_json(data)
 
 
 def shipped_path() -> Path:
@@ -97,7 +161,7 @@ def fit(
     weights: Sequence[float] | None = None,
     l2: float = 1.0,
     meta: Mapping[str, Any] | None = None,
-) -> Model:
+) -> Logistic:
     """A logistic model fitted by Newton's method (IRLS) with an L2 penalty of ``l2``."""
     import numpy as np
 
@@ -119,7 +183,7 @@ def fit(
         beta -= step
         if np.max(np.abs(step)) < 1e-8:
             break
-    return Model(
+    return Logistic(
         tuple(features),
         tuple(float(v) for v in mean),
         tuple(float(v) for v in scale),

@@ -14,6 +14,7 @@ import re
 _SUBJECT = r"[^\s?!.](?:[^?!.]*[^\s?!.])?"
 _DEFINITION_QUESTION = re.compile(
     r"^\W*(?:what(?:'s|’s|\s+(?:is|are|was|were))|(?:please\s+)?tell\s+me\s+about|about|"
+    r"what\s+(?:do|can)\s+you\s+(?:know|tell\s+me)\s+about|"
     rf"describe|explain)\s+(?P<subject>{_SUBJECT})[\s?!.]*$"
     # "What does ECPAT do?", "what is ECPAT about": what it is, in other words.
     rf"|^\W*what\s+(?:does|do|did|is|was)\s+(?P<doer>{_SUBJECT})\s+(?:do|about)[\s?!.]*$",

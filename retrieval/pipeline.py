@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus.records import Passage
+from retrieval.analyzer import analyze
 from retrieval.answer_type import asked_kind, asks_yes_no
 from retrieval.articles import ArticleTerms, lift_article
 from retrieval.decision import Model, load_model
@@ -40,7 +41,7 @@ from retrieval.records import (
 )
 from retrieval.signals import Candidate, measure
 from retrieval.synonyms import related_terms
-from retrieval.wordstats import information
+from retrieval.wordstats import information, is_english
 
 
 class Pipeline:
@@ -77,8 +78,15 @@ class Pipeline:
         text = clean(text)
         subject = definition_subject(text)
         title = (context.article if context else "") or self.title
-        if subject and title and about_the_article(subject, context is not None):
-            text = f"What is {title}?"
+        if subject and title:
+            # "What is this article about?" and "What is ECPAT?" ask for the same overview.
+            # Only a coined name counts ("ECPAT"), not common words ("child prostitution").
+            coined = not all(is_english(w.casefold()) for w in subject.split())
+            named = self.articles.named(analyze(subject)) if coined else None
+            if about_the_article(subject, context is not None):
+                text = f"What is {title}?"
+            elif named is not None:
+                text = f"What is {named or self.title}?"
         retriever, settings = self.retriever, self.settings
         query = retriever.query(text)
         prefer = within = None

@@ -83,6 +83,13 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
     tr = subparsers.add_parser("train", help="fit the answer-or-decline model on question sets")
     tr.add_argument("sets", nargs="*", metavar="FILE", help="JSONL question sets about the article")
     tr.add_argument("--squad", metavar="FILE", help="a SQuAD JSON file (answers and negatives)")
+    tr.add_argument(
+        "--learner",
+        choices=("blend", "trees", "logistic"),
+        default="blend",
+        help="logistic regression (numpy), boosted trees (scikit-learn), or the mean of "
+        "both (default)",
+    )
     tr.add_argument("--l2", type=float, default=1.0, help="L2 penalty (default 1.0)")
     tr.add_argument("--write", metavar="PATH", help="write the model (JSON) to PATH")
     tr.add_argument("--shipped", action="store_true", help="write it as the shipped model")

@@ -25,14 +25,16 @@ from typing import Any
 
 from bot.config import Config
 from bot.engine import Engine
+from bot.evaluation.boosting import TreeSettings, fit_trees
 from bot.evaluation.questions import Question, contains_answer, load_questions
 from bot.intents import intent
 from corpus import article_from_paragraphs, load_collection
-from retrieval.decision import Model, fit
+from retrieval.decision import Blend, Model, fit
 from retrieval.pipeline import Context, Decision, Pipeline
 from retrieval.quoting import quote
 from retrieval.records import Hit
 from retrieval.signals import NAMES
+from retrieval.trees import Trees
 
 log = logging.getLogger(__name__)
 
@@ -136,18 +138,26 @@ def weights(rows: Sequence[Row]) -> list[float]:
     return [w / mean for w in raw]
 
 
-def train(rows: Sequence[Row], l2: float = 1.0) -> Model:
-    """The model fitted on all ``rows``."""
-    meta = {"rows": len(rows), "sources": sorted({r.source for r in rows}), "l2": l2}
-    return fit([r.values for r in rows], [r.label for r in rows], NAMES, weights(rows), l2, meta)
+LEARNERS = ("blend", "trees", "logistic")
 
 
-def cross_validate(rows: Sequence[Row], l2: float = 1.0) -> list[float]:
+def train(rows: Sequence[Row], l2: float = 1.0, learner: str = "blend") -> Model:
+    """The model fitted on all ``rows``: boosted trees, a logistic model, or their blend."""
+    meta = {"rows": len(rows), "sources": sorted({r.source for r in rows})}
+    values, labels, weighting = [r.values for r in rows], [r.label for r in rows], weights(rows)
+    logistic = fit(values, labels, NAMES, weighting, l2, {**meta, "learner": "logistic", "l2": l2})
+    if learner == "logistic":
+        return logistic
+    trees = fit_trees(values, labels, NAMES, weighting, TreeSettings(l2=l2), meta)
+    return trees if learner == "trees" else Blend((logistic, trees), {**meta, "learner": learner})
+
+
+def cross_validate(rows: Sequence[Row], l2: float = 1.0, learner: str = "blend") -> list[float]:
     """Each row's probability from a model that never saw its source."""
     probabilities = [0.0] * len(rows)
     for source in sorted({r.source for r in rows}):
         train_rows = [r for r in rows if r.source != source]
-        model = train(train_rows, l2)
+        model = train(train_rows, l2, learner)
         for i, r in enumerate(rows):
             if r.source == source:
                 probabilities[i] = model.probability(r.values)
@@ -199,10 +209,16 @@ def report(rows: Sequence[Row], probabilities: Sequence[float], model: Model) ->
                     f"{family} " + " / ".join("-" if v is None else f"{v:.3f}" for v in vals)
                 )
         lines.append(f"  min_confidence {t:.1f}: " + "; ".join(parts))
-    lines += ["", "weights (standardised signals):"]
-    ranked = sorted(zip(model.features, model.weights, strict=True), key=lambda p: -abs(p[1]))
-    lines += [f"  {name:16} {w:+.3f}" for name, w in ranked]
-    lines.append(f"  {'(bias)':16} {model.bias:+.3f}")
+    for part in model.models if isinstance(model, Blend) else (model,):
+        if isinstance(part, Trees):
+            lines += ["", f"{len(part.roots)} trees; splits per signal:"]
+            ranked = sorted(part.splits().items(), key=lambda p: -p[1])
+            lines += [f"  {name:16} {n:5d}" for name, n in ranked]
+            continue
+        lines += ["", "logistic weights (standardised signals):"]
+        weighed = sorted(zip(part.features, part.weights, strict=True), key=lambda p: -abs(p[1]))
+        lines += [f"  {name:16} {w:+.3f}" for name, w in weighed]
+        lines.append(f"  {'(bias)':16} {part.bias:+.3f}")
     return "\n".join(lines)
 
 
@@ -218,8 +234,8 @@ def run_train(args: Any, config: Config) -> int:
     rows = collect(config, args.sets, args.squad)
     if len({r.label for r in rows}) < 2 or len({r.source for r in rows}) < 2:
         raise UsageError("train needs right and wrong answers from at least two sources")
-    model = train(rows, args.l2)
-    print(report(rows, cross_validate(rows, args.l2), model))
+    model = train(rows, args.l2, args.learner)
+    print(report(rows, cross_validate(rows, args.l2, args.learner), model))
     target = shipped_path() if args.shipped else (Path(args.write) if args.write else None)
     if target is not None:
         import json

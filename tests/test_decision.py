@@ -1,0 +1,105 @@
+"""The decision models as shipped and as read from files: trees walked in numpy, blends."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from retrieval.decision import Blend, Logistic, ModelError, load_model, model_from_json
+from retrieval.trees import Trees, build
+
+FEATURES = ("coverage", "score")
+
+
+def stump() -> Trees:
+    """One tree: coverage <= 0.5 gives -1, else +1; a second tree adds 0.5 when score > 2."""
+    return build(
+        FEATURES,
+        mean=(0.5, 1.0),
+        base=0.0,
+        roots=[0, 3],
+        feature=[0, 0, 0, 1, 0, 0],
+        threshold=[0.5, math.inf, math.inf, 2.0, math.inf, math.inf],
+        left=[1, 1, 2, 4, 4, 5],
+        right=[2, 1, 2, 5, 4, 5],
+        value=[0.0, -1.0, 1.0, 0.0, 0.0, 0.5],
+    )
+
+
+def sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def test_trees_add_the_leaves_each_walk_reaches() -> None:
+    trees = stump()
+    assert trees.depth == 1
+    assert trees.probability({"coverage": 0.2, "score": 1}) == pytest.approx(sigmoid(-1))
+    assert trees.probability({"coverage": 0.5, "score": 3}) == pytest.approx(sigmoid(-0.5))
+    assert trees.probability({"coverage": 0.9, "score": 3}) == pytest.approx(sigmoid(1.5))
+    # An ignored signal reads its training mean: coverage 0.5 goes left.
+    ignored = trees.probability({"coverage": 0.9, "score": 1}, {"coverage"})
+    assert ignored == pytest.approx(sigmoid(-1))
+    assert trees.splits() == {"coverage": 1, "score": 1}
+
+
+def test_trees_survive_json_and_infinite_thresholds() -> None:
+    trees = stump()
+    data = json.loads(json.dumps(trees.to_json()))  # strict JSON: no Infinity
+    again = model_from_json(data)
+    assert isinstance(again, Trees)
+    assert again.probability({"coverage": 0.9, "score": 3}) == trees.probability(
+        {"coverage": 0.9, "score": 3}
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"left": [1, 1, 2, 4, 4, 9]}, "outside"),
+        ({"left": [1, 1, 2, 4, 3, 5], "right": [2, 1, 2, 5, 3, 5]}, "cycle"),
+        ({"feature": [0, 0, 0, 7, 0, 0]}, "unknown signal"),
+        ({"value": [0.0, -1.0, 1.0, 0.0, 0.0, None]}, "malformed"),
+        ({"roots": []}, "length"),
+        ({"base": "NaN"}, "finite"),
+    ],
+)
+def test_broken_trees_are_a_model_error(change: dict, message: str) -> None:
+    data = {**stump().to_json(), **change}
+    with pytest.raises(ModelError, match=message):
+        model_from_json(data)
+
+
+@pytest.mark.parametrize("data", [[], "trees", {"kind": "forest"}, {"kind": "blend"}, None])
+def test_a_model_file_of_another_shape_is_a_model_error(data: object) -> None:
+    with pytest.raises(ModelError):
+        model_from_json(data)
+
+
+def test_a_blend_averages_its_models(tmp_path: Path) -> None:
+    logistic = Logistic(FEATURES, (0.5, 1.0), (1.0, 1.0), (2.0, 0.0), 0.0)
+    blend = Blend((logistic, stump()))
+    values = {"coverage": 0.9, "score": 3}
+    expected = (logistic.probability(values) + stump().probability(values)) / 2
+    assert blend.probability(values) == pytest.approx(expected)
+    path = tmp_path / "blend.json"
+    path.write_text(json.dumps(blend.to_json()), encoding="utf-8")
+    assert load_model(path).probability(values) == pytest.approx(expected)
+
+
+def test_a_blend_of_blends_or_of_other_signals_is_refused() -> None:
+    blend = Blend((stump(),)).to_json()
+    with pytest.raises(ModelError, match="blend of blends"):
+        model_from_json({"kind": "blend", "models": [blend]})
+    other = Logistic(("words",), (0.0,), (1.0,), (1.0,), 0.0).to_json()
+    with pytest.raises(ModelError, match="same signals"):
+        model_from_json({"kind": "blend", "models": [other, stump().to_json()]})
+
+
+def test_the_shipped_decision_blends_logistic_and_trees() -> None:
+    model = load_model()
+    assert isinstance(model, Blend)
+    assert [type(m) for m in model.models] == [Logistic, Trees]
+    assert len(model.models[1].roots) == model.models[1].meta["rounds"]
