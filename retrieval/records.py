@@ -19,6 +19,10 @@ class RetrievalSettings:
     nor common English uses as the common English word it likely stands for ("chiarperson").
     ``candidates``: passages given evidence before the rest are checked against its bound
     (:mod:`retrieval.candidates`); it changes speed only, never the ranking.
+    ``max_typo_chars``: longer words are never corrected (a slip is in a real word; each
+    letter of a word costs the corrector more look-ups, and a 20,000-letter "word" is no slip);
+    ``max_typo_words``: at most this many words of one question are corrected, for the same
+    reason.
     """
 
     variant: str = "lucene"
@@ -32,6 +36,8 @@ class RetrievalSettings:
     name_weight: float = 2.0
     english_spelling: bool = True
     candidates: int = 100
+    max_typo_chars: int = 30
+    max_typo_words: int = 32
 
 
 @dataclass(frozen=True)

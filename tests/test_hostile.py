@@ -6,9 +6,88 @@ tracemalloc's peak) and, where time is the only measure, by generous process-tim
 
 from __future__ import annotations
 
+import random
+import string
 import time
+import tracemalloc
+from dataclasses import replace
 
+from bot.config import AnswerConfig, Config
+from bot.engine import Conversation, Engine, ReplyKind
+from corpus import Article
+from retrieval.analyzer import CACHED_WORD_CHARS, remembered_stem, stem
 from retrieval.answer_type import asked_kind
+from retrieval.typos import build_speller
+from retrieval.wordstats import remembered_zipf, zipf
+
+
+def _engine(article: Article, **answer: object) -> Engine:
+    return Engine(article, Config(answer=replace(AnswerConfig(), **answer)))
+
+
+def _measured(engine: Engine, message: str, conversation: Conversation | None = None):
+    """The reply to ``message``, its process time in seconds and tracemalloc's peak in bytes."""
+    tracemalloc.start()
+    start = time.process_time()
+    try:
+        reply, _ = engine.reply(conversation or Conversation(), message)
+        spent = time.process_time() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return reply, spent, peak
+
+
+def test_a_very_long_word_is_never_corrected(article: Article) -> None:
+    engine = _engine(article)
+    reply, _, peak = _measured(engine, "a" * 4000)
+    assert reply.kind is ReplyKind.DECLINE
+    assert engine.retriever._questions._speller is None  # the corrector was never even built
+    assert peak < 20_000_000  # its deletions of this word alone were over 800 MB
+
+
+def test_the_speller_skips_words_longer_than_its_limit() -> None:
+    speller = build_speller([["lighthouse", "keeper"]])
+    assert speller.correct("lighthuose") == "lighthouse"
+    assert speller.correct("lighthuose" * 10) is None
+    assert len(speller._cache) == 1  # the long word is not remembered either
+
+
+def test_only_a_bounded_number_of_words_is_corrected_per_question(article: Article) -> None:
+    engine = _engine(article, max_question_chars=40_000)
+    rng = random.Random(7)
+    message = " ".join(
+        "".join(rng.choices(string.ascii_lowercase, k=rng.randint(5, 9))) for _ in range(4000)
+    )
+    _, spent, peak = _measured(engine, message)
+    speller = engine.retriever._questions._speller
+    assert speller is not None
+    assert len(speller._cache) <= engine.config.retrieval.max_typo_words
+    assert spent < 2.0 and peak < 50_000_000
+
+
+def test_word_caches_keep_no_long_words() -> None:
+    stems, zipfs = remembered_stem.cache_info().currsize, remembered_zipf.cache_info().currsize
+    for n in range(50):
+        word = f"{n}" + "x" * (CACHED_WORD_CHARS + 1000)
+        assert stem(word) and zipf(word) == 0.0
+    assert remembered_stem.cache_info().currsize == stems
+    assert remembered_zipf.cache_info().currsize == zipfs
+
+
+def test_memory_stays_flat_over_many_long_questions(article: Article) -> None:
+    engine = _engine(article)
+    engine.ask("When was ECPAT fonded?")  # builds what is built once: the speller, the tables
+    rng = random.Random(3)
+    tracemalloc.start()
+    try:
+        for _ in range(100):
+            word = "".join(rng.choices(string.ascii_lowercase, k=2000))
+            engine.ask(f"what is {word} and {word[::-1]}?")
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held < 2_000_000  # remembered 2,000-letter words would be over 3 MB
 
 
 def test_how_much_said_over_and_over_costs_its_length() -> None:
