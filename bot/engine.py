@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -188,11 +189,12 @@ class Engine:
             return Reply(
                 ReplyKind.INVALID, "Please type a question about the article."
             ), conversation
-        if len(text) > limit:
-            msg = (
-                f"That question is too long ({len(text):,} characters); "
-                f"please use at most {limit:,}."
-            )
+        # The limit holds for the text as it is read: NFKC turns one character into up to 18
+        # ("ﷺ"), so a message within the limit could become a far longer one. A message too
+        # long as sent is refused before NFKC is even worked out.
+        size = len(text) if len(text) > limit else len(unicodedata.normalize("NFKC", text))
+        if size > limit:
+            msg = f"That question is too long ({size:,} characters); please use at most {limit:,}."
             return Reply(ReplyKind.INVALID, msg), conversation
         text = " ".join(text.split())  # runs of white space and line breaks fold to one space
         kind = intent(text)

@@ -38,6 +38,14 @@ def _measured(engine: Engine, message: str, conversation: Conversation | None = 
     return reply, spent, peak
 
 
+def test_the_length_limit_holds_for_the_normalised_text(engine: Engine) -> None:
+    # "ﷺ" is one character that NFKC turns into 18: 1,000 of them are 18,000 characters read.
+    reply = engine.ask("\ufdfa" * 1000)
+    assert reply.kind is ReplyKind.INVALID
+    assert "18,000 characters" in reply.text
+    assert engine.ask("é" * 10 + " when was ECPAT founded?").kind is not ReplyKind.INVALID
+
+
 def test_a_very_long_word_is_never_corrected(article: Article) -> None:
     engine = _engine(article)
     reply, _, peak = _measured(engine, "a" * 4000)
