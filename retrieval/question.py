@@ -16,6 +16,7 @@ from retrieval.acronyms import asked_expansion, expansions, initialisms
 from retrieval.analyzer import analyze, stem, words
 from retrieval.answer_type import MEASURE_QUESTION
 from retrieval.bm25 import BM25Index
+from retrieval.budget import Deadline, check
 from retrieval.lemmas import IRREGULAR
 from retrieval.records import Query, RetrievalSettings
 from retrieval.stopwords import STOP_WORDS
@@ -121,8 +122,14 @@ class QuestionAnalyzer:
             fixed = english_spelling(word)
         return fixed
 
-    def query(self, text: str, context: Mapping[str, float] | None = None) -> Query:
-        """Analyse ``text``; unknown words are spell-corrected; ``context`` terms are added."""
+    def query(
+        self,
+        text: str,
+        context: Mapping[str, float] | None = None,
+        deadline: Deadline | None = None,
+    ) -> Query:
+        """Analyse ``text``; unknown words are spell-corrected; ``context`` terms are added.
+        ``deadline``: checked once per word (see :mod:`retrieval.budget`)."""
         weights: dict[str, float] = {}
         order: list[str] = []
         corrections: list[tuple[str, str]] = []
@@ -135,6 +142,7 @@ class QuestionAnalyzer:
         surface: dict[str, str] = {}
         fixes: dict[str, str | None] = {}  # each distinct word is corrected once
         for word in words(self._spell_out(core)):
+            check(deadline, "reading the question")
             term = stem(word)
             if term not in known and self.settings.max_edits:
                 if word not in fixes and self._correctable(word, len(fixes)):

@@ -90,6 +90,8 @@ class Reason(Enum):
     ANSWERED = "answered"
     NO_MATCH = "no passage shares a word with the question"
     LOW_CONFIDENCE = "the best passage is unlikely to answer it"
+    REPEATED = "the message repeats one phrase over and over"
+    OVER_BUDGET = "working it out took longer than one message may"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class AnswerSettings:
     article_lift: float = 0.25  # a follow-up's lift for every passage of the previous article
     candidates: int = 3  # ranked passages the decision weighs
     ignore: frozenset[str] = frozenset()  # signals read as neutral (ablation)
+    max_repeats: int = 5  # a phrase said this many times in a row is no question
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,11 @@ class Question:
     within: str | None = None  # the article a follow-up stays with (a collection's title)
     # (term, word) of what it asks about: its own words, or a follow-up's inherited ones
     words: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def unread(cls, text: str) -> Question:
+        """A message declined before it was read as a question: only its text is known."""
+        return cls(text, Query(text, ()), None, False, False, False, frozenset())
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,16 @@ import time
 import tracemalloc
 from dataclasses import replace
 
+import pytest
+
 from bot.config import AnswerConfig, Config
 from bot.engine import Conversation, Engine, ReplyKind
 from corpus import Article
 from retrieval.analyzer import CACHED_WORD_CHARS, remembered_stem, stem
 from retrieval.answer_type import asked_kind
+from retrieval.budget import Deadline, OverBudget
+from retrieval.reading import repeated_phrase
+from retrieval.records import Reason
 from retrieval.typos import build_speller
 from retrieval.wordstats import remembered_zipf, zipf
 
@@ -98,9 +103,74 @@ def test_memory_stays_flat_over_many_long_questions(article: Article) -> None:
     assert held < 2_000_000  # remembered 2,000-letter words would be over 3 MB
 
 
+def test_a_message_out_of_time_is_declined_with_its_reason(article: Article) -> None:
+    engine = _engine(article, time_budget_ms=0.001)
+    reply, conversation = engine.reply(Conversation(), "When was ECPAT founded?")
+    assert reply.kind is ReplyKind.DECLINE
+    assert "too long to work out" in reply.text
+    assert conversation.last is not None
+    assert conversation.last.decision.reason is Reason.OVER_BUDGET
+
+
+def test_no_budget_and_the_default_budget_answer_the_same(article: Article, engine: Engine):
+    unlimited = _engine(article, time_budget_ms=0)
+    for question in ("When was ECPAT founded?", "Who chairs ECPAT?", "wat is the wether"):
+        assert unlimited.ask(question) == engine.ask(question)
+
+
+def test_a_deadline_raises_only_once_passed() -> None:
+    Deadline.after(60_000).check("now")  # type: ignore[union-attr]
+    assert Deadline.after(0) is None
+    with pytest.raises(OverBudget, match="ranking"):
+        Deadline(time.perf_counter() - 1).check("ranking")
+
+
 def test_how_much_said_over_and_over_costs_its_length() -> None:
     start = time.process_time()
     assert asked_kind("how much " * 2000) == "number"  # the old pattern took seconds here
     assert time.process_time() - start < 0.5
     assert asked_kind("how much did it cost") == "money"
     assert asked_kind("how much\nmoney") == "number"  # the money word must be on its line
+
+
+def test_a_repeated_phrase_is_declined_even_as_a_follow_up(engine: Engine) -> None:
+    first, conversation = engine.reply(Conversation(), "When was ECPAT founded?")
+    assert first.kind is ReplyKind.ANSWER
+    reply, after = engine.reply(conversation, "how much " * 450)
+    assert reply.kind is ReplyKind.DECLINE
+    assert after.last is not None and after.last.decision.reason is Reason.REPEATED
+
+
+@pytest.mark.parametrize(
+    ("text", "repeated"),
+    [
+        ("how much " * 5, True),
+        ("ecpat ecpat ecpat ecpat ecpat", True),
+        ("founded\u200bfounded\u200bfounded\u200bfounded\u200bfounded", True),
+        ("who is the chair of the board of the board of the board", False),
+        ("very very very good question", False),
+        ("When was ECPAT founded, and by whom was it founded?", False),
+    ],
+)
+def test_repeated_phrases(text: str, repeated: bool) -> None:
+    assert repeated_phrase(text, 5) is repeated
+
+
+HOSTILE = {
+    "a 4,000-letter word": "x" * 4000,
+    "4,000 distinct words": " ".join(f"w{n}q" for n in range(4000)),
+    "4,000 emoji": "😀" * 4000,
+    "combining marks": "e" + "\u0301" * 4000,
+    "zero-width characters": "When was ECPAT founded" + "\u200b" * 4000 + "?",
+    "an article word 2,000 times": "ECPAT " * 2000,
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_messages_are_answered_quickly_in_bounded_memory(article: Article, name: str):
+    engine = _engine(article, max_question_chars=40_000)
+    engine.ask("When was ECPAT fonded?")  # what is built once is not counted
+    reply, spent, peak = _measured(engine, HOSTILE[name])
+    assert reply.kind in (ReplyKind.ANSWER, ReplyKind.DECLINE)
+    assert spent < 2.0
+    assert peak < 30_000_000
