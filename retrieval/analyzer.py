@@ -20,7 +20,10 @@ from retrieval.stopwords import STOP_WORDS
 
 _DIGIT_GROUP = re.compile(r"(?<=\d)[,\u00a0\u202f](?=\d{3}(?!\d))")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-_STEMMER = Stemmer.Stemmer("english")
+# PyStemmer's own cache (10,000 words by default) is off: it would keep every long word
+# ``stem`` deliberately does not remember (see CACHED_WORD_CHARS); short ones are remembered
+# by ``stem`` anyway.
+_STEMMER = Stemmer.Stemmer("english", 0)
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")

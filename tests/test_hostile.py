@@ -100,7 +100,7 @@ def test_memory_stays_flat_over_many_long_questions(article: Article) -> None:
         held = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    assert held < 2_000_000  # remembered 2,000-letter words would be over 3 MB
+    assert held < 300_000  # 200 remembered 2,000-letter words would be over 400 KB a cache
 
 
 def test_a_message_out_of_time_is_declined_with_its_reason(article: Article) -> None:
