@@ -206,7 +206,11 @@ class Engine:
         # long as sent is refused before NFKC is even worked out.
         size = len(text) if len(text) > limit else len(unicodedata.normalize("NFKC", text))
         if size > limit:
-            msg = f"That question is too long ({size:,} characters); please use at most {limit:,}."
+            read = "" if size == len(text) else " once its characters are spelled out"
+            msg = (
+                f"That question is too long ({size:,} characters{read}); "
+                f"please use at most {limit:,}."
+            )
             return Reply(ReplyKind.INVALID, msg), conversation
         text = " ".join(text.split())  # runs of white space and line breaks fold to one space
         kind = intent(text)
