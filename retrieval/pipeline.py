@@ -49,7 +49,7 @@ from retrieval.records import (
     Reason,
     RetrievalSettings,
 )
-from retrieval.signals import Candidate, measure
+from retrieval.signals import Candidate, margin, measure
 from retrieval.synonyms import related_terms
 from retrieval.wordstats import information
 
@@ -273,7 +273,7 @@ class Pipeline:
             followup=question.followup,
             corrections=len(query.corrections),
             rank=rank,
-            margin=_margin(ranked, rank),
+            margin=margin(ranked, rank),
             best=best,
             held=facts.held | subject,
             quoted=quoted,
@@ -315,12 +315,3 @@ class _Asked:
     absent: frozenset[str]
     mass: float
     idf: dict[str, float]
-
-
-def _margin(ranked: tuple[Hit, ...], rank: int) -> float:
-    """How far the passage at ``rank`` leads the best other one, as a share of the top score."""
-    top = ranked[0].score
-    others = [h.score for i, h in enumerate(ranked) if i != rank]
-    if top <= 0 or not others:
-        return 1.0
-    return (ranked[rank].score - max(others)) / top
