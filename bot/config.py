@@ -64,6 +64,8 @@ class AnswerConfig:
     min_coverage: float = 0.35
     max_sentences: int = 2
     max_question_chars: int = 4096
+    time_budget_ms: float = 1000.0
+    max_repeats: int = 5
 
 
 @dataclass(frozen=True)

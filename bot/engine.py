@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -19,11 +20,12 @@ from bot.index_cache import load_or_build
 from bot.intents import intent
 from corpus.collection import collect
 from corpus.records import Article, Collection, example_questions
+from retrieval.budget import Deadline
 from retrieval.decision import load_model
 from retrieval.memory import freeze
 from retrieval.pipeline import AnswerSettings, Decision, Pipeline
 from retrieval.ranker import Retriever
-from retrieval.records import Hit
+from retrieval.records import Hit, Reason
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,15 @@ SMALL_TALK = {
     "its source. Say “more” for the next passage, “sources” for the references. "
     "Try: “{ex0}” / “{ex1}” / “{ex2}”",
     "bye": "Goodbye! Come back with more questions about {title}.",
+}
+
+# Declines of a message that was never read as a question: saying the article has no answer
+# would be wrong, so the reply says why.
+UNREAD = {
+    Reason.REPEATED: "Sorry, that doesn't read like a question: "
+    "it says the same words over and over. Please ask it once, in your own words.",
+    Reason.OVER_BUDGET: "Sorry, that message took me too long to work out. "
+    "Please ask a shorter question.",
 }
 
 
@@ -121,6 +132,7 @@ class Engine:
             followup_lift=c.followup_lift,
             article_lift=c.article_lift,
             ignore=frozenset(a.ignore_signals),
+            max_repeats=a.max_repeats,
         )
         self.pipeline = Pipeline(
             collection.passages,
@@ -182,15 +194,21 @@ class Engine:
             conversation = Conversation()
         elif conversation.turns:  # any message, "more" included, keeps the chat alive
             conversation = replace(conversation, updated_at=now)
+        deadline = Deadline.after(self.config.answer.time_budget_ms)
         text = message.strip()
         limit = self.config.answer.max_question_chars
         if not _MENTION.sub("", text).strip():  # empty, or only "@somebot"
             return Reply(
                 ReplyKind.INVALID, "Please type a question about the article."
             ), conversation
-        if len(text) > limit:
+        # The limit holds for the text as it is read: NFKC turns one character into up to 18
+        # ("ﷺ"), so a message within the limit could become a far longer one. A message too
+        # long as sent is refused before NFKC is even worked out.
+        size = len(text) if len(text) > limit else len(unicodedata.normalize("NFKC", text))
+        if size > limit:
+            read = "" if size == len(text) else " once its characters are spelled out"
             msg = (
-                f"That question is too long ({len(text):,} characters); "
+                f"That question is too long ({size:,} characters{read}); "
                 f"please use at most {limit:,}."
             )
             return Reply(ReplyKind.INVALID, msg), conversation
@@ -202,7 +220,7 @@ class Engine:
             return self.sources(conversation)
         if kind is not None:
             return Reply(ReplyKind.SMALLTALK, self._small_talk(kind)), conversation
-        return self._answer(conversation, text, now)
+        return self._answer(conversation, text, now, deadline)
 
     def ask(self, question: str) -> Reply:
         """A one-off question in a fresh conversation."""
@@ -256,12 +274,12 @@ class Engine:
         return cite(article, hit, self.url_for(article))
 
     def _answer(
-        self, conversation: Conversation, text: str, now: float
+        self, conversation: Conversation, text: str, now: float, deadline: Deadline | None
     ) -> tuple[Reply, Conversation]:
         cfg = self.config
         # A follow-up leans on the latest answer: a declined question has no subject to lend.
         lent = next((c for t in reversed(conversation.turns) if (c := t.decision.context())), None)
-        decision = self.pipeline.answer(text, lent)
+        decision = self.pipeline.answer(text, lent, deadline)
         hits = decision.ranked[: cfg.retrieval.top_k]
         if decision.answered and decision.best is not None:
             citation = self._cite(decision.best)
@@ -270,7 +288,9 @@ class Engine:
         else:
             first = not any(t.answer.abstained for t in conversation.turns)
             several = len(self.collection.articles)
-            refusal = decline_text(self.topics(), self.examples, first, several)
+            refusal = UNREAD.get(decision.reason) or decline_text(
+                self.topics(), self.examples, first, several
+            )
             answer = Answer(text, refusal, True, None, hits, decision.confidence)
             kind = ReplyKind.DECLINE
         turn = Turn(text, decision, answer, -1 if answer.abstained else 0)

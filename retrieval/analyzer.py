@@ -20,7 +20,10 @@ from retrieval.stopwords import STOP_WORDS
 
 _DIGIT_GROUP = re.compile(r"(?<=\d)[,\u00a0\u202f](?=\d{3}(?!\d))")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-_STEMMER = Stemmer.Stemmer("english")
+# PyStemmer's own cache (10,000 words by default) is off: it would keep every long word
+# ``stem`` deliberately does not remember (see CACHED_WORD_CHARS); short ones are remembered
+# by ``stem`` anyway.
+_STEMMER = Stemmer.Stemmer("english", 0)
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -75,9 +78,18 @@ def american(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=65536)
+# Words up to this long are remembered once stemmed. Longer ones are stemmed each time: no
+# English word is that long, and remembering 65,536 "words" of thousands of letters each, which
+# a stream of hostile messages would bring, would hold hundreds of megabytes.
+CACHED_WORD_CHARS = 40
+
+
 def stem(word: str) -> str:
     """Snowball stem of one normalised word, irregular forms first led to their base."""
+    return _stem(word) if len(word) > CACHED_WORD_CHARS else remembered_stem(word)
+
+
+def _stem(word: str) -> str:
     if word.isdigit():
         return word
     term = _STEMMER.stemWord(american(IRREGULAR.get(word, word)))
@@ -86,6 +98,9 @@ def stem(word: str) -> str:
     if word.endswith(("ification", "ifications")) and term.endswith("if"):
         return term + "i"
     return term
+
+
+remembered_stem = lru_cache(maxsize=65536)(_stem)
 
 
 def analyze(text: str) -> list[str]:

@@ -84,10 +84,17 @@ _WHO_IS = re.compile(
     r"^\W*who(?:['’]s|\s+(?:is|was|are|were))\s+([^\s?!.](?:.*[^\s?!.])?)[\s?!.]*$",
     re.IGNORECASE | re.DOTALL,
 )
-_MONEY_QUESTION = re.compile(
-    r"\bhow much\b.*\b(?:money|cost|costs|pay|paid|earn|earns|spend|spent|donate|donated|"
-    r"budget|salary|revenue|income|funding|worth|price|charge)\b"
-    r"|\bwhat(?:'s|’s| is| was| are| were)\b[^?]{0,80}\b(?:budget|budgets|salary|salaries|"
+# "How much ... money": matched as two searches, "how much" and then a money word after it on
+# the same line. As one pattern ("how much.*money") every "how much" started a scan to the end
+# of the line and back, so "how much how much ..." cost the square of its length.
+_HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
+_MONEY_WORD = re.compile(
+    r"\b(?:money|cost|costs|pay|paid|earn|earns|spend|spent|donate|donated|"
+    r"budget|salary|revenue|income|funding|worth|price|charge)\b",
+    re.IGNORECASE,
+)
+_WHAT_MONEY = re.compile(
+    r"\bwhat(?:'s|’s| is| was| are| were)\b[^?]{0,80}\b(?:budget|budgets|salary|salaries|"
     r"revenue|revenues|income|price|cost|turnover|funding)\b(?!-)",
     re.IGNORECASE,
 )
@@ -117,7 +124,7 @@ def asked_kind(question: str) -> str | None:
     Stricter than :func:`expected_type` (which only breaks ties): "when" must open the
     question, so "What is caught when fishing?" asks for no date.
     """
-    if _MONEY_QUESTION.search(question):
+    if _asks_money(question):
         return "money"
     if _PERSON_QUESTION.search(question) and not _is_who_is_name(question):
         return "person"
@@ -128,6 +135,17 @@ def asked_kind(question: str) -> str | None:
     if _ASKS_DATE.search(question):
         return "date"
     return None
+
+
+def _asks_money(question: str) -> bool:
+    """ "How much money ...", "what is the budget ...": a question answered with a sum."""
+    if _WHAT_MONEY.search(question):
+        return True
+    for line in question.split("\n"):  # "." of the one pattern this replaces stopped at lines
+        found = _HOW_MUCH.search(line)  # the first "how much" leaves the most line after it
+        if found and _MONEY_WORD.search(line, found.end()):
+            return True
+    return False
 
 
 def _is_who_is_name(question: str) -> bool:

@@ -11,12 +11,16 @@
    and answers when the trained model (:mod:`retrieval.decision`) gives it a probability of
    being right of at least ``min_confidence``; otherwise it declines, with its reason.
 
+A message that only repeats one phrase is declined unread, and one that outlasts its time
+budget (:mod:`retrieval.budget`) wherever it has got to; each with its reason.
+
 The conversation (turns, small talk, "more") is the engine's; the CLI, the REPL, eval and
 Telegram all get their answers from :meth:`Pipeline.answer`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,12 +28,19 @@ from corpus.records import Passage
 from retrieval.analyzer import analyze
 from retrieval.answer_type import asked_kind, asks_yes_no
 from retrieval.articles import ArticleTerms, lift_article
+from retrieval.budget import Deadline, OverBudget, check
 from retrieval.decision import Model, load_model
 from retrieval.definitions import definition_subject
 from retrieval.followup import inherited, is_followup
 from retrieval.quoting import INFOBOX, chosen, content, quote, sources, terms_of
 from retrieval.ranker import Retriever
-from retrieval.reading import TOPIC_INFORMATION, about_the_article, clean, focus_term
+from retrieval.reading import (
+    TOPIC_INFORMATION,
+    about_the_article,
+    clean,
+    focus_term,
+    repeated_phrase,
+)
 from retrieval.records import (
     AnswerSettings,
     Context,
@@ -39,9 +50,11 @@ from retrieval.records import (
     Reason,
     RetrievalSettings,
 )
-from retrieval.signals import Candidate, measure
+from retrieval.signals import Candidate, margin, measure
 from retrieval.synonyms import related_terms
 from retrieval.wordstats import information, is_english
+
+log = logging.getLogger(__name__)
 
 
 class Pipeline:
@@ -73,8 +86,11 @@ class Pipeline:
 
     # -- 1. analyse -------------------------------------------------------------------------
 
-    def analyse(self, text: str, context: Context | None = None) -> Question:
-        """Read ``text`` once; a follow-up of ``context`` inherits its terms and passage."""
+    def analyse(
+        self, text: str, context: Context | None = None, deadline: Deadline | None = None
+    ) -> Question:
+        """Read ``text`` once; a follow-up of ``context`` inherits its terms and passage.
+        ``deadline``: see :mod:`retrieval.budget`."""
         text = clean(text)
         subject = definition_subject(text)
         title = (context.article if context else "") or self.title
@@ -88,7 +104,7 @@ class Pipeline:
             elif named is not None:
                 text = f"What is {named or self.title}?"
         retriever, settings = self.retriever, self.settings
-        query = retriever.query(text)
+        query = retriever.query(text, None, deadline)
         prefer = within = None
         followup = False
         own = len(query.spelled)
@@ -102,13 +118,15 @@ class Pipeline:
         elliptic = own <= 2 and common and not named
         if context is not None and (is_followup(text, own) or elliptic):
             lent = inherited(dict(context.terms), settings.followup_weight)
-            query = retriever.query(text, lent)
+            query = retriever.query(text, lent, deadline)
             followup = True
             if self.articles.names_other(query, context.article):
                 # "And who founded the guild?": what was asked carries over, the name of the
                 # article it was asked about does not.
                 names = self.articles.names(context.article)
-                query = retriever.query(text, {t: w for t, w in lent.items() if t not in names})
+                query = retriever.query(
+                    text, {t: w for t, w in lent.items() if t not in names}, deadline
+                )
             else:
                 prefer = context.passage
                 within = context.article if self.articles.several else None
@@ -155,13 +173,14 @@ class Pipeline:
     # -- 4. decide --------------------------------------------------------------------------
 
     def assess(
-        self, question: Question, ranked: tuple[Hit, ...]
+        self, question: Question, ranked: tuple[Hit, ...], deadline: Deadline | None = None
     ) -> list[tuple[Hit, dict[str, float], float]]:
         """Each of the first ``settings.candidates`` passages with its quote chosen, its
         signals and the model's probability that quoting it answers the question."""
         out = []
         asked = self._asked(question) if ranked else None
         for i, hit in enumerate(ranked[: self.settings.candidates]):
+            check(deadline, "weighing the answers")
             picked = self.choose(hit, question)
             if picked.passage.section == INFOBOX and chosen(picked) == (0,):
                 continue  # an infobox's first line is its name: it states nothing
@@ -169,13 +188,15 @@ class Pipeline:
             out.append((picked, values, self.model.probability(values, self.settings.ignore)))
         return out
 
-    def decide(self, question: Question, ranked: tuple[Hit, ...]) -> Decision:
+    def decide(
+        self, question: Question, ranked: tuple[Hit, ...], deadline: Deadline | None = None
+    ) -> Decision:
         """Answer with the likeliest candidate when the model trusts it enough, else decline.
 
         "Who founded ECPAT?" ranks the infobox's "Founded: 1990" first, but the passage
         naming "researchers and activists" is the likelier answer, so it is quoted.
         """
-        assessed = self.assess(question, ranked)
+        assessed = self.assess(question, ranked, deadline)
         if not assessed:
             return Decision(question, False, Reason.NO_MATCH, 0.0, ranked)
         best, values, confidence = max(assessed, key=lambda a: a[2])
@@ -195,10 +216,23 @@ class Pipeline:
             tuple(values.items()),
         )
 
-    def answer(self, text: str, context: Context | None = None) -> Decision:
-        """All four stages for one message."""
-        question = self.analyse(text, context)
-        return self.decide(question, self.rank(question))
+    def answer(
+        self, text: str, context: Context | None = None, deadline: Deadline | None = None
+    ) -> Decision:
+        """All four stages for one message; a message repeating one phrase over and over, or
+        one that outlasts ``deadline`` (checked between stages and in the loops a message can
+        lengthen), is declined with its reason."""
+        if repeated_phrase(text, self.settings.max_repeats):
+            return Decision(Question.unread(text), False, Reason.REPEATED, 0.0)
+        try:
+            question = self.analyse(text, context, deadline)
+            check(deadline, "ranking")
+            ranked = self.rank(question)
+            check(deadline, "choosing the answer")
+            return self.decide(question, ranked, deadline)
+        except OverBudget as over:
+            log.info("declined a message out of time (%s, %d characters)", over.stage, len(text))
+            return Decision(Question.unread(text), False, Reason.OVER_BUDGET, 0.0)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -247,7 +281,7 @@ class Pipeline:
             followup=question.followup,
             corrections=len(query.corrections),
             rank=rank,
-            margin=_margin(ranked, rank),
+            margin=margin(ranked, rank),
             best=best,
             held=facts.held | subject,
             quoted=quoted,
@@ -289,12 +323,3 @@ class _Asked:
     absent: frozenset[str]
     mass: float
     idf: dict[str, float]
-
-
-def _margin(ranked: tuple[Hit, ...], rank: int) -> float:
-    """How far the passage at ``rank`` leads the best other one, as a share of the top score."""
-    top = ranked[0].score
-    others = [h.score for i, h in enumerate(ranked) if i != rank]
-    if top <= 0 or not others:
-        return 1.0
-    return (ranked[rank].score - max(others)) / top

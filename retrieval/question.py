@@ -16,6 +16,7 @@ from retrieval.acronyms import asked_expansion, expansions, initialisms
 from retrieval.analyzer import analyze, stem, words
 from retrieval.answer_type import MEASURE_QUESTION
 from retrieval.bm25 import BM25Index
+from retrieval.budget import Deadline, check
 from retrieval.lemmas import IRREGULAR
 from retrieval.records import Query, RetrievalSettings
 from retrieval.stopwords import STOP_WORDS
@@ -103,11 +104,32 @@ class QuestionAnalyzer:
 
     def _spell(self, word: str) -> str | None:
         if self._speller is None:  # built on first need: most questions never ask for it
-            self._speller = Speller(self._word_counts, self.settings.max_edits)
+            settings = self.settings
+            self._speller = Speller(self._word_counts, settings.max_edits, settings.max_typo_chars)
         return self._speller.correct(word)
 
-    def query(self, text: str, context: Mapping[str, float] | None = None) -> Query:
-        """Analyse ``text``; unknown words are spell-corrected; ``context`` terms are added."""
+    def _correctable(self, word: str, tried: int) -> bool:
+        """Whether to try correcting ``word``: not when it is too long to be a slip, nor once
+        ``tried`` words of the question were tried (see :class:`RetrievalSettings`)."""
+        settings = self.settings
+        return len(word) <= settings.max_typo_chars and tried < settings.max_typo_words
+
+    def _fix(self, word: str) -> str | None:
+        """The article's own words first; then common English ("chiarperson", "hw mny ppl"),
+        so a slip or chat spelling is read as the word meant."""
+        fixed = self._spell(word)
+        if fixed is None and self.settings.english_spelling:
+            fixed = english_spelling(word)
+        return fixed
+
+    def query(
+        self,
+        text: str,
+        context: Mapping[str, float] | None = None,
+        deadline: Deadline | None = None,
+    ) -> Query:
+        """Analyse ``text``; unknown words are spell-corrected; ``context`` terms are added.
+        ``deadline``: checked once per word (see :mod:`retrieval.budget`)."""
         weights: dict[str, float] = {}
         order: list[str] = []
         corrections: list[tuple[str, str]] = []
@@ -118,14 +140,14 @@ class QuestionAnalyzer:
         core = single_words(_FRAME.sub("", folded).strip())
         text = core or folded
         surface: dict[str, str] = {}
+        fixes: dict[str, str | None] = {}  # each distinct word is corrected once
         for word in words(self._spell_out(core)):
+            check(deadline, "reading the question")
             term = stem(word)
             if term not in known and self.settings.max_edits:
-                # The article's own words first; then common English ("chiarperson",
-                # "hw mny ppl"), so a slip or chat spelling is read as the word meant.
-                fixed = self._spell(word)
-                if fixed is None and self.settings.english_spelling:
-                    fixed = english_spelling(word)
+                if word not in fixes and self._correctable(word, len(fixes)):
+                    fixes[word] = self._fix(word)
+                fixed = fixes.get(word)
                 if fixed is not None and fixed != word:
                     corrections.append((word, fixed))
                     if fixed in STOP_WORDS:

@@ -60,6 +60,7 @@ from retrieval.analyzer import analyze, stem, words
 from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind, expected_type
 from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
+from retrieval.budget import Deadline
 from retrieval.candidates import best_by_bm25, term_ceilings, to_score, type_ceiling, upper_bounds
 from retrieval.definitions import definition_subject
 from retrieval.memory import paused_gc
@@ -130,9 +131,14 @@ class Retriever:
     def _indexed_text(self, passage: Passage) -> str:
         return f"{passage.section} {passage.text}" if self._sections else passage.text
 
-    def query(self, text: str, context: Mapping[str, float] | None = None) -> Query:
+    def query(
+        self,
+        text: str,
+        context: Mapping[str, float] | None = None,
+        deadline: Deadline | None = None,
+    ) -> Query:
         """Analyse ``text``; unknown words are spell-corrected; ``context`` terms are added."""
-        return self._questions.query(text, context)
+        return self._questions.query(text, context, deadline)
 
     def coverage_mass(self, query: Query) -> dict[str, float]:
         """Each question term's weight in the coverage that decides whether to decline.

@@ -62,3 +62,29 @@ def focus_term(text: str) -> str | None:
         return None
     terms = analyze(match.group(1))
     return terms[0] if terms else None
+
+
+# Phrases of up to this many words are looked for repeated in a row.
+_LONGEST_REPEATED = 4
+_TOKEN = re.compile(r"[^\W_]+")  # words as the analyzer splits them, not at white space alone
+
+
+def repeated_phrase(text: str, times: int) -> bool:
+    """Whether ``text`` says one phrase of up to four words ``times`` times or more in a row
+    ("how much how much how much ..."): nobody asks a question that way, and read as a
+    question such a message matches whatever its words match, over and over.
+
+    One pass per phrase length over the words (no pattern with nested repetition, so a long
+    message costs its length, not its square): a phrase of n words said r times in a row is a
+    run of (r - 1) * n words each equal to the word n before it.
+    """
+    if times < 2:
+        return False
+    tokens = _TOKEN.findall(text.casefold())
+    for n in range(1, _LONGEST_REPEATED + 1):
+        needed, run = (times - 1) * n, 0
+        for i in range(n, len(tokens)):
+            run = run + 1 if tokens[i] == tokens[i - n] else 0
+            if run >= needed:
+                return True
+    return False

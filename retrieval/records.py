@@ -19,6 +19,10 @@ class RetrievalSettings:
     nor common English uses as the common English word it likely stands for ("chiarperson").
     ``candidates``: passages given evidence before the rest are checked against its bound
     (:mod:`retrieval.candidates`); it changes speed only, never the ranking.
+    ``max_typo_chars``: longer words are never corrected (a slip is in a real word; each
+    letter of a word costs the corrector more look-ups, and a 20,000-letter "word" is no slip);
+    ``max_typo_words``: at most this many words of one question are corrected, for the same
+    reason.
     """
 
     variant: str = "lucene"
@@ -32,6 +36,8 @@ class RetrievalSettings:
     name_weight: float = 2.0
     english_spelling: bool = True
     candidates: int = 100
+    max_typo_chars: int = 30
+    max_typo_words: int = 32
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ class Reason(Enum):
     ANSWERED = "answered"
     NO_MATCH = "no passage shares a word with the question"
     LOW_CONFIDENCE = "the best passage is unlikely to answer it"
+    REPEATED = "the message repeats one phrase over and over"
+    OVER_BUDGET = "working it out took longer than one message may"
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,7 @@ class AnswerSettings:
     article_lift: float = 0.25  # a follow-up's lift for every passage of the previous article
     candidates: int = 3  # ranked passages the decision weighs
     ignore: frozenset[str] = frozenset()  # signals read as neutral (ablation)
+    max_repeats: int = 5  # a phrase said this many times in a row is no question
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,11 @@ class Question:
     within: str | None = None  # the article a follow-up stays with (a collection's title)
     # (term, word) of what it asks about: its own words, or a follow-up's inherited ones
     words: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def unread(cls, text: str) -> Question:
+        """A message declined before it was read as a question: only its text is known."""
+        return cls(text, Query(text, ()), None, False, False, False, frozenset())
 
 
 @dataclass(frozen=True)

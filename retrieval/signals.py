@@ -16,6 +16,15 @@ from retrieval.records import Hit
 from retrieval.wordstats import MAX_ZIPF, information
 
 
+def margin(ranked: tuple[Hit, ...], rank: int) -> float:
+    """How far the passage at ``rank`` leads the best other one, as a share of the top score."""
+    top = ranked[0].score
+    others = [h.score for i, h in enumerate(ranked) if i != rank]
+    if top <= 0 or not others:
+        return 1.0
+    return (ranked[rank].score - max(others)) / top
+
+
 @dataclass(frozen=True)
 class Candidate:
     """The best passage for a question, with what is quoted from it, as the decision sees it.

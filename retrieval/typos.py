@@ -72,9 +72,12 @@ def allowed_edits(word: str, max_edits: int) -> int:
 class Speller:
     """Nearest-vocabulary-word lookup over the article's own (surface) words."""
 
-    def __init__(self, counts: Mapping[str, int], max_edits: int = 2) -> None:
+    def __init__(self, counts: Mapping[str, int], max_edits: int = 2, max_chars: int = 30) -> None:
+        """``max_chars``: longer words are never corrected (nor remembered): a word's deletions
+        are as many as its letters and as long, so their cost grows with its square."""
         self._counts = dict(counts)
         self._max_edits = max_edits
+        self._max_chars = max_chars
         self._keys: dict[str, set[str]] = {}
         for word in self._counts:
             for key in _deletes(word) | {word}:
@@ -85,6 +88,8 @@ class Speller:
         """The closest known word within the allowed edits, or None (ties: commoner word)."""
         if word in self._counts:
             return word
+        if len(word) > self._max_chars:
+            return None
         if word in self._cache:
             self._cache.move_to_end(word)
             return self._cache[word]

@@ -19,6 +19,8 @@ from bisect import bisect_left
 from functools import cache, lru_cache
 from pathlib import Path
 
+from retrieval.analyzer import CACHED_WORD_CHARS
+
 # Words below this Zipf value are left out of the table and count as rare (and as no English
 # word, so a typo of one can be corrected).
 MIN_ZIPF = 3.0
@@ -37,16 +39,23 @@ def _lines() -> list[str]:
     return text.splitlines()
 
 
-# Bounded: questions bring words without end, and a lookup is a bisection anyway.
-@lru_cache(maxsize=16384)
 def zipf(word: str) -> float:
     """The Zipf frequency of a normalised word (0 when rarer than the table holds)."""
+    return _zipf(word) if len(word) > CACHED_WORD_CHARS else remembered_zipf(word)
+
+
+def _zipf(word: str) -> float:
     lines = _lines()
     key = word + "\t"
     at = bisect_left(lines, key)
     if at < len(lines) and lines[at].startswith(key):
         return int(lines[at][len(key) :]) / 10
     return 0.0
+
+
+# Bounded in number and, as only words up to CACHED_WORD_CHARS long are kept, in size:
+# questions bring words without end, and a lookup is a bisection anyway.
+remembered_zipf = lru_cache(maxsize=16384)(_zipf)
 
 
 def information(word: str) -> float:

@@ -7,9 +7,9 @@ import gc
 from corpus import Article
 from corpus.parse import parse_article
 from retrieval import RetrievalSettings, Retriever
-from retrieval.analyzer import stem
+from retrieval.analyzer import remembered_stem
 from retrieval.typos import CACHE_SIZE, build_speller
-from retrieval.wordstats import zipf
+from retrieval.wordstats import remembered_zipf
 
 
 def test_the_speller_remembers_a_bounded_number_of_words() -> None:
@@ -21,8 +21,8 @@ def test_the_speller_remembers_a_bounded_number_of_words() -> None:
 
 
 def test_word_caches_are_bounded() -> None:
-    assert zipf.cache_info().maxsize is not None
-    assert stem.cache_info().maxsize is not None
+    assert remembered_zipf.cache_info().maxsize is not None
+    assert remembered_stem.cache_info().maxsize is not None
 
 
 def test_building_leaves_the_collector_as_it_was(article: Article) -> None:
