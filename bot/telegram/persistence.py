@@ -30,6 +30,7 @@ from bot.telegram.handlers import CONVERSATION
 from bot.telegram.limits import ChatOrderedProcessor, chat_key
 from bot.telegram.store import (
     Store,
+    count_attempt,
     drop_chat,
     finish_update,
     load_chats,
@@ -153,6 +154,7 @@ class JournalingQueue(asyncio.Queue[object]):
         super().__init__()
         self.store = store
         self._known: set[int] = set()  # ids queued (or found handled) in this run
+        self.replayed: set[int] = set()  # ids queued from the journal at start, not yet begun
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update) and not await self._admit(item):
@@ -189,6 +191,7 @@ class JournalingQueue(asyncio.Queue[object]):
                 await self.store.run(finish_update(update_id, None))
                 continue
             self._remember(update_id)
+            self.replayed.add(update_id)
             await super().put(update)
         if rows:
             log.info("Handling %d update(s) received before the last stop first", len(rows))
@@ -202,12 +205,15 @@ class JournaledProcessor(ChatOrderedProcessor):
         super().__init__(max_concurrent_updates)
         self.store: Store | None = None
         self.persistence: SqlitePersistence | None = None
+        self.queue: JournalingQueue | None = None
         self.chat_data: Any = None
         self._deadline: float | None = None
 
     def attach(self, application: Application, persistence: SqlitePersistence) -> None:  # type: ignore[type-arg]
         self.store, self.persistence = persistence.store, persistence
         self.chat_data = application.chat_data
+        queue = application.update_queue
+        self.queue = queue if isinstance(queue, JournalingQueue) else None
 
     def drain_until(self, deadline: float) -> None:
         """Stop handing updates on at ``deadline`` (event-loop time); the rest stay journaled."""
@@ -221,6 +227,7 @@ class JournaledProcessor(ChatOrderedProcessor):
             if self._past_deadline():
                 coroutine.close()  # type: ignore[attr-defined]
                 return
+            await self._begin(update)
             await coroutine
             await self._finish(update)
 
@@ -228,6 +235,14 @@ class JournaledProcessor(ChatOrderedProcessor):
             coroutine.close()  # type: ignore[attr-defined]
             return
         await super().do_process_update(update, handle())
+
+    async def _begin(self, update: object) -> None:
+        """Count a start's try at a replayed update, so one that kills the bot is given up."""
+        if self.store is None or self.queue is None or not isinstance(update, Update):
+            return
+        if update.update_id in self.queue.replayed:
+            self.queue.replayed.discard(update.update_id)
+            await self.store.run(count_attempt(update.update_id))
 
     async def _finish(self, update: object) -> None:
         if self.store is None or self.persistence is None or not isinstance(update, Update):

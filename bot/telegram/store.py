@@ -28,7 +28,7 @@ T = TypeVar("T")
 Job = Callable[[sqlite3.Connection], Any]
 BATCH = 256  # jobs at most in one transaction
 KEEP_DONE = 24 * 3600.0  # seconds a handled update is remembered (Telegram keeps them 24 h)
-MAX_ATTEMPTS = 3  # starts that may try an update before it is given up
+MAX_ATTEMPTS = 3  # starts that may begin handling an update before it is given up
 _STOP = object()
 
 
@@ -190,10 +190,11 @@ def load_chats(db: sqlite3.Connection) -> list[tuple[int, str]]:
 
 
 def take_unfinished(db: sqlite3.Connection) -> list[tuple[int, str]]:
-    """The journaled updates not yet handled, oldest first, each counted as one more try.
+    """The journaled updates not yet handled, oldest first.
 
-    One that has been tried at every start ``MAX_ATTEMPTS`` times (it may be what stops the
-    bot) is given up, with a warning, so it cannot keep the bot from ever catching up.
+    One whose handling began at ``MAX_ATTEMPTS`` starts without ending (it may be what stops
+    the bot) is given up, with a warning, so it cannot keep the bot from ever catching up.
+    Updates a stop left unhandled are not counted: only handling that began counts.
     """
     now = time.time()
     db.execute("DELETE FROM updates WHERE done = 1 AND done_at < ?", (now - KEEP_DONE,))
@@ -206,6 +207,13 @@ def take_unfinished(db: sqlite3.Connection) -> list[tuple[int, str]]:
             "WHERE done = 0 AND attempts >= ?",
             (now, MAX_ATTEMPTS),
         )
-    rows = list(db.execute("SELECT update_id, body FROM updates WHERE done = 0 ORDER BY update_id"))
-    db.execute("UPDATE updates SET attempts = attempts + 1 WHERE done = 0")
-    return rows
+    return list(db.execute("SELECT update_id, body FROM updates WHERE done = 0 ORDER BY update_id"))
+
+
+def count_attempt(update_id: int) -> Job:
+    """One more start began handling this journaled update (see :func:`take_unfinished`)."""
+
+    def job(db: sqlite3.Connection) -> None:
+        db.execute("UPDATE updates SET attempts = attempts + 1 WHERE update_id = ?", (update_id,))
+
+    return job
