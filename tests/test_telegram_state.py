@@ -18,14 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_bot_api import TOKEN, FakeBotApi
+from fake_bot_api import TOKEN, FakeBotApi, OfflineRequest
 from fake_bot_api_harness import bot_config, free_port, polling, webhook
 from fake_bot_api_updates import text_message
 
 from bot.conversation_json import ConversationCodec
 from bot.engine import Conversation, Engine
 from bot.telegram.app import build_application
+from bot.telegram.journal_request import JournalingRequest
+from bot.telegram.persistence import JournalingQueue
 from bot.telegram.state_file import open_state
+from bot.telegram.store import Store
 
 # Over sockets: deselect with -m 'not e2e' for a quick run.
 pytestmark = pytest.mark.e2e
@@ -225,3 +228,21 @@ async def test_webhook_updates_are_journaled_and_a_redelivery_is_not_answered_ag
     assert journal == [(update_id, 1), (update_id + 1, 1)]
     assert [status for _, status in api.webhook_deliveries].count(200) == 3
     assert len(api.sent(99)) == 2
+
+
+@pytest.mark.asyncio
+async def test_a_get_updates_response_is_journaled_before_the_bot_reads_it(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    store = Store(tmp_path / STATE)
+    request = JournalingRequest(OfflineRequest(api), JournalingQueue(store))
+    ids = [api.enqueue(text_message(60 + n, "What is The Code?")) for n in range(3)]
+    try:
+        code, payload = await request.do_request(f"{api.base_url}{TOKEN}/getUpdates", "POST")
+        journal = await store.run(
+            lambda db: list(db.execute("SELECT update_id, done FROM updates ORDER BY update_id"))
+        )
+    finally:
+        await store.aclose()
+    assert code == 200 and b"What is The Code?" in payload
+    assert journal == [(i, 0) for i in ids]

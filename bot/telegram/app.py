@@ -30,12 +30,13 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import TOKEN_ENV, Config, ConfigError, TelegramConfig
 from bot.conversation_json import ConversationCodec
 from bot.engine import Engine
 from bot.telegram.handlers import Handlers
+from bot.telegram.journal_request import JournalingRequest
 from bot.telegram.limits import PacedRateLimiter, use_timedelta_periods
 from bot.telegram.persistence import JournaledProcessor, JournalingQueue, SqlitePersistence
 from bot.telegram.runner import serve
@@ -132,13 +133,18 @@ def build_application(
         .concurrent_updates(processor)
     )
     if request is not None:
-        builder.request(request).get_updates_request(request)
+        builder.request(request)
+    updates_request: BaseRequest | None = request
     persistence, queue = None, None
     if settings.persistence_path:
         store = Store(settings.persistence_path)
         persistence = SqlitePersistence(store, ConversationCodec(engine.collection))
         queue = JournalingQueue(store)
         builder.persistence(persistence).update_queue(queue)
+        # PTB's own getUpdates transport (HTTPXRequest's defaults), journaling each response.
+        updates_request = JournalingRequest(request or HTTPXRequest(connection_pool_size=1), queue)
+    if updates_request is not None:
+        builder.get_updates_request(updates_request)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         await handlers.post_init(application)

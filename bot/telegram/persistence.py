@@ -154,6 +154,7 @@ class JournalingQueue(asyncio.Queue[object]):
         super().__init__()
         self.store = store
         self._known: set[int] = set()  # ids queued (or found handled) in this run
+        self._fresh: set[int] = set()  # ids journaled from a getUpdates response, not yet queued
         self.replayed: set[int] = set()  # ids queued from the journal at start, not yet begun
 
     async def put(self, item: object) -> None:
@@ -168,12 +169,29 @@ class JournalingQueue(asyncio.Queue[object]):
         if update_id in self._known:
             log.debug("Update %s was delivered again; it is already queued or handled", update_id)
             return False
+        if update_id in self._fresh:  # journaled already, with the rest of its response
+            self._fresh.discard(update_id)
+            self._remember(update_id)
+            return True
         body = json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
         known = await self.store.run(record_updates([(update_id, body)]))
         self._remember(update_id)
         if known:
             log.debug("Update %s was delivered again; it is already handled", update_id)
         return not known
+
+    async def journal_batch(self, updates: list[tuple[int, str]]) -> None:
+        """Journal a whole ``getUpdates`` response in one transaction (one disk flush, not
+        one per update); :meth:`put` then only queues them, or drops the known ones."""
+        new = [(i, body) for i, body in updates if i not in self._known and i not in self._fresh]
+        if not new:
+            return
+        known = set(await self.store.run(record_updates(new)))
+        for update_id, _ in new:
+            if update_id in known:
+                self._remember(update_id)
+            else:
+                self._fresh.add(update_id)
 
     def _remember(self, update_id: int) -> None:
         if len(self._known) >= _KNOWN_LIMIT:  # Telegram redelivers only the latest ids
