@@ -13,6 +13,7 @@ import random
 import sqlite3
 import stat
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,16 +53,18 @@ async def _ask(api: FakeBotApi, engine: Engine, tmp_path: Path, chat: int, quest
     return sent[-1]["text"]
 
 
-def _state_db(path: Path, rows: dict[int, str]) -> None:
+def _state_db(path: Path, rows: dict[int, str], saved_at: float | None = None) -> None:
     db = open_state(path)
     with db:
         for chat_id, text in rows.items():
-            db.execute("INSERT INTO chats VALUES (?, ?, 0)", (chat_id, text))
+            db.execute(
+                "INSERT INTO chats VALUES (?, ?, ?)", (chat_id, text, saved_at or time.time())
+            )
     db.close()
 
 
 def _truncated(path: Path) -> bytes:
-    _state_db(path, {n: "x" * 3000 for n in range(40)})
+    _state_db(path, {n: "x" * 3000 for n in range(40)}, 0)
     data = path.read_bytes()
     path.unlink()
     return data[: len(data) // 3]
@@ -246,3 +249,19 @@ async def test_a_get_updates_response_is_journaled_before_the_bot_reads_it(
         await store.aclose()
     assert code == 200 and b"What is The Code?" in payload
     assert journal == [(i, 0) for i in ids]
+
+
+@pytest.mark.asyncio
+async def test_conversations_idle_for_longer_than_idle_minutes_are_forgotten_at_start(
+    api: FakeBotApi, engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    codec = ConversationCodec(engine.collection)
+    _, asked = engine.reply(Conversation(), "What is The Code?", now=time.time() - 7200)
+    _state_db(tmp_path / STATE, {88: codec.dumps(asked)}, time.time() - 7200)
+    caplog.set_level(logging.WARNING)
+    await _ask(api, engine, tmp_path, 89, "What is The Code?")
+    db = sqlite3.connect(tmp_path / STATE)
+    chats = [chat for (chat,) in db.execute("SELECT chat_id FROM chats")]
+    db.close()
+    assert chats == [89]
+    assert caplog.records == []

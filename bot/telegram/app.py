@@ -138,7 +138,8 @@ def build_application(
     persistence, queue = None, None
     if settings.persistence_path:
         store = Store(settings.persistence_path)
-        persistence = SqlitePersistence(store, ConversationCodec(engine.collection))
+        idle = config.conversation.idle_minutes * 60
+        persistence = SqlitePersistence(store, ConversationCodec(engine.collection), idle)
         queue = JournalingQueue(store)
         builder.persistence(persistence).update_queue(queue)
         # PTB's own getUpdates transport (HTTPXRequest's defaults), journaling each response.

@@ -47,11 +47,19 @@ _KNOWN_LIMIT = 100_000  # update ids remembered in memory to spot redeliveries
 class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """PTB persistence of ``chat_data`` (only each chat's conversation) in the state store."""
 
-    def __init__(self, store: Store, codec: ConversationCodec, update_interval: float = 60) -> None:
+    def __init__(
+        self,
+        store: Store,
+        codec: ConversationCodec,
+        idle_seconds: float | None = None,
+        update_interval: float = 60,
+    ) -> None:
+        """``idle_seconds``: conversations older than this are forgotten at start."""
         only_chats = PersistenceInput(bot_data=False, user_data=False, callback_data=False)
         super().__init__(store_data=only_chats, update_interval=update_interval)
         self.store = store
         self.codec = codec
+        self.idle_seconds = idle_seconds
         self._saved: dict[int, Conversation] = {}  # what the store holds (or will) per chat
 
     def encoder(self, chat_id: int, data: Any) -> Callable[[], str | None] | None:
@@ -76,7 +84,7 @@ class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
         def restore(db: Any) -> tuple[dict[int, Conversation], list[str]]:
             restored, failed = {}, []
-            for chat_id, text in load_chats(db):
+            for chat_id, text in load_chats(db, self.idle_seconds):
                 try:
                     restored[chat_id] = self.codec.loads(text)
                 except ConversationFormatError as exc:
@@ -260,7 +268,10 @@ class JournaledProcessor(ChatOrderedProcessor):
             return
         if update.update_id in self.queue.replayed:
             self.queue.replayed.discard(update.update_id)
-            await self.store.run(count_attempt(update.update_id))
+            try:
+                await self.store.run(count_attempt(update.update_id))
+            except Exception as exc:  # not worth leaving the update unhandled for
+                log.warning("Could not count a try at update %s: %s", update.update_id, exc)
 
     async def _finish(self, update: object) -> None:
         if self.store is None or self.persistence is None or not isinstance(update, Update):

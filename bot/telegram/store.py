@@ -185,7 +185,11 @@ def _save(db: sqlite3.Connection, chat_id: int, text: str | None, now: float) ->
     )
 
 
-def load_chats(db: sqlite3.Connection) -> list[tuple[int, str]]:
+def load_chats(db: sqlite3.Connection, idle: float | None = None) -> list[tuple[int, str]]:
+    """Every chat's saved conversation; those idle for more than ``idle`` seconds (which the
+    engine would start afresh anyway) are deleted instead, so the file does not keep growing."""
+    if idle is not None:
+        db.execute("DELETE FROM chats WHERE saved_at < ?", (time.time() - idle,))
     return list(db.execute("SELECT chat_id, conversation FROM chats ORDER BY chat_id"))
 
 
