@@ -83,7 +83,7 @@ class TelegramConfig:
     base_file_url: str = ""
     mode: str = "polling"
     poll_timeout: int = 30
-    persistence_path: str = "ecpat-bot-telegram.pickle"
+    persistence_path: str = "ecpat-bot-telegram.sqlite3"
     webhook_url: str = ""
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
@@ -94,6 +94,7 @@ class TelegramConfig:
     messages_per_second: float = 20.0
     chat_messages_per_second: float = 1.0
     flood_retries: int = 3
+    drain_seconds: float = 5.0
 
 
 @dataclass(frozen=True)

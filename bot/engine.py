@@ -77,6 +77,11 @@ class Conversation:
     def last(self) -> Turn | None:
         return self.turns[-1] if self.turns else None
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Conversation:
+        """Itself: it is immutable, and PTB deep-copies every chat's data on the event loop
+        before each save, which for a conversation's passages would be pure waste."""
+        return self
+
 
 class ReplyKind(StrEnum):
     """What a reply is; front ends may style each differently (its value is its JSON name)."""

@@ -44,6 +44,13 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
+class _Server(ThreadingHTTPServer):
+    """Like Telegram, takes a burst of connections (the default backlog of 5 resets some)."""
+
+    daemon_threads = True
+    request_queue_size = 512
+
+
 class FakeBotApi(BotApiMethods, FaultInjection):
     """Thread-backed Bot API server; use as a context manager or call start()/stop()."""
 
@@ -68,10 +75,11 @@ class FakeBotApi(BotApiMethods, FaultInjection):
         self._next_message_id = 1
         self._open_queries: set[str] = set()
         self._faults = {}
+        self._held: set[str] = set()  # methods whose calls wait for release()
+        self._drop_held = False
         self._cond = threading.Condition()
         self._closing = False
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), handler_class(self))
         self._threads: list[threading.Thread] = []
 
     # -- lifecycle ---------------------------------------------------------------
@@ -129,6 +137,25 @@ class FakeBotApi(BotApiMethods, FaultInjection):
             self._pending.append(update)
             self._cond.notify_all()
             return update_id
+
+    def enqueue_raw(self, update: dict[str, Any]) -> None:
+        """Queue an update exactly as given, ``update_id`` included (malformed ones too)."""
+        with self._cond:
+            self._pending.append(update)
+            self._cond.notify_all()
+
+    def hold(self, method: str) -> None:
+        """Calls of ``method`` wait unanswered (as if Telegram never got them) until release()."""
+        with self._cond:
+            self._held.add(method)
+            self._drop_held = False
+
+    def release(self, drop: bool = False) -> None:
+        """Answer held calls; ``drop``: hang up on them unrecorded, as a lost request."""
+        with self._cond:
+            self._held.clear()
+            self._drop_held = drop
+            self._cond.notify_all()
 
     def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
         """Register an update as Telegram would and hand it out at once (for offline bots)."""
@@ -212,6 +239,11 @@ class FakeBotApi(BotApiMethods, FaultInjection):
         if method == "getUpdates":
             return self._get_updates(params)
         with self._cond:
+            if method in self._held:
+                while method in self._held and not self._closing:
+                    self._cond.wait(0.05)
+                if self._drop_held:
+                    return HANG_UP, b""
             status, response = self._dispatch(method, params)
             self.calls.append(Call(method, params, status, response))
             self._cond.notify_all()

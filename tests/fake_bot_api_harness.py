@@ -27,7 +27,7 @@ def bot_config(api: FakeBotApi, state_dir: Path | None = None, **telegram: Any) 
     values: dict[str, Any] = {
         "base_url": api.base_url,
         "poll_timeout": 1,
-        "persistence_path": str(state_dir / "telegram.pickle") if state_dir else "",
+        "persistence_path": str(state_dir / "telegram.sqlite3") if state_dir else "",
         **telegram,
     }
     return build_config({"telegram": values})

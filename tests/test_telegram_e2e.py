@@ -113,7 +113,7 @@ async def test_restart_answers_nothing_twice_and_keeps_the_conversation(
     texts = [m["text"] for m in api.sent(21)]
     assert len(texts) == 2, f"expected exactly two answers, got {texts}"
     assert texts[1].startswith(_expected(engine, "What is The Code?", "Who developed it?")[1])
-    assert (tmp_path / "telegram.pickle").stat().st_size > 0
+    assert (tmp_path / "telegram.sqlite3").stat().st_size > 0
 
 
 @pytest.mark.asyncio

@@ -34,7 +34,7 @@ def _config_file(tmp_path: Path, api: FakeBotApi) -> Path:
         "[telegram]\n"
         f'base_url = "{api.base_url}"\n'
         "poll_timeout = 1\n"
-        f'persistence_path = "{(tmp_path / "state.pickle").as_posix()}"\n',
+        f'persistence_path = "{(tmp_path / "state.sqlite3").as_posix()}"\n',
         encoding="utf-8",
     )
     return path
@@ -77,7 +77,7 @@ def test_signal_stops_the_bot_cleanly_with_updates_acknowledged(
         assert api.acknowledged_offsets[-1] == update_id + 1
         [answer] = api.sent(61)
     assert answer["text"].startswith(engine.ask("What is The Code?").text), "shipped article"
-    assert (tmp_path / "state.pickle").exists()
+    assert (tmp_path / "state.sqlite3").exists()
     assert "[REDACTED]" in stderr, "debug logging shows the (redacted) API URL"
     assert TOKEN not in stderr and TOKEN.split(":")[1] not in stderr
 

@@ -8,6 +8,7 @@ from every log record while the bot runs.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -26,17 +27,20 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
-    PersistenceInput,
-    PicklePersistence,
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import TOKEN_ENV, Config, ConfigError, TelegramConfig
+from bot.conversation_json import ConversationCodec
 from bot.engine import Engine
 from bot.telegram.handlers import Handlers
-from bot.telegram.limits import ChatOrderedProcessor, PacedRateLimiter, use_timedelta_periods
+from bot.telegram.journal_request import JournalingRequest
+from bot.telegram.limits import PacedRateLimiter, use_timedelta_periods
+from bot.telegram.persistence import JournaledProcessor, JournalingQueue, SqlitePersistence
+from bot.telegram.runner import serve
+from bot.telegram.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +83,8 @@ def check_settings(settings: TelegramConfig) -> TelegramConfig:
     for key in ("questions_per_minute", "chat_messages_per_second", "flood_retries"):
         if getattr(settings, key) < 0:
             raise ConfigError(f"config key telegram.{key} must be 0 or more")
+    if not 0 <= settings.drain_seconds <= 3600:
+        raise ConfigError("config key telegram.drain_seconds must be between 0 and 3600")
     return settings
 
 
@@ -102,7 +108,9 @@ def build_application(
     """
     use_timedelta_periods()
     settings = check_settings(config.telegram)
-    handlers = Handlers(engine or Engine.from_config(config), settings)
+    engine = engine or Engine.from_config(config)
+    handlers = Handlers(engine, settings)
+    processor = JournaledProcessor()
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -122,15 +130,31 @@ def build_application(
                 settings.flood_retries,
             )
         )
-        .concurrent_updates(ChatOrderedProcessor())
-        .post_init(handlers.post_init)
+        .concurrent_updates(processor)
     )
     if request is not None:
-        builder.request(request).get_updates_request(request)
+        builder.request(request)
+    updates_request: BaseRequest | None = request
+    persistence, queue = None, None
     if settings.persistence_path:
-        store = PersistenceInput(bot_data=False, user_data=False, callback_data=False)
-        builder.persistence(PicklePersistence(settings.persistence_path, store_data=store))
-    app = builder.build()
+        store = Store(settings.persistence_path)
+        idle = config.conversation.idle_minutes * 60
+        persistence = SqlitePersistence(store, ConversationCodec(engine.collection), idle)
+        queue = JournalingQueue(store)
+        builder.persistence(persistence).update_queue(queue)
+        # PTB's own getUpdates transport (HTTPXRequest's defaults), journaling each response.
+        updates_request = JournalingRequest(request or HTTPXRequest(connection_pool_size=1), queue)
+    if updates_request is not None:
+        builder.get_updates_request(updates_request)
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        await handlers.post_init(application)
+        if queue is not None:  # what was received before the last stop comes first
+            await queue.replay(application)
+
+    app = builder.post_init(post_init).build()
+    if persistence is not None:
+        processor.attach(app, persistence)
     app.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     for name in ("start", "help", "about", "sources", "more", "reset"):
         app.add_handler(CommandHandler(name, getattr(handlers, name)))
@@ -238,10 +262,16 @@ def run(config: Config) -> int:
         try:
             app = build_application(config, token)
             log.info("Starting the Telegram bot (%s) at %s", settings.mode, settings.base_url)
-            if settings.mode == "webhook":
-                app.run_webhook(**webhook_options(settings))
-            else:
-                app.run_polling(**polling_options(settings))
+            updater = app.updater
+            assert updater is not None  # the builder always makes one
+
+            async def start_updater() -> None:
+                if settings.mode == "webhook":
+                    await updater.start_webhook(**webhook_options(settings))
+                else:
+                    await updater.start_polling(**polling_options(settings))
+
+            code = asyncio.run(serve(app, settings, start_updater))
         except InvalidToken:
             raise ConfigError(f"Telegram rejected the token in {TOKEN_ENV}") from None
         except NetworkError as exc:
@@ -253,5 +283,6 @@ def run(config: Config) -> int:
         except Exception:  # a bug: logged here, while the token is still scrubbed from logs
             log.exception("The Telegram bot stopped on an unexpected error")
             return 1
-    log.info("The Telegram bot stopped cleanly")
-    return 0
+    if code == 0:
+        log.info("The Telegram bot stopped cleanly")
+    return code

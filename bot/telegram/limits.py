@@ -129,7 +129,8 @@ class PacedRateLimiter(AIORateLimiter):
                     del self._last_sent[chat_id]
 
 
-def _chat_key(update: object) -> int | None:
+def chat_key(update: object) -> int | None:
+    """The chat an update belongs to (its sender's id when it has no chat: inline queries)."""
     if not isinstance(update, Update):
         return None
     if update.effective_chat is not None:
@@ -146,7 +147,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _chat_key(update)
+        key = chat_key(update)
         if key is None:
             await coroutine
             return
