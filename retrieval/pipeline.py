@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze
@@ -38,7 +37,6 @@ from retrieval.reading import (
     TOPIC_INFORMATION,
     about_the_article,
     clean,
-    focus_term,
     repeated_phrase,
 )
 from retrieval.records import (
@@ -50,8 +48,7 @@ from retrieval.records import (
     Reason,
     RetrievalSettings,
 )
-from retrieval.signals import Candidate, margin, measure
-from retrieval.synonyms import related_terms
+from retrieval.signals import Asked, Candidate, asked_of, margin, measure
 from retrieval.wordstats import information, is_english
 
 log = logging.getLogger(__name__)
@@ -178,7 +175,7 @@ class Pipeline:
         """Each of the first ``settings.candidates`` passages with its quote chosen, its
         signals and the model's probability that quoting it answers the question."""
         out = []
-        asked = self._asked(question) if ranked else None
+        asked = asked_of(question, self.retriever) if ranked else None
         for i, hit in enumerate(ranked[: self.settings.candidates]):
             check(deadline, "weighing the answers")
             picked = self.choose(hit, question)
@@ -259,11 +256,11 @@ class Pipeline:
         ranked: tuple[Hit, ...],
         best: Hit,
         rank: int = 0,
-        asked: _Asked | None = None,
+        asked: Asked | None = None,
     ) -> Candidate:
         """What the decision reads about quoting ``best``, ranked ``rank`` (from 0);
-        ``asked``: what :meth:`_asked` says of the question (worked out once per question)."""
-        asked = asked or self._asked(question)
+        ``asked``: what :func:`asked_of` says of the question (worked out once per question)."""
+        asked = asked or asked_of(question, self.retriever)
         facts = self.retriever.facts(best.passage.id)
         # Every passage is about its article's subject, named or not.
         subject = self.articles.subject(best.passage.article)
@@ -294,32 +291,3 @@ class Pipeline:
             said=tuple(t for i in chosen(best) for t in terms_of(best.passage.sentences[i].text)),
             bigrams=query.bigrams,
         )
-
-    def _asked(self, question: Question) -> _Asked:
-        """What every candidate's signals read of the question itself."""
-        query, retriever = question.query, self.retriever
-        words = question.words
-        known = retriever.index.doc_freq
-        alternatives = {t for t, alts in query.alternatives if alts}
-        covering = retriever.covering(query)
-        for term, _ in words:  # a follow-up's inherited words are covered by relatives too
-            if term not in covering and (near := related_terms(term) & known.keys()):
-                covering[term] = near
-        return _Asked(
-            focus=focus_term(query.text),
-            covering=covering,
-            absent=frozenset(t for t, _ in words if t not in known and t not in alternatives),
-            mass=sum(w * retriever.index.idf(t) for t, w in query.weights),
-            idf={t: retriever.index.idf(t) for t, _ in words},
-        )
-
-
-@dataclass(frozen=True)
-class _Asked:
-    """The question-level part of a :class:`Candidate` (the same for every candidate)."""
-
-    focus: str | None
-    covering: dict[str, frozenset[str]]
-    absent: frozenset[str]
-    mass: float
-    idf: dict[str, float]

@@ -12,7 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from retrieval.answer_type import fits
-from retrieval.records import Hit
+from retrieval.ranker import Retriever
+from retrieval.reading import focus_term
+from retrieval.records import Hit, Question
+from retrieval.synonyms import related_terms
 from retrieval.wordstats import MAX_ZIPF, information
 
 
@@ -23,6 +26,36 @@ def margin(ranked: tuple[Hit, ...], rank: int) -> float:
     if top <= 0 or not others:
         return 1.0
     return (ranked[rank].score - max(others)) / top
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The question-level part of a :class:`Candidate` (the same for every candidate)."""
+
+    focus: str | None
+    covering: dict[str, frozenset[str]]
+    absent: frozenset[str]
+    mass: float
+    idf: dict[str, float]
+
+
+def asked_of(question: Question, retriever: Retriever) -> Asked:
+    """What every candidate's signals read of the question itself (worked out once)."""
+    query = question.query
+    words = question.words
+    known = retriever.index.doc_freq
+    alternatives = {t for t, alts in query.alternatives if alts}
+    covering = retriever.covering(query)
+    for term, _ in words:  # a follow-up's inherited words are covered by relatives too
+        if term not in covering and (near := related_terms(term) & known.keys()):
+            covering[term] = near
+    return Asked(
+        focus=focus_term(query.text),
+        covering=covering,
+        absent=frozenset(t for t, _ in words if t not in known and t not in alternatives),
+        mass=sum(w * retriever.index.idf(t) for t, w in query.weights),
+        idf={t: retriever.index.idf(t) for t, _ in words},
+    )
 
 
 @dataclass(frozen=True)
