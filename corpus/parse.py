@@ -24,11 +24,20 @@ _CHROME = (
     "this article is about",
     "for other uses, see",
 )
-_HEADING = re.compile(r"^(?P<title>.+?)\s*\[edit\]\s*$")
+_EDIT = "[edit]"
 _REFERENCE = re.compile(r"^\s*(?P<n>\d{1,4})\.\s*\^\s*(?P<text>.*)$")
 _URL = re.compile(r"https?://\S+")
 # A bare site name in a reference ("www.childrightsconnect.org") still gives a checkable link.
 _DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:org|com|net|int|gov|edu|info)\b", re.IGNORECASE)
+# Bidirectional marks, a byte order mark and zero-width spaces are invisible: copied text may
+# end a paragraph with one (U+200F after Hebrew or Arabic) or start with a BOM, and at either
+# end of a line they are dropped like white space.
+_INVISIBLE = frozenset(
+    "\ufeff\u200b\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# A domain name is at most 253 characters; longer words are not searched, since a word of
+# 100,000 "a." made the search quadratic.
+_LONGEST_DOMAIN = 253
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 # Infobox labels known by name, longest first so "Area served" wins over a shorter prefix.
 # Any other "Label value" line is a fact too (_split_label); these are the ones recognised
@@ -99,8 +108,35 @@ def _reference_url(body: str) -> str | None:
     url = _URL.search(body)
     if url:
         return url.group(0)
-    domain = _DOMAIN.search(body)
-    return f"https://{domain.group(0).lower()}" if domain else None
+    for word in body.split():  # a domain never holds white space
+        if len(word) <= _LONGEST_DOMAIN + 2 and (domain := _DOMAIN.search(word)):
+            return f"https://{domain.group(0).lower()}"
+    return None
+
+
+def _heading(line: str) -> str | None:
+    """The title of a heading line ("History[edit]" -> "History"); None for other lines.
+
+    ``line`` is stripped. Read from the end, as a regular expression tried at every position
+    of a long line would scan to its end from each.
+    """
+    if not line.endswith(_EDIT):
+        return None
+    title = line[: -len(_EDIT)].rstrip()
+    return title or None
+
+
+def _trim(line: str) -> str:
+    """``line`` without white space or invisible marks at either end."""
+    line = line.strip()
+    if not line or not (line[0] in _INVISIBLE or line[-1] in _INVISIBLE):
+        return line
+    start, end = 0, len(line)
+    while start < end and (line[start] in _INVISIBLE or line[start].isspace()):
+        start += 1
+    while end > start and (line[end - 1] in _INVISIBLE or line[end - 1].isspace()):
+        end -= 1
+    return line[start:end]
 
 
 def _is_chrome(line: str) -> bool:
@@ -201,12 +237,18 @@ def _passages_for(section: str, paragraph_no: int, raw: str, max_chars: int) -> 
 def _unique_ids(passages: list[Passage]) -> list[Passage]:
     """Repeated headings (or ones sharing their first words) must not share passage ids."""
     seen: set[str] = {INFOBOX.lower()}
+    # The last number tried for each id: ids only ever join ``seen``, so the next passage with
+    # the same id may start there (counting from 1 again is quadratic in repeated headings).
+    tried: dict[str, int] = {}
     out = []
     for passage in passages:
-        pid, n = passage.id, 1
+        pid, n = passage.id, tried.get(passage.id, 1)
+        if n > 1:
+            pid = f"{passage.id}-{n}"
         while pid in seen:
             n += 1
             pid = f"{passage.id}-{n}"
+        tried[passage.id] = n
         seen.add(pid)
         out.append(passage if pid == passage.id else replace(passage, id=pid))
     return out
@@ -228,8 +270,8 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
     """Parse article text. Raises :class:`ArticleError` when no paragraph can be found."""
     if max_passage_chars < 50:
         raise ValueError("max_passage_chars must be at least 50")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    lines = [_trim(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    nonblank = [i for i, line in enumerate(lines) if line]
     if not nonblank:
         raise ArticleError("the article is empty")
     title = strip_markers(lines[nonblank[0]].strip())[0] or "Untitled"
@@ -238,7 +280,7 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
         i += 1
     infobox: list[str] = []
     while i < len(lines) and lines[i].strip() and not _is_prose(lines[i]):
-        if _HEADING.match(lines[i].strip()) or _REFERENCE.match(lines[i]):
+        if _heading(lines[i]) or _REFERENCE.match(lines[i]):
             break
         infobox.append(lines[i])
         i += 1
@@ -267,9 +309,9 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
                 numbers.add(n)
                 references.append(Reference(n, body, _reference_url(body)))
             continue
-        heading = _HEADING.match(stripped)
+        heading = _heading(stripped)
         if heading:
-            section, paragraph_no = heading.group("title").strip(), 0
+            section, paragraph_no = heading, 0
             continue
         if not _is_prose(stripped):
             continue  # figure captions, map legends, stray labels
