@@ -195,3 +195,26 @@ def test_a_config_file_that_is_no_regular_file_is_one_line(tmp_path: Path, path:
     )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == f"ecpat-bot: error: config file is not a regular file: {path}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (None, "decision model is malformed: numbers must be finite"),
+        ("[" * 100_000 + "]" * 100_000, "cannot read decision model model.json: nested too deeply"),
+    ],
+)
+def test_a_decision_model_that_would_give_nan_is_one_line(
+    isolated: Path, capsys: pytest.CaptureFixture[str], text: str | None, message: str
+) -> None:
+    if text is None:  # the shipped model with a NaN bias (JSON's parser accepts NaN)
+        shipped = json.loads(
+            (Path(__file__).parent.parent / "retrieval/data/decision.json").read_text()
+        )
+        text = json.dumps({**shipped, "bias": math.nan})
+    (isolated / "model.json").write_text(text)
+    (isolated / "config.toml").write_text('[answer]\nmodel = "model.json"\n')
+    err = assert_usage_error(*run_main(capsys, "ask", QUESTION))
+    assert err == f"ecpat-bot: error: {message}\n".replace(
+        "model.json", str(isolated / "model.json")
+    )

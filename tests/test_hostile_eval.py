@@ -95,3 +95,19 @@ def test_a_question_file_that_is_no_regular_file_is_one_line(tmp_path: Path, pat
     )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == f"ecpat-bot: error: question file is not a regular file: {path}\n"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--k1", "1.2,nan", "k1 values must be between 0 and 100"),
+        ("--b", "inf", "b values must be between 0 and 1"),
+        ("--min-confidence", "nan", "min_confidence values must be between 0 and 1"),
+    ],
+)
+def test_a_tune_grid_value_that_is_not_a_finite_number_is_a_usage_error(
+    isolated: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str, message: str
+) -> None:
+    qfile = write_jsonl(isolated, GUILD_FACTS)
+    err = assert_usage_error(*run_main(capsys, "tune", str(qfile), flag, value))
+    assert err == f"ecpat-bot: error: {message}\n"
