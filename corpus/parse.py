@@ -25,6 +25,7 @@ _CHROME = (
     "for other uses, see",
 )
 _EDIT = "[edit]"
+_LONGEST_HEADING = 300
 _REFERENCE = re.compile(r"^\s*(?P<n>\d{1,4})\.\s*\^\s*(?P<text>.*)$")
 _URL = re.compile(r"https?://\S+")
 # A bare site name in a reference ("www.childrightsconnect.org") still gives a checkable link.
@@ -118,9 +119,10 @@ def _heading(line: str) -> str | None:
     """The title of a heading line ("History[edit]" -> "History"); None for other lines.
 
     ``line`` is stripped. Read from the end, as a regular expression tried at every position
-    of a long line would scan to its end from each.
+    of a long line would scan to its end from each. A line longer than any heading is not one:
+    its title would be repeated in every passage of its section.
     """
-    if not line.endswith(_EDIT):
+    if not line.endswith(_EDIT) or len(line) > _LONGEST_HEADING:
         return None
     title = line[: -len(_EDIT)].rstrip()
     return title or None

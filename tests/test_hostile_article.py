@@ -35,6 +35,7 @@ HOSTILE = {
     "50,000 repeated references": "References[edit]\n" + "  1. ^ Same.\n" * 50_000,
     "30,000 sentences in a paragraph": "The guild keeps a lamp. " * 30_000 + "\n",
     "10,000 repeated headings": "History[edit]\nThe guild keeps a lamp here.\n" * 10_000,
+    "a heading of 100,000 characters": "x" * 100_000 + "[edit]\n" + "A lamp is kept.\n" * 5_000,
     "a reference of 100,000 dots": "  1. ^ " + "a." * 100_000 + "\n",
 }
 
