@@ -19,7 +19,7 @@ from typing import Any, get_type_hints
 
 from bot import config_checks as checks
 from bot.config_checks import ENV_PREFIX, ConfigError, check_rules, check_values, coerce
-from corpus.load import MAX_BYTES
+from corpus.load import MAX_BYTES, user_path
 from retrieval.bm25 import VARIANTS
 from retrieval.records import RetrievalSettings
 from retrieval.signals import NAMES
@@ -135,7 +135,7 @@ def _check(config: Config) -> None:
 
 
 def _beside(base_dir: Path, value: str) -> str:
-    path = Path(value).expanduser()
+    path = user_path(value)
     return str(path if path.is_absolute() else base_dir / path)
 
 
@@ -258,7 +258,7 @@ def load_config(
     data: dict[str, Any] = {}
     base_dir = None
     if chosen:
-        file = Path(chosen).expanduser()
+        file = user_path(chosen)
         data = read_toml(file)
         base_dir = file.resolve().parent
     return build_config(data, overrides, env, base_dir)

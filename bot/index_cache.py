@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Config
-from corpus.load import article_files, load_collection, read_article_text
+from corpus.load import article_files, load_collection, read_article_text, user_path
 from corpus.records import Collection
 from retrieval.records import RetrievalSettings
 
@@ -49,7 +49,7 @@ def cache_dir(config: Config, env: os._Environ[str] | dict[str, str] | None = No
     """Where cache files go (see the module docstring)."""
     env = os.environ if env is None else env
     if config.cache.dir:
-        return Path(config.cache.dir).expanduser()
+        return user_path(config.cache.dir)
     base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "ecpat-bot"
 

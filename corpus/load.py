@@ -20,6 +20,15 @@ ARTICLE_SUFFIX = ".txt"
 MAX_BYTES = 20_000_000  # the default of article.max_file_bytes
 
 
+def user_path(path: str | Path) -> Path:
+    """``path`` with ``~`` expanded; as given when there is no such home folder (``~nobody``),
+    so the caller reports it as not found rather than crashing."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        return Path(path)
+
+
 def read_article_text(path: str | Path | None = None, max_bytes: int = MAX_BYTES) -> str:
     """The article's text: the shipped ECPAT article when ``path`` is empty or None.
 
@@ -28,7 +37,7 @@ def read_article_text(path: str | Path | None = None, max_bytes: int = MAX_BYTES
     """
     if not path:
         return resources.files("corpus").joinpath("data", DEFAULT_ARTICLE).read_text("utf-8")
-    file = Path(path).expanduser()
+    file = user_path(path)
     try:
         mode = file.stat().st_mode
     except FileNotFoundError:
@@ -88,11 +97,14 @@ def article_files(paths: Sequence[str | Path]) -> list[Path]:
     """
     files: list[Path] = []
     for path in paths:
-        entry = Path(path).expanduser()
+        entry = user_path(path)
         if entry.is_dir():
-            found = sorted(
-                f for f in entry.iterdir() if f.suffix.lower() == ARTICLE_SUFFIX and f.is_file()
-            )
+            try:
+                found = sorted(
+                    f for f in entry.iterdir() if f.suffix.lower() == ARTICLE_SUFFIX and f.is_file()
+                )
+            except OSError as err:
+                raise ArticleError(f"cannot read folder {entry}: {err.strerror}") from None
             if not found:
                 raise ArticleError(f"no {ARTICLE_SUFFIX} articles in folder: {entry}")
             files.extend(found)

@@ -218,3 +218,24 @@ def test_a_decision_model_that_would_give_nan_is_one_line(
     assert err == f"ecpat-bot: error: {message}\n".replace(
         "model.json", str(isolated / "model.json")
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ("ask", QUESTION, "--article", "~nosuchuser/a.txt"),
+            "article not found: ~nosuchuser/a.txt",
+        ),
+        (
+            ("ask", QUESTION, "--config", "~nosuchuser/c.toml"),
+            "config file not found: ~nosuchuser/c.toml",
+        ),
+        (("eval", "~nosuchuser/q.jsonl"), "question file not found: ~nosuchuser/q.jsonl"),
+    ],
+)
+def test_a_home_folder_that_does_not_exist_is_not_found(
+    isolated: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    err = assert_usage_error(*run_main(capsys, *argv))
+    assert err == f"ecpat-bot: error: {message}\n"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.evaluation.json_text import loads
+from corpus.load import user_path
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +283,7 @@ def parse_questions(text: str, fmt: str | None = None) -> QuestionSet:
 
 def load_questions(path: str | Path, fmt: str | None = None) -> QuestionSet:
     """Read a question file; a set with no usable question is an error (nothing to measure)."""
-    file = Path(path).expanduser()
+    file = user_path(path)
     try:
         if file.exists() and not file.is_dir() and not file.is_file():  # a pipe would block
             raise QuestionSetError(f"question file is not a regular file: {file}")
