@@ -8,7 +8,6 @@ line naming the key and what it may be.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import reprlib
@@ -207,6 +206,8 @@ def unknown_env(env: Mapping[str, str], known: Iterable[str]) -> list[str]:
     messages = []
     for var in sorted(env):
         if var.startswith(ENV_PREFIX) and var not in names:
+            import difflib  # only now: every command's start-up imports this module
+
             near = difflib.get_close_matches(var.removeprefix(ENV_PREFIX), suffixes, n=1)
             if var.endswith("_TOKEN"):
                 hint = f"the bot token is read from {TOKEN_ENV}"
