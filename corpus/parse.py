@@ -11,35 +11,13 @@ import re
 import unicodedata
 from dataclasses import replace
 
+from corpus.lines import REFERENCE, heading, is_chrome, is_prose, reference_url, trim
 from corpus.records import Article, Passage, Reference, Sentence
 from corpus.sentences import split_sentences, strip_markers
 
 LEAD = "Lead"
 INFOBOX = "Infobox"
 
-_CHROME = (
-    "from wikipedia, the free encyclopedia",
-    "jump to navigation",
-    "jump to search",
-    "this article is about",
-    "for other uses, see",
-)
-_EDIT = "[edit]"
-_LONGEST_HEADING = 300
-_REFERENCE = re.compile(r"^\s*(?P<n>\d{1,4})\.\s*\^\s*(?P<text>.*)$")
-_URL = re.compile(r"https?://\S+")
-# A bare site name in a reference ("www.childrightsconnect.org") still gives a checkable link.
-_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:org|com|net|int|gov|edu|info)\b", re.IGNORECASE)
-# Bidirectional marks, a byte order mark and zero-width spaces are invisible: copied text may
-# end a paragraph with one (U+200F after Hebrew or Arabic) or start with a BOM, and at either
-# end of a line they are dropped like white space.
-_INVISIBLE = frozenset(
-    "\ufeff\u200b\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
-# A domain name is at most 253 characters; longer words are not searched, since a word of
-# 100,000 "a." made the search quadratic.
-_LONGEST_DOMAIN = 253
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 # Infobox labels known by name, longest first so "Area served" wins over a shorter prefix.
 # Any other "Label value" line is a fact too (_split_label); these are the ones recognised
 # also when the value is lower-case ("Type glacial lake") or on the next line ("Key people").
@@ -103,53 +81,6 @@ def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())[:6]
     return "-".join(words) or "section"
-
-
-def _reference_url(body: str) -> str | None:
-    url = _URL.search(body)
-    if url:
-        return url.group(0)
-    for word in body.split():  # a domain never holds white space
-        if len(word) <= _LONGEST_DOMAIN + 2 and (domain := _DOMAIN.search(word)):
-            return f"https://{domain.group(0).lower()}"
-    return None
-
-
-def _heading(line: str) -> str | None:
-    """The title of a heading line ("History[edit]" -> "History"); None for other lines.
-
-    ``line`` is stripped. Read from the end, as a regular expression tried at every position
-    of a long line would scan to its end from each. A line longer than any heading is not one:
-    its title would be repeated in every passage of its section.
-    """
-    if not line.endswith(_EDIT) or len(line) > _LONGEST_HEADING:
-        return None
-    title = line[: -len(_EDIT)].rstrip()
-    return title or None
-
-
-def _trim(line: str) -> str:
-    """``line`` without white space or invisible marks at either end."""
-    line = line.strip()
-    if not line or not (line[0] in _INVISIBLE or line[-1] in _INVISIBLE):
-        return line
-    start, end = 0, len(line)
-    while start < end and (line[start] in _INVISIBLE or line[start].isspace()):
-        start += 1
-    while end > start and (line[end - 1] in _INVISIBLE or line[end - 1].isspace()):
-        end -= 1
-    return line[start:end]
-
-
-def _is_chrome(line: str) -> bool:
-    low = line.strip().lower()
-    return any(low.startswith(c) for c in _CHROME)
-
-
-def _is_prose(line: str) -> bool:
-    """True for a paragraph line: long enough or ending like a sentence."""
-    clean, _ = strip_markers(line.strip())
-    return bool(_SENTENCE_END.search(clean)) and len(clean.split()) >= 4
 
 
 def _split_label(line: str) -> tuple[str, str] | None:
@@ -272,17 +203,17 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
     """Parse article text. Raises :class:`ArticleError` when no paragraph can be found."""
     if max_passage_chars < 50:
         raise ValueError("max_passage_chars must be at least 50")
-    lines = [_trim(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [trim(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     nonblank = [i for i, line in enumerate(lines) if line]
     if not nonblank:
         raise ArticleError("the article is empty")
     title = strip_markers(lines[nonblank[0]].strip())[0] or "Untitled"
     i = nonblank[0] + 1
-    while i < len(lines) and (not lines[i].strip() or _is_chrome(lines[i])):
+    while i < len(lines) and (not lines[i].strip() or is_chrome(lines[i])):
         i += 1
     infobox: list[str] = []
-    while i < len(lines) and lines[i].strip() and not _is_prose(lines[i]):
-        if _heading(lines[i]) or _REFERENCE.match(lines[i]):
+    while i < len(lines) and lines[i].strip() and not is_prose(lines[i]):
+        if heading(lines[i]) or REFERENCE.match(lines[i]):
             break
         infobox.append(lines[i])
         i += 1
@@ -301,21 +232,21 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
     paragraph_no = 0
     for line in lines[i:]:
         stripped = line.strip()
-        if not stripped or _is_chrome(stripped):
+        if not stripped or is_chrome(stripped):
             continue
-        ref = _REFERENCE.match(line)
+        ref = REFERENCE.match(line)
         if ref:
             body = ref.group("text").strip()
             n = int(ref.group("n"))
             if n not in numbers:  # a repeated number keeps its first text
                 numbers.add(n)
-                references.append(Reference(n, body, _reference_url(body)))
+                references.append(Reference(n, body, reference_url(body)))
             continue
-        heading = _heading(stripped)
-        if heading:
-            section, paragraph_no = heading, 0
+        named = heading(stripped)
+        if named:
+            section, paragraph_no = named, 0
             continue
-        if not _is_prose(stripped):
+        if not is_prose(stripped):
             continue  # figure captions, map legends, stray labels
         if section not in seen_sections:
             seen_sections.add(section)
