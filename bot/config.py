@@ -2,33 +2,32 @@
 
 Precedence: command-line flag > environment (``ECPAT_BOT_<TABLE>_<KEY>``) > file > default.
 A file may hold only the keys it changes. Unknown tables or keys and bad values are errors
-that name the key, so a typo never silently does nothing; an unknown ``ECPAT_BOT_*`` variable
-is reported as a warning (:func:`unknown_env`).
+that name the key, so a typo never silently does nothing; so is an unknown ``ECPAT_BOT_*``
+variable (:func:`check_env`). The type and range checks are in :mod:`bot.config_checks`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from bot import config_checks as checks
+from bot.config_checks import ENV_PREFIX, ConfigError, check_rules, check_values, coerce
+from corpus.load import MAX_BYTES, user_path
 from retrieval.bm25 import VARIANTS
 from retrieval.records import RetrievalSettings
 from retrieval.signals import NAMES
 
 CONFIG_ENV = "ECPAT_BOT_CONFIG"
 HISTORY_ENV = "ECPAT_BOT_HISTORY"  # the REPL's history file (bot.terminal.repl), not a config key
-TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # the Telegram bot token: never in a file or ECPAT_BOT_*
-ENV_PREFIX = "ECPAT_BOT_"
-
-
-class ConfigError(ValueError):
-    """A config file, key or value that cannot be used."""
+TOKEN_ENV = checks.TOKEN_ENV  # the Telegram bot token: never in a file or ECPAT_BOT_*
+MAX_CONFIG_BYTES = 1_000_000  # a config file is a few hundred bytes; /dev/zero is not one
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,7 @@ class ArticleConfig:
     path: tuple[str, ...] = ()
     url: str = ""
     max_passage_chars: int = 700
+    max_file_bytes: int = MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -116,106 +116,54 @@ class Config:
     cache: CacheConfig = field(default_factory=CacheConfig)
 
 
-def _coerce(name: str, kind: Any, value: Any, parse_text: bool = True) -> Any:
-    """Check ``value`` against the field type; with ``parse_text`` strings are parsed."""
-    if isinstance(value, str) and kind is not str and parse_text:
-        text = value.strip()
-        try:
-            if kind is bool:
-                if text.lower() not in {"true", "false", "1", "0", "yes", "no"}:
-                    raise ValueError
-                return text.lower() in {"true", "1", "yes"}
-            if kind is int:
-                return int(text)
-            if kind is float:
-                return _coerce(name, kind, float(text))
-            if kind == tuple[int, ...]:
-                return tuple(int(part) for part in text.replace(",", " ").split())
-            if kind == tuple[str, ...]:
-                # Paths are separated as in PATH (they may hold commas or spaces); names by
-                # commas or spaces.
-                if name.endswith(".path"):
-                    return tuple(p.strip() for p in value.split(os.pathsep) if p.strip())
-                return tuple(text.replace(",", " ").split())
-        except ValueError:
-            raise ConfigError(
-                f"config key {name}: cannot read {value!r} as {_kind(kind)}"
-            ) from None
-    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
-        if not math.isfinite(value):
-            raise ConfigError(f"config key {name}: expected a finite number, got {value!r}")
-        return float(value)
-    if kind == tuple[int, ...] and isinstance(value, list):
-        if all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            return tuple(value)
-    elif kind == tuple[str, ...]:
-        if isinstance(value, str):  # one path in a file: a TOML string
-            return (value,) if value.strip() else ()
-        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            return tuple(v for v in value if v.strip())
-    elif isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-        return value
-    raise ConfigError(f"config key {name}: expected {_kind(kind)}, got {value!r}")
-
-
-def _kind(kind: Any) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
-    if kind == tuple[str, ...]:
-        return "a string or a list of strings"
-    return names.get(kind, "a list of integers")
-
-
 def _check(config: Config) -> None:
-    """Value checks that types alone cannot express."""
-    r, a, c = config.retrieval, config.answer, config.conversation
-    rules = [
-        (r.variant in VARIANTS, "retrieval.variant", f"one of {', '.join(VARIANTS)}"),
-        (r.k1 >= 0, "retrieval.k1", "0 or more"),
-        (0 <= r.b <= 1, "retrieval.b", "between 0 and 1"),
-        (r.sentence_weight >= 0, "retrieval.sentence_weight", "0 or more"),
-        (0 <= r.max_edits <= 2, "retrieval.max_edits", "0, 1 or 2"),
-        (1 <= r.top_k <= 50, "retrieval.top_k", "between 1 and 50"),
-        (r.phrase_weight >= 0, "retrieval.phrase_weight", "0 or more"),
-        (0 <= r.synonym_weight <= 1, "retrieval.synonym_weight", "between 0 and 1"),
-        (r.unknown_weight >= 0, "retrieval.unknown_weight", "0 or more"),
-        (r.name_weight >= 1, "retrieval.name_weight", "1 or more"),
-        (r.candidates >= 1, "retrieval.candidates", "at least 1"),
-        (0 <= a.min_coverage <= 1, "answer.min_coverage", "between 0 and 1"),
-        (0 <= a.min_confidence <= 1, "answer.min_confidence", "between 0 and 1"),
-        (
-            set(a.ignore_signals) <= set(NAMES),
-            "answer.ignore_signals",
-            f"a list of signal names ({', '.join(NAMES)})",
-        ),
-        (c.followup_lift >= 0, "conversation.followup_lift", "0 or more"),
-        (c.article_lift >= 0, "conversation.article_lift", "0 or more"),
-        (1 <= a.max_sentences <= 5, "answer.max_sentences", "between 1 and 5"),
-        (a.max_question_chars >= 10, "answer.max_question_chars", "at least 10"),
-        (config.article.max_passage_chars >= 50, "article.max_passage_chars", "at least 50"),
-        (c.max_turns >= 1, "conversation.max_turns", "at least 1"),
-        (config.cache.min_chars >= 0, "cache.min_chars", "0 or more"),
-        (c.idle_minutes > 0, "conversation.idle_minutes", "more than 0"),
-        (0 <= c.followup_weight <= 1, "conversation.followup_weight", "between 0 and 1"),
-    ]
-    for ok, name, expected in rules:
-        if not ok:
-            raise ConfigError(f"config key {name} must be {expected}")
+    """Every number in its range (:data:`bot.config_checks.RANGES`), then the checks that a
+    range cannot express."""
+    check_values({f.name: getattr(config, f.name) for f in fields(config)})
+    names = config.answer.ignore_signals
+    check_rules(
+        [
+            (
+                config.retrieval.variant in VARIANTS,
+                "retrieval.variant",
+                f"one of {', '.join(VARIANTS)}",
+            ),
+            (
+                set(names) <= set(NAMES),
+                "answer.ignore_signals",
+                f"a list of signal names ({', '.join(NAMES)})",
+            ),
+        ]
+    )
 
 
 def _beside(base_dir: Path, value: str) -> str:
-    path = Path(value).expanduser()
+    path = user_path(value)
     return str(path if path.is_absolute() else base_dir / path)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """A config file's tables; a file that is not small regular TOML is one-line error."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        regular = stat.S_ISREG(path.stat().st_mode)  # a named pipe would block the open
+        if regular:
+            with path.open("rb") as fh:
+                data = fh.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the path
+        raise ConfigError(f"cannot read config file {path}: {err}") from None
+    if not regular:
+        raise ConfigError(f"config file is not a regular file: {path}")
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config file is larger than {MAX_CONFIG_BYTES:,} bytes: {path}")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"config file {path} is not valid TOML: {err}") from None
-    except (OSError, UnicodeDecodeError) as err:
+    except RecursionError:
+        raise ConfigError(f"config file {path} is not valid TOML: nested too deeply") from None
+    except UnicodeDecodeError as err:
         raise ConfigError(f"cannot read config file {path}: {err}") from None
 
 
@@ -230,6 +178,8 @@ def build_config(
     File values must have their TOML type (``check_type = "yes"`` is an error); text from the
     environment or flags is parsed into the key's type.
     """
+    if env:
+        check_env(env)
     tables = {f.name: f.default_factory for f in fields(Config)}  # type: ignore[misc]
     hints = {table: get_type_hints(cls) for table, cls in tables.items()}
     layers: dict[str, dict[str, Any]] = {}
@@ -241,7 +191,7 @@ def build_config(
             known = ", ".join(hints[table])
             raise ConfigError(f"unknown config key {table}.{key} (known in [{table}]: {known})")
         name = f"{table}.{key}"
-        layers.setdefault(table, {})[key] = _coerce(name, hints[table][key], value, parse_text)
+        layers.setdefault(table, {})[key] = coerce(name, hints[table][key], value, parse_text)
 
     for table, values in data.items():
         if table not in tables:
@@ -281,28 +231,20 @@ def env_keys() -> dict[str, str]:
 
 
 def unknown_env(env: Mapping[str, str]) -> list[str]:
-    """One line per ``ECPAT_BOT_*`` variable that sets nothing, with the nearest real name.
+    """One line per ``ECPAT_BOT_*`` variable that sets nothing (see :func:`check_env`)."""
+    return checks.unknown_env(env, [*env_keys(), CONFIG_ENV, HISTORY_ENV])
 
-    A misspelt variable would otherwise be ignored without a word. It is a warning rather
-    than an error like an unknown file key: the environment is shared with other programs,
-    and a stale export should not stop a running service.
+
+def check_env(env: Mapping[str, str]) -> None:
+    """An unknown ``ECPAT_BOT_*`` variable is an error, like an unknown key in a file.
+
+    A misspelt ``ECPAT_BOT_TELEGRAM_ALLOWED_CHAT_ID`` would otherwise leave the bot open to
+    every chat while its owner believes it closed.
     """
-    known = [*env_keys(), CONFIG_ENV, HISTORY_ENV]
-    suffixes = [name.removeprefix(ENV_PREFIX) for name in known]  # the shared prefix is no hint
-    messages = []
-    for var in sorted(env):
-        if var.startswith(ENV_PREFIX) and var not in known:
-            import difflib  # only now: every command's start-up imports this module
-
-            near = difflib.get_close_matches(var.removeprefix(ENV_PREFIX), suffixes, n=1)
-            if var.endswith("_TOKEN"):
-                hint = f"the bot token is read from {TOKEN_ENV}"
-            elif near:
-                hint = f"did you mean {ENV_PREFIX}{near[0]}?"
-            else:
-                hint = f"settings are {ENV_PREFIX}<TABLE>_<KEY>"
-            messages.append(f"unknown environment variable {var} is ignored ({hint})")
-    return messages
+    unknown = unknown_env(env)
+    if unknown:
+        more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+        raise ConfigError(f"{unknown[0]}{more}")
 
 
 def load_config(
@@ -312,13 +254,14 @@ def load_config(
 ) -> Config:
     """Load the config: ``path``, else $ECPAT_BOT_CONFIG, else ./config.toml if present."""
     env = os.environ if env is None else env
+    check_env(env)  # first: a misspelt ECPAT_BOT_CONFIG explains a wrong file's error
     chosen = path or env.get(CONFIG_ENV) or None
     if chosen is None and Path("config.toml").is_file():
         chosen = "config.toml"
     data: dict[str, Any] = {}
     base_dir = None
     if chosen:
-        file = Path(chosen).expanduser()
+        file = user_path(chosen)
         data = read_toml(file)
         base_dir = file.resolve().parent
     return build_config(data, overrides, env, base_dir)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Config
-from corpus.load import article_files, load_collection, read_article_text
+from corpus.load import article_files, load_collection, read_article_text, user_path
 from corpus.records import Collection
 from retrieval.records import RetrievalSettings
 
@@ -49,7 +49,7 @@ def cache_dir(config: Config, env: os._Environ[str] | dict[str, str] | None = No
     """Where cache files go (see the module docstring)."""
     env = os.environ if env is None else env
     if config.cache.dir:
-        return Path(config.cache.dir).expanduser()
+        return user_path(config.cache.dir)
     base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "ecpat-bot"
 
@@ -95,10 +95,11 @@ def load_or_build(config: Config) -> tuple[Collection, Retriever | None]:
     built and written.
     """
     paths, chars = config.article.path, config.article.max_passage_chars
+    limit = config.article.max_file_bytes
     files = article_files(paths) if paths else []
-    texts = [read_article_text(f) for f in files] or [read_article_text(None)]
+    texts = [read_article_text(f, limit) for f in files] or [read_article_text(None)]
     if not config.cache.enabled or sum(len(t) for t in texts) < config.cache.min_chars:
-        return load_collection(paths, chars), None
+        return load_collection(paths, chars, limit), None
     named = "\0".join(str(f.resolve()) for f in files)
     key = cache_key("\0".join([named, *texts]), config)
     folder = cache_dir(config)
@@ -108,7 +109,7 @@ def load_or_build(config: Config) -> tuple[Collection, Retriever | None]:
         return found
     from retrieval.ranker import Retriever
 
-    collection = load_collection(paths, chars)
+    collection = load_collection(paths, chars, limit)
     retriever = Retriever(collection.passages, config.retrieval.settings())
     _store(folder, path, key, collection, retriever)
     return collection, retriever

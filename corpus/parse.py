@@ -11,25 +11,13 @@ import re
 import unicodedata
 from dataclasses import replace
 
+from corpus.lines import REFERENCE, heading, is_chrome, is_prose, reference_url, trim
 from corpus.records import Article, Passage, Reference, Sentence
 from corpus.sentences import split_sentences, strip_markers
 
 LEAD = "Lead"
 INFOBOX = "Infobox"
 
-_CHROME = (
-    "from wikipedia, the free encyclopedia",
-    "jump to navigation",
-    "jump to search",
-    "this article is about",
-    "for other uses, see",
-)
-_HEADING = re.compile(r"^(?P<title>.+?)\s*\[edit\]\s*$")
-_REFERENCE = re.compile(r"^\s*(?P<n>\d{1,4})\.\s*\^\s*(?P<text>.*)$")
-_URL = re.compile(r"https?://\S+")
-# A bare site name in a reference ("www.childrightsconnect.org") still gives a checkable link.
-_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:org|com|net|int|gov|edu|info)\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 # Infobox labels known by name, longest first so "Area served" wins over a shorter prefix.
 # Any other "Label value" line is a fact too (_split_label); these are the ones recognised
 # also when the value is lower-case ("Type glacial lake") or on the next line ("Key people").
@@ -93,25 +81,6 @@ def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())[:6]
     return "-".join(words) or "section"
-
-
-def _reference_url(body: str) -> str | None:
-    url = _URL.search(body)
-    if url:
-        return url.group(0)
-    domain = _DOMAIN.search(body)
-    return f"https://{domain.group(0).lower()}" if domain else None
-
-
-def _is_chrome(line: str) -> bool:
-    low = line.strip().lower()
-    return any(low.startswith(c) for c in _CHROME)
-
-
-def _is_prose(line: str) -> bool:
-    """True for a paragraph line: long enough or ending like a sentence."""
-    clean, _ = strip_markers(line.strip())
-    return bool(_SENTENCE_END.search(clean)) and len(clean.split()) >= 4
 
 
 def _split_label(line: str) -> tuple[str, str] | None:
@@ -201,12 +170,18 @@ def _passages_for(section: str, paragraph_no: int, raw: str, max_chars: int) -> 
 def _unique_ids(passages: list[Passage]) -> list[Passage]:
     """Repeated headings (or ones sharing their first words) must not share passage ids."""
     seen: set[str] = {INFOBOX.lower()}
+    # The last number tried for each id: ids only ever join ``seen``, so the next passage with
+    # the same id may start there (counting from 1 again is quadratic in repeated headings).
+    tried: dict[str, int] = {}
     out = []
     for passage in passages:
-        pid, n = passage.id, 1
+        pid, n = passage.id, tried.get(passage.id, 1)
+        if n > 1:
+            pid = f"{passage.id}-{n}"
         while pid in seen:
             n += 1
             pid = f"{passage.id}-{n}"
+        tried[passage.id] = n
         seen.add(pid)
         out.append(passage if pid == passage.id else replace(passage, id=pid))
     return out
@@ -228,17 +203,17 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
     """Parse article text. Raises :class:`ArticleError` when no paragraph can be found."""
     if max_passage_chars < 50:
         raise ValueError("max_passage_chars must be at least 50")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    lines = [trim(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    nonblank = [i for i, line in enumerate(lines) if line]
     if not nonblank:
         raise ArticleError("the article is empty")
     title = strip_markers(lines[nonblank[0]].strip())[0] or "Untitled"
     i = nonblank[0] + 1
-    while i < len(lines) and (not lines[i].strip() or _is_chrome(lines[i])):
+    while i < len(lines) and (not lines[i].strip() or is_chrome(lines[i])):
         i += 1
     infobox: list[str] = []
-    while i < len(lines) and lines[i].strip() and not _is_prose(lines[i]):
-        if _HEADING.match(lines[i].strip()) or _REFERENCE.match(lines[i]):
+    while i < len(lines) and lines[i].strip() and not is_prose(lines[i]):
+        if heading(lines[i]) or REFERENCE.match(lines[i]):
             break
         infobox.append(lines[i])
         i += 1
@@ -257,21 +232,21 @@ def parse_article(text: str, max_passage_chars: int = 700) -> Article:
     paragraph_no = 0
     for line in lines[i:]:
         stripped = line.strip()
-        if not stripped or _is_chrome(stripped):
+        if not stripped or is_chrome(stripped):
             continue
-        ref = _REFERENCE.match(line)
+        ref = REFERENCE.match(line)
         if ref:
             body = ref.group("text").strip()
             n = int(ref.group("n"))
             if n not in numbers:  # a repeated number keeps its first text
                 numbers.add(n)
-                references.append(Reference(n, body, _reference_url(body)))
+                references.append(Reference(n, body, reference_url(body)))
             continue
-        heading = _HEADING.match(stripped)
-        if heading:
-            section, paragraph_no = heading.group("title").strip(), 0
+        named = heading(stripped)
+        if named:
+            section, paragraph_no = named, 0
             continue
-        if not _is_prose(stripped):
+        if not is_prose(stripped):
             continue  # figure captions, map legends, stray labels
         if section not in seen_sections:
             seen_sections.add(section)

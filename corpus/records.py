@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,16 @@ class Article:
 
     def reference(self, n: int) -> Reference | None:
         """The reference numbered ``n``, if the list has it."""
+        return self._numbered.get(n)
+
+    @cached_property
+    def _numbered(self) -> dict[int, Reference]:
+        """References by number, the first of a repeated number (looked up once per citation:
+        a scan of the list each time is quadratic in a list of thousands)."""
+        numbered: dict[int, Reference] = {}
         for ref in self.references:
-            if ref.n == n:
-                return ref
-        return None
+            numbered.setdefault(ref.n, ref)
+        return numbered
 
 
 @dataclass(frozen=True)

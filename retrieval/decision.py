@@ -19,6 +19,7 @@ import json
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,11 @@ class Logistic:
         columns = [tuple(float(v) for v in data[key]) for key in ("mean", "scale", "weights")]
         if any(len(c) != len(names) for c in columns) or any(s <= 0 for s in columns[1]):
             raise ValueError("column lengths or scales")
-        return cls(names, *columns, float(data["bias"]), data.get("meta") or {})
+        bias = float(data["bias"])
+        if not all(math.isfinite(v) for v in (bias, *chain.from_iterable(columns))):
+            # JSON's NaN and Infinity would make every confidence NaN.
+            raise ValueError("numbers must be finite")
+        return cls(names, *columns, bias, data.get("meta") or {})
 
 
 @dataclass(frozen=True)
@@ -141,11 +146,15 @@ def model_from_json(data: Any) -> Model:
 
 def load_model(path: str | Path | None = None) -> Model:
     """The shipped model, or the one at ``path``."""
+    file = Path(path or shipped_path())
+    if file.exists() and not file.is_file():  # a device or a pipe would never end
+        raise ModelError(f"decision model is not a regular file: {file}")
     try:
-        text = Path(path or shipped_path()).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        raise ModelError(f"cannot read decision model {path or _MODEL}: {err}") from None
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
+        # ValueError: bad JSON, or a number of thousands of digits; RecursionError: deep nesting
+        reason = "nested too deeply" if isinstance(err, RecursionError) else str(err)
+        raise ModelError(f"cannot read decision model {path or _MODEL}: {reason}") from None
     return model_from_json(data)
 
 

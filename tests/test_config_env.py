@@ -1,4 +1,4 @@
-"""Unknown ``ECPAT_BOT_*`` variables: a one-line warning that names the nearest real one."""
+"""Unknown ``ECPAT_BOT_*`` variables: a one-line error (exit 2) that names the nearest real one."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from cli_helpers import run_main
 
-from bot.config import Config, env_keys, load_config, unknown_env
+from bot.config import ConfigError, env_keys, load_config, unknown_env
 
 ROOT = Path(__file__).resolve().parent.parent
-FOUNDED = "ECPAT International — Founded: 1990."
 
 
 def test_every_key_of_config_toml_has_its_variable() -> None:
@@ -42,47 +41,62 @@ def test_known_variables_give_no_warning() -> None:
 )
 def test_unknown_variable_is_named_with_a_hint(var: str, hint: str) -> None:
     assert unknown_env({var: "secret value", "ECPAT_BOT_RETRIEVAL_K1": "1.5"}) == [
-        f"unknown environment variable {var} is ignored ({hint})"
+        f"unknown environment variable {var} ({hint})"
     ]
 
 
-def test_unknown_variable_changes_nothing(isolated: Path) -> None:
-    assert load_config(env={"ECPAT_BOT_RETRIEVAL_K3": "9"}) == Config()
-
-
-def test_cli_warns_in_one_line_and_still_answers(
-    isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ECPAT_BOT_RETRIEVAL_K3", "2")
-    monkeypatch.setenv("ECPAT_BOT_RETRIEVAL_K1", "1.2")
-    code, out, err = run_main(capsys, "ask", "When was ECPAT founded?")
-    assert (code, out.splitlines()[0]) == (0, FOUNDED)
-    assert err == (
-        "ecpat-bot: warning: unknown environment variable ECPAT_BOT_RETRIEVAL_K3 is ignored "
-        "(did you mean ECPAT_BOT_RETRIEVAL_K1?)\n"
+def test_unknown_variable_is_an_error(isolated: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(env={"ECPAT_BOT_RETRIEVAL_K3": "9"})
+    assert str(info.value) == (
+        "unknown environment variable ECPAT_BOT_RETRIEVAL_K3 (did you mean ECPAT_BOT_RETRIEVAL_K1?)"
     )
 
 
-def test_warning_comes_before_a_config_error(
+def test_a_misspelt_allow_list_stops_the_bot_instead_of_opening_it(
     isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A misspelt ECPAT_BOT_CONFIG explains why ./config.toml's error shows up."""
+    monkeypatch.setenv("ECPAT_BOT_TELEGRAM_ALLOWED_CHAT_ID", "5")
+    code, out, err = run_main(capsys, "telegram")
+    assert (code, out) == (2, "")
+    assert err == (
+        "ecpat-bot: error: unknown environment variable ECPAT_BOT_TELEGRAM_ALLOWED_CHAT_ID "
+        "(did you mean ECPAT_BOT_TELEGRAM_ALLOWED_CHAT_IDS?)\n"
+    )
+
+
+def test_several_unknown_variables_still_give_one_line(
+    isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ECPAT_BOT_RETRIEVAL_K3", "2")
+    monkeypatch.setenv("ECPAT_BOT_XYZ", "2")
+    code, out, err = run_main(capsys, "ask", "When was ECPAT founded?")
+    assert (code, out) == (2, "")
+    assert err == (
+        "ecpat-bot: error: unknown environment variable ECPAT_BOT_RETRIEVAL_K3 "
+        "(did you mean ECPAT_BOT_RETRIEVAL_K1?) (and 1 more)\n"
+    )
+
+
+def test_the_variable_error_comes_before_a_config_file_error(
+    isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A misspelt ECPAT_BOT_CONFIG explains why ./config.toml is read."""
     monkeypatch.setenv("ECPAT_BOT_CONFG", "mine.toml")
     (isolated / "config.toml").write_text("[retrieval]\nk2 = 1\n")
     code, out, err = run_main(capsys, "ask", "When was ECPAT founded?")
     assert (code, out) == (2, "")
-    warning, error = err.splitlines()
-    assert warning.startswith("ecpat-bot: warning: unknown environment variable ECPAT_BOT_CONFG")
-    assert "did you mean ECPAT_BOT_CONFIG?" in warning
-    assert error.startswith("ecpat-bot: error: unknown config key retrieval.k2")
+    assert err == (
+        "ecpat-bot: error: unknown environment variable ECPAT_BOT_CONFG "
+        "(did you mean ECPAT_BOT_CONFIG?)\n"
+    )
 
 
 @pytest.mark.e2e
-def test_real_command_warns_about_an_unknown_variable(run_bot) -> None:
+def test_real_command_stops_at_an_unknown_variable(run_bot) -> None:
     done = run_bot("ask", "When was ECPAT founded?", ECPAT_BOT_ANSWER_MIN_COVERAG="0.3")
-    assert done.returncode == 0
-    assert done.stdout.startswith(FOUNDED)
+    assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        "ecpat-bot: warning: unknown environment variable ECPAT_BOT_ANSWER_MIN_COVERAG is "
-        "ignored (did you mean ECPAT_BOT_ANSWER_MIN_COVERAGE?)\n"
+        "ecpat-bot: error: unknown environment variable ECPAT_BOT_ANSWER_MIN_COVERAG "
+        "(did you mean ECPAT_BOT_ANSWER_MIN_COVERAGE?)\n"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -150,9 +151,9 @@ def _gates(specs: list[str], flag: str) -> list[tuple[str, float]]:
         try:
             threshold = float(value)
         except ValueError:
-            threshold = None
-        if not sep or threshold is None:
-            raise UsageError(f"{flag} expects METRIC=VALUE, got {spec!r}")
+            threshold = math.nan
+        if not sep or not math.isfinite(threshold):  # nan compares false: the gate would pass
+            raise UsageError(f"{flag} expects METRIC=VALUE with a finite number, got {spec!r}")
         if name.rpartition(".")[2] not in evaluate.METRICS:
             known = ", ".join(evaluate.METRICS)
             raise UsageError(f"{flag}: unknown metric {name!r} (known: {known})")

@@ -8,7 +8,6 @@ cannot be read at all raises :class:`QuestionSetError`.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import unicodedata
@@ -16,6 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bot.evaluation.json_text import loads
+from corpus.load import user_path
 
 log = logging.getLogger(__name__)
 
@@ -141,9 +143,9 @@ def parse_jsonl(text: str) -> QuestionSet:
             continue
         where = f"line {number}"
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            problems.append(Problem(where, f"not valid JSON ({err.msg}, column {err.colno})"))
+            row = loads(line)
+        except ValueError as err:
+            problems.append(Problem(where, str(err)))
             continue
         try:
             question = question_from_row(row)
@@ -233,7 +235,8 @@ def parse_squad(data: Any) -> QuestionSet:
         if not isinstance(paragraphs, list):
             problems.append(Problem(f"article {a_no}", "expected 'paragraphs' to be a list"))
             continue
-        title = str(entry.get("title") or f"article {a_no}")
+        raw = entry.get("title")  # str() of a list nested thousands deep would fail
+        title = str(raw) if raw and isinstance(raw, str | int | float) else f"article {a_no}"
         if title in dict(articles):
             title = f"{title} ({a_no})"
         where = f"article {a_no} ({title})"
@@ -256,8 +259,8 @@ def detect_format(text: str) -> str:
     if not stripped.startswith("{"):
         return "jsonl"
     try:
-        data = json.loads(stripped)
-    except json.JSONDecodeError:
+        data = loads(stripped)
+    except ValueError:
         return "jsonl"
     return "squad" if isinstance(data, dict) and isinstance(data.get("data"), list) else "jsonl"
 
@@ -272,16 +275,18 @@ def parse_questions(text: str, fmt: str | None = None) -> QuestionSet:
     if fmt == "jsonl":
         return parse_jsonl(text)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise QuestionSetError(f"not valid SQuAD JSON: {err.msg} (line {err.lineno})") from None
+        data = loads(text)
+    except ValueError as err:
+        raise QuestionSetError(f"SQuAD file is {err}") from None
     return parse_squad(data)
 
 
 def load_questions(path: str | Path, fmt: str | None = None) -> QuestionSet:
     """Read a question file; a set with no usable question is an error (nothing to measure)."""
-    file = Path(path).expanduser()
+    file = user_path(path)
     try:
+        if file.exists() and not file.is_dir() and not file.is_file():  # a pipe would block
+            raise QuestionSetError(f"question file is not a regular file: {file}")
         text = file.read_text("utf-8")
     except FileNotFoundError:
         raise QuestionSetError(f"question file not found: {file}") from None

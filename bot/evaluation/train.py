@@ -95,7 +95,9 @@ def _rows(
 
 def collect(config: Config, sets: Sequence[str], squad: str | None) -> list[Row]:
     """The training rows of ``sets`` (JSONL about the configured article) and ``squad``."""
-    article = load_collection(config.article.path, config.article.max_passage_chars)
+    article = load_collection(
+        config.article.path, config.article.max_passage_chars, config.article.max_file_bytes
+    )
     home = Engine(article, config).pipeline
     rows: list[Row] = []
     others: list[tuple[str, Pipeline, tuple[Question, ...]]] = []

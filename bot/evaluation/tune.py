@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bot.config import Config
+from bot.config_checks import RANGES
 from bot.evaluation.evaluate import EngineFor, Progress, Result, figures, is_correct, run
 from bot.evaluation.questions import Question
 from retrieval.bm25 import VARIANTS
@@ -122,10 +123,12 @@ def grid_from_flags(
     bad = [v for v in grid.variants if v not in VARIANTS]
     if bad:
         raise ValueError(f"unknown BM25 variant {bad[0]!r} (choose from {', '.join(VARIANTS)})")
-    if any(v < 0 for v in grid.k1):
-        raise ValueError("k1 values must be 0 or more")
-    if any(not 0 <= v <= 1 for v in grid.b + grid.min_confidence):
-        raise ValueError("b and min_confidence values must be between 0 and 1")
+    for key, values in (("retrieval.k1", grid.k1), ("retrieval.b", grid.b)):
+        allowed = RANGES[key]  # a comparison with NaN is false: `v < 0` would let it through
+        if not all(allowed.allows(v) for v in values):
+            raise ValueError(f"{key.partition('.')[2]} values must be {allowed}")
+    if not all(RANGES["answer.min_confidence"].allows(v) for v in grid.min_confidence):
+        raise ValueError(f"min_confidence values must be {RANGES['answer.min_confidence']}")
     return grid
 
 

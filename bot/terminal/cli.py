@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.config import Config, load_config, unknown_env
+from bot.config import Config, load_config
 from bot.errors import USER_ERRORS, UsageError
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,6 @@ def warn(message: str) -> None:
 
 def config_from_args(args: argparse.Namespace, **overrides: object) -> Config:
     """The config of the command line's flags; ``overrides``: more ``table.key`` values."""
-    for message in unknown_env(os.environ):  # before loading: a typo may explain an error
-        warn(message)
     flags = {"article.path": args.article, "cache.enabled": "false" if args.no_cache else None}
     return load_config(args.config, {**flags, **overrides})
 
