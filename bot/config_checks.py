@@ -66,10 +66,14 @@ RANGES: dict[str, Range] = {
     "retrieval.name_weight": Range(1, 100),
     "retrieval.candidates": Range(1, 1_000_000),
     "retrieval.top_k": Range(1, 50),
+    "retrieval.max_typo_chars": Range(0, 1000),
+    "retrieval.max_typo_words": Range(0, 10_000),
     "answer.min_confidence": Range(0, 1),
     "answer.min_coverage": Range(0, 1),
     "answer.max_sentences": Range(1, 5),
     "answer.max_question_chars": Range(10, 1_000_000),
+    "answer.time_budget_ms": Range(1, 3_600_000, off=True),
+    "answer.max_repeats": Range(2, 10_000, off=True),
     "conversation.max_turns": Range(1, 1000),
     "conversation.idle_minutes": Range(0, 525_600, above_low=True),  # up to a year
     "conversation.followup_weight": Range(0, 1),
@@ -82,6 +86,7 @@ RANGES: dict[str, Range] = {
     "telegram.messages_per_second": Range(0.1, 1000),
     "telegram.chat_messages_per_second": Range(0.01, 100, off=True),
     "telegram.flood_retries": Range(0, 20),
+    "telegram.drain_seconds": Range(0, 3600),
 }
 
 

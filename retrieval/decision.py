@@ -141,7 +141,7 @@ def model_from_json(data: Any) -> Model:
         kind = _KINDS[data.get("kind", LOGISTIC)]
         return kind.from_json(data)
     except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as err:
-        raise ModelError(f"decision model is malformed: {err!r}") from None
+        raise ModelError(f"decision model is malformed: {err}") from None
 
 
 def load_model(path: str | Path | None = None) -> Model:

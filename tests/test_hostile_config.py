@@ -211,7 +211,8 @@ def test_a_decision_model_that_would_give_nan_is_one_line(
         shipped = json.loads(
             (Path(__file__).parent.parent / "retrieval/data/decision.json").read_text()
         )
-        text = json.dumps({**shipped, "bias": math.nan})
+        shipped["models"][0]["bias"] = math.nan  # the blend's logistic part
+        text = json.dumps(shipped)
     (isolated / "model.json").write_text(text)
     (isolated / "config.toml").write_text('[answer]\nmodel = "model.json"\n')
     err = assert_usage_error(*run_main(capsys, "ask", QUESTION))
