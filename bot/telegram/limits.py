@@ -1,16 +1,20 @@
-"""Pacing for the Telegram bot: per-user question limits, outgoing rate limits, chat order.
+"""Pacing for the Telegram bot: per-user limits, outgoing rate limits, chat order.
 
 Telegram allows about 30 messages a second overall and about one a second per chat;
 PTB's AIORateLimiter covers the overall and group limits and flood-control retries, this
 adds the per-chat pace. Updates are processed concurrently across chats but strictly in
-order within one chat, so a chat's answers never overtake each other.
+order within one chat, so a chat's answers never overtake each other; a chat's backlog is
+capped and waits without holding a processing slot, so one busy chat cannot stall others.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dtm
+import inspect
+import logging
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
@@ -18,6 +22,8 @@ from typing import Any, Literal
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
 
 # Endpoints that post a message into a chat (these count against the per-chat pace).
 _MESSAGE_ENDPOINTS = frozenset({"sendMessage", "editMessageText", "sendPhoto", "sendDocument"})
@@ -42,8 +48,13 @@ def period_seconds(period: dtm.timedelta | float) -> float:
     return period.total_seconds() if isinstance(period, dtm.timedelta) else float(period)
 
 
-class QuestionLimiter:
-    """At most ``per_minute`` questions per user in any 60 s; one notice when exceeded."""
+class UserLimiter:
+    """At most ``per_minute`` events per user in any 60 s; one notice when exceeded.
+
+    The bot keeps two: one for questions (they cost the engine) and one for every update a
+    user sends (commands, buttons, media, inline queries, questions), so no kind of update
+    lets one user crowd out the others.
+    """
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
@@ -138,27 +149,66 @@ def _chat_key(update: object) -> int | None:
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Concurrent across chats, sequential (in arrival order) within each chat."""
+    """Concurrent across chats, sequential (in arrival order) within each chat.
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+    PTB takes its own semaphore before :meth:`do_process_update`, so an update waiting for
+    its chat's turn would hold a slot; that semaphore is made unbounded here and the real
+    limit, ``max_concurrent_updates``, is taken only once it is the update's turn. At most
+    ``max_queued`` updates wait per chat (0: no cap); the rest are dropped and
+    ``on_overflow`` is called once per backlog, e.g. to tell the chat.
+    """
+
+    def __init__(
+        self,
+        max_concurrent_updates: int = 256,
+        max_queued: int = 0,
+        on_overflow: Callable[[Update], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(sys.maxsize)
+        self.max_queued = max_queued
+        self.on_overflow = on_overflow
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
-        self._waiting: dict[int, int] = {}
+        self._queued: dict[int, int] = {}
+        self._told: set[int] = set()
+
+    def queued(self, chat_id: int) -> int:
+        """Updates of ``chat_id`` waiting or being processed."""
+        return self._queued.get(chat_id, 0)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
         if key is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
+            return
+        if self.max_queued and self._queued.get(key, 0) >= self.max_queued:
+            await self._drop(key, update, coroutine)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
+        self._queued[key] = self._queued.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
+            self._queued[key] -= 1
+            if not self._queued[key]:
+                del self._queued[key], self._locks[key]
+                self._told.discard(key)
+
+    async def _drop(self, key: int, update: object, coroutine: Awaitable[Any]) -> None:
+        if inspect.iscoroutine(coroutine):
+            coroutine.close()  # never run: no "coroutine was never awaited" warning
+        if key in self._told:
+            return
+        self._told.add(key)
+        log.warning(
+            "Chat %s has %d updates waiting: dropping more until it catches up",
+            key,
+            self.max_queued,
+        )
+        if self.on_overflow is not None and isinstance(update, Update):
+            await self.on_overflow(update)  # no slot: one short notice per chat's backlog
 
     async def initialize(self) -> None:
         """Nothing to set up."""
