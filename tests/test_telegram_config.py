@@ -37,6 +37,7 @@ def test_environment_and_unknown_keys() -> None:
     [
         ({"mode": "push"}, "telegram.mode"),
         ({"mode": "webhook"}, "telegram.webhook_url"),
+        ({"mode": "webhook", "webhook_url": "https://x.org/h"}, "telegram.webhook_secret_token"),
         ({"updates_per_minute": -1}, "telegram.updates_per_minute"),
         ({"chat_queue_limit": -1}, "telegram.chat_queue_limit"),
         ({"concurrent_updates": 0}, "telegram.concurrent_updates"),

@@ -76,6 +76,12 @@ def check_settings(settings: TelegramConfig) -> TelegramConfig:
         raise ConfigError('config key telegram.mode must be "polling" or "webhook"')
     if settings.mode == "webhook" and not settings.webhook_url:
         raise ConfigError('config key telegram.webhook_url is required when mode = "webhook"')
+    if settings.mode == "webhook" and not settings.webhook_secret_token:
+        # Without it anyone who finds the URL can post forged updates to the bot.
+        raise ConfigError(
+            'config key telegram.webhook_secret_token is required when mode = "webhook" '
+            "(set ECPAT_BOT_TELEGRAM_WEBHOOK_SECRET_TOKEN)"
+        )
     secret = settings.webhook_secret_token
     if secret and not _SECRET_TOKEN.fullmatch(secret):
         raise ConfigError("config key telegram.webhook_secret_token: use 1-256 of A-Z a-z 0-9 _ -")
