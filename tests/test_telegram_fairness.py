@@ -20,7 +20,7 @@ from bot.config import build_config
 from bot.engine import Engine
 from bot.telegram.app import build_application
 from bot.telegram.gate import TOO_MANY
-from bot.telegram.limits import ChatOrderedProcessor
+from bot.telegram.limits import ChatOrderedProcessor, UserLimiter
 from corpus import Article
 
 FLOODER, OTHER = 801, 802
@@ -130,3 +130,15 @@ async def test_a_slow_question_does_not_hold_up_another_chat(
         await api.async_wait_for_sent(OTHER, 1)
     order = [c.params["chat_id"] for c in api.calls_to("sendMessage")]
     assert order == [OTHER, FLOODER], "the quick question is answered first"
+
+
+def test_the_per_user_budget_forgets_quiet_users() -> None:
+    now = [0.0]
+    limiter = UserLimiter(2, clock=lambda: now[0])
+    assert [limiter.check(1)[0] for _ in range(4)] == ["ok", "ok", "warn", "drop"]
+    for user in range(2, 5000):
+        limiter.check(user)
+    now[0] = 61.0
+    assert limiter.check(1) == ("ok", 0), "a new minute, a new budget"
+    limiter.check(5000)
+    assert limiter.tracked < 10, "users quiet for a minute are forgotten"

@@ -64,8 +64,11 @@ class Gate:
 
     async def _draw(self, limiter: UserLimiter, update: Update) -> bool:
         user = update.effective_user
-        verdict, wait = limiter.check(user.id) if user is not None else ("ok", 0)
+        if user is None:
+            return True
+        verdict, wait = limiter.check(user.id)
         if verdict == "warn":
+            log.info("User %s is over their budget: ignored for about %d s", user.id, wait)
             await self._slow_down(update, wait)
         return verdict == "ok"
 

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # Endpoints that post a message into a chat (these count against the per-chat pace).
 _MESSAGE_ENDPOINTS = frozenset({"sendMessage", "editMessageText", "sendPhoto", "sendDocument"})
+# Users a UserLimiter tracks before it forgets those quiet for a minute.
+_MAX_TRACKED = 4096
 # python-telegram-bot's switch to the time periods of its next major version.
 TIMEDELTA_ENV = "PTB_TIMEDELTA"
 
@@ -61,12 +63,15 @@ class UserLimiter:
         self.clock = clock
         self._asked: dict[int, deque[float]] = {}
         self._warned_until: dict[int, float] = {}
+        self._pruned_at = -1e9
 
     def check(self, user_id: int) -> tuple[Literal["ok", "warn", "drop"], int]:
         """Verdict and seconds to wait: ok (counted), warn (tell once per window) or drop."""
         if self.per_minute <= 0:
             return "ok", 0
         now = self.clock()
+        if len(self._asked) > _MAX_TRACKED and now - self._pruned_at >= 60:
+            self._forget_quiet_users(now)
         asked = self._asked.setdefault(user_id, deque())
         while asked and now - asked[0] >= 60:
             asked.popleft()
@@ -79,6 +84,20 @@ class UserLimiter:
             return "drop", wait
         self._warned_until[user_id] = asked[0] + 60
         return "warn", wait
+
+    @property
+    def tracked(self) -> int:
+        """Users currently remembered."""
+        return len(self._asked)
+
+    def _forget_quiet_users(self, now: float) -> None:
+        """Users with nothing in the last minute have nothing to count; keeps memory bounded.
+        At most once a minute, so a crowd of active users does not make every check slow."""
+        self._pruned_at = now
+        for user_id, asked in list(self._asked.items()):
+            if not asked or now - asked[-1] >= 60:
+                del self._asked[user_id]
+                self._warned_until.pop(user_id, None)
 
 
 class PacedRateLimiter(AIORateLimiter):
