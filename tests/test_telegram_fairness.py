@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
+import threading
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from bot.telegram.app import build_application
 from bot.telegram.gate import TOO_MANY
 from bot.telegram.limits import ChatOrderedProcessor, UserLimiter
 from corpus import Article
+from retrieval import typos
 
 FLOODER, OTHER = 801, 802
 
@@ -142,3 +145,34 @@ def test_the_per_user_budget_forgets_quiet_users() -> None:
     assert limiter.check(1) == ("ok", 0), "a new minute, a new budget"
     limiter.check(5000)
     assert limiter.tracked < 10, "users quiet for a minute are forgotten"
+
+
+def test_the_speller_can_be_shared_by_worker_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers are worked out in threads; the speller's bounded cache is shared by them."""
+    monkeypatch.setattr(typos, "CACHE_SIZE", 2)  # evicting all the time
+    speller = typos.Speller({"children": 5, "network": 3, "founded": 2, "protection": 4})
+    words = ["chldren", "netwrk", "fonded"]
+    expected = {word: speller.correct(word) for word in words}
+    errors: list[BaseException] = []
+
+    def work(step: int) -> None:
+        try:
+            for i in range(8_000):
+                word = words[i * step % len(words)]
+                assert speller.correct(word) == expected[word]
+        except BaseException as exc:  # reported by the test's own thread
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [
+            threading.Thread(target=work, args=(step,)) for step in (1, 3, 5, 7, 9, 11, 15, 17)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
