@@ -3,7 +3,9 @@
 Each chat's :class:`Conversation` lives in ``context.chat_data`` so PTB persistence keeps
 it across restarts. Groups are answered only when the bot is addressed
 (:mod:`bot.telegram.addressing`). Everything the bot says goes through
-:mod:`bot.telegram.html`, so every message is valid Telegram HTML.
+:mod:`bot.telegram.html`, so every message is valid Telegram HTML, and is sent by
+:mod:`bot.telegram.sending`; :mod:`bot.telegram.gate` decides who is served. The engine runs
+in a worker thread, so a slow question never stalls the event loop and the other chats.
 """
 
 from __future__ import annotations
