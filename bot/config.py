@@ -95,6 +95,11 @@ class TelegramConfig:
     chat_messages_per_second: float = 1.0
     flood_retries: int = 3
     drain_seconds: float = 5.0
+    updates_per_minute: int = 30
+    chat_queue_limit: int = 20
+    concurrent_updates: int = 256
+    send_retries: int = 3
+    send_retry_seconds: float = 1.0
 
 
 @dataclass(frozen=True)

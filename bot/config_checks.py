@@ -87,6 +87,11 @@ RANGES: dict[str, Range] = {
     "telegram.chat_messages_per_second": Range(0.01, 100, off=True),
     "telegram.flood_retries": Range(0, 20),
     "telegram.drain_seconds": Range(0, 3600),
+    "telegram.updates_per_minute": Range(1, 10_000, off=True),
+    "telegram.chat_queue_limit": Range(1, 100_000, off=True),
+    "telegram.concurrent_updates": Range(1, 100_000),
+    "telegram.send_retries": Range(0, 20),
+    "telegram.send_retry_seconds": Range(0, 60),
 }
 
 

@@ -12,12 +12,16 @@ substituted letter is accepted only in words of eight letters or more.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 # Corrections remembered per speller: a bot serving for months meets an endless stream of new
 # misspellings, so the memory is bounded (least recently used forgotten first).
 CACHE_SIZE = 4096
+# The Telegram bot answers in worker threads: a look-up and an eviction must not interleave.
+# One lock for every speller, as a lock cannot be pickled with an index.
+_CACHE_LOCK = threading.Lock()
 
 
 def _deletes(word: str) -> set[str]:
@@ -90,9 +94,10 @@ class Speller:
             return word
         if len(word) > self._max_chars:
             return None
-        if word in self._cache:
-            self._cache.move_to_end(word)
-            return self._cache[word]
+        with _CACHE_LOCK:
+            if word in self._cache:
+                self._cache.move_to_end(word)
+                return self._cache[word]
         limit = allowed_edits(word, self._max_edits)
         best: tuple[int, int, str] | None = None
         if limit:
@@ -109,9 +114,10 @@ class Speller:
                     rank = (dist, -self._counts[cand], cand)
                     best = rank if best is None or rank < best else best
         result = best[2] if best else None
-        self._cache[word] = result
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        with _CACHE_LOCK:
+            self._cache[word] = result
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return result
 
 

@@ -21,7 +21,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from fake_bot_api_faults import FaultInjection, error_response
+from fake_bot_api_faults import Fault, FaultInjection, error_response
 from fake_bot_api_methods import BOT_ID, BOT_USERNAME, TOKEN, BotApiMethods
 from fake_bot_api_rules import BadRequest
 from fake_bot_api_transport import (
@@ -178,6 +178,7 @@ class FakeBotApi(BotApiMethods, FaultInjection):
                 for c in self.calls
                 if c.method == "sendMessage"
                 and c.status == 200
+                and "result" in c.response
                 and (chat_id is None or c.params.get("chat_id") == chat_id)
             ]
 
@@ -244,9 +245,14 @@ class FakeBotApi(BotApiMethods, FaultInjection):
                     self._cond.wait(0.05)
                 if self._drop_held:
                     return HANG_UP, b""
-            status, response = self._dispatch(method, params)
+            fault = self._take_fault(method)
+            status, response = self._dispatch(method, params, fault)
             self.calls.append(Call(method, params, status, response))
             self._cond.notify_all()
+        if fault is not None and fault.status == HANG_UP:
+            return HANG_UP, b""
+        if fault is not None and fault.body is not None:
+            return fault.status, fault.body
         return status, json.dumps(response).encode()
 
     def _get_updates(self, params: dict[str, Any]) -> tuple[int, bytes]:
@@ -257,7 +263,8 @@ class FakeBotApi(BotApiMethods, FaultInjection):
                 self._cond.notify_all()
                 if fault.status == HANG_UP:
                     return HANG_UP, b""
-                return fault.status, b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+                html = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+                return fault.status, fault.body or html
             if self.webhook is not None:
                 response = error_response(
                     409,
@@ -280,8 +287,9 @@ class FakeBotApi(BotApiMethods, FaultInjection):
             self._cond.notify_all()
             return 200, json.dumps(response).encode()
 
-    def _dispatch(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        fault = self._take_fault(method)
+    def _dispatch(
+        self, method: str, params: dict[str, Any], fault: Fault | None
+    ) -> tuple[int, dict[str, Any]]:
         if fault is not None:
             return fault.status, fault.response()
         handler = getattr(self, f"_api_{method}", None)

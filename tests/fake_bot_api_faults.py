@@ -22,14 +22,19 @@ def error_response(
     return response
 
 
+GARBAGE = b"<html><body>upstream says hello</body></html>"
+
+
 @dataclass
 class Fault:
-    """The error the next ``remaining`` calls of one method get."""
+    """The error the next ``remaining`` calls of one method get; ``body``, if set, is sent
+    as is instead of Telegram's JSON error (HTML from a proxy, garbage)."""
 
     status: int
     description: str
     parameters: dict[str, Any] | None
     remaining: int
+    body: bytes | None = None
 
     def response(self) -> dict[str, Any]:
         return error_response(self.status, self.description, self.parameters)
@@ -48,12 +53,21 @@ class FaultInjection:
         status: int = 502,
         description: str = "Bad Gateway",
         parameters: dict[str, Any] | None = None,
+        body: bytes | None = None,
     ) -> None:
         """Answer the next ``count`` calls of ``method`` with an error."""
         with self._cond:
             self._faults.setdefault(method, []).append(
-                Fault(status, description, parameters, count)
+                Fault(status, description, parameters, count, body)
             )
+
+    def hang_up_next(self, method: str, count: int = 1) -> None:
+        """The next calls of ``method`` get no response at all (a dropped connection)."""
+        self.fail_next(method, count, HANG_UP, "connection closed")
+
+    def garble_next(self, method: str, count: int = 1, status: int = 200) -> None:
+        """The next calls of ``method`` get a body that is not JSON (a broken proxy)."""
+        self.fail_next(method, count, status, "garbage", body=GARBAGE)
 
     def flood_next_send_message(self, count: int = 1, retry_after: int = 1) -> None:
         """Telegram's flood control: 429 with parameters.retry_after."""

@@ -148,5 +148,9 @@ class OfflineRequest(BaseRequest):
         body = urlencode(request_data.json_parameters).encode() if request_data else b""
         path = urlsplit(url).path
         if path.endswith("/getUpdates"):  # a long poll blocks: keep it off the event loop
-            return await asyncio.to_thread(self.api.handle, path, FORM, body)
-        return self.api.handle(path, FORM, body)  # timestamped exactly when the bot sends
+            status, payload = await asyncio.to_thread(self.api.handle, path, FORM, body)
+        else:
+            status, payload = self.api.handle(path, FORM, body)  # timestamped as the bot sends
+        if status == HANG_UP:
+            raise ConnectionResetError("the fake Bot API closed the connection")
+        return status, payload

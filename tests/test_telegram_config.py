@@ -24,7 +24,8 @@ def test_a_file_with_only_telegram_keys_keeps_every_other_default(tmp_path: Path
 
 def test_environment_and_unknown_keys() -> None:
     env = {"ECPAT_BOT_TELEGRAM_ALLOWED_CHAT_IDS": "12, -1003", "ECPAT_BOT_TELEGRAM_MODE": "webhook"}
-    config = build_config({"telegram": {"webhook_url": "https://x.org/h"}}, env=env)
+    webhook = {"webhook_url": "https://x.org/h", "webhook_secret_token": "s3cret"}
+    config = build_config({"telegram": webhook}, env=env)
     assert config.telegram.allowed_chat_ids == (12, -1003)
     assert check_settings(config.telegram).mode == "webhook"
     with pytest.raises(ConfigError, match=r"telegram\.tokne"):
@@ -36,6 +37,11 @@ def test_environment_and_unknown_keys() -> None:
     [
         ({"mode": "push"}, "telegram.mode"),
         ({"mode": "webhook"}, "telegram.webhook_url"),
+        ({"mode": "webhook", "webhook_url": "https://x.org/h"}, "telegram.webhook_secret_token"),
+        ({"updates_per_minute": -1}, "telegram.updates_per_minute"),
+        ({"chat_queue_limit": -1}, "telegram.chat_queue_limit"),
+        ({"concurrent_updates": 0}, "telegram.concurrent_updates"),
+        ({"send_retries": -1}, "telegram.send_retries"),
         ({"webhook_secret_token": "has spaces"}, "telegram.webhook_secret_token"),
         ({"base_url": "api.telegram.org/bot"}, "telegram.base_url"),
         ({"poll_timeout": 0}, "telegram.poll_timeout"),

@@ -19,8 +19,8 @@ from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine import Engine
-from bot.telegram.handlers import SORRY
 from bot.telegram.limits import TIMEDELTA_ENV, period_seconds
+from bot.telegram.sending import SORRY
 
 USER = 5151
 

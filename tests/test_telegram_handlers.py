@@ -24,7 +24,8 @@ from telegram.error import NetworkError
 
 from bot.engine import Conversation, Engine
 from bot.telegram.app import BriefNetworkErrors, redacting
-from bot.telegram.handlers import CONVERSATION, SORRY
+from bot.telegram.handlers import CONVERSATION
+from bot.telegram.sending import SORRY
 
 USER = 4242
 GROUP = -1001234
@@ -231,13 +232,13 @@ async def test_allowlist_of_chat_ids(api: FakeBotApi, engine: Engine) -> None:
 async def test_errors_are_logged_with_traceback_and_the_user_told_politely(
     api: FakeBotApi, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.fail_next("sendMessage", 1, 500, "Internal Server Error: /srv/bot/secret.py line 3")
+    api.fail_next("sendMessage", 1, 400, "Bad Request: can't parse entities: /srv/bot/secret.py")
     async with OfflineBot(api, engine) as bot:
         with caplog.at_level(logging.ERROR):
             calls = await bot.send(text_message(USER, "What is The Code?"))
     assert [(c.method, c.status) for c in calls] == [
         ("sendChatAction", 200),
-        ("sendMessage", 500),
+        ("sendMessage", 400),
         ("sendMessage", 200),
     ]
     assert calls[-1].response["result"]["text"] == SORRY

@@ -40,9 +40,11 @@ def _config_file(tmp_path: Path, api: FakeBotApi) -> Path:
     return path
 
 
-def _start(tmp_path: Path, config: Path, env: dict[str, str], token: str) -> subprocess.Popen[str]:
+def _start(
+    tmp_path: Path, config: Path, env: dict[str, str], token: str, verbosity: str = "-vv"
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "telegram", "--config", str(config), "-vv"],
+        [sys.executable, "-m", "bot", "telegram", "--config", str(config), verbosity],
         cwd=tmp_path,
         env={**env, "TELEGRAM_BOT_TOKEN": token},
         stdout=subprocess.PIPE,
@@ -104,6 +106,35 @@ def test_missing_or_rejected_token_is_a_clear_error_without_the_token(
     assert proc.returncode == 2, stderr[-2000:]
     assert "rejected the token" in stderr
     assert wrong not in stderr and "WRONG-token" not in stderr
+
+
+def test_an_outage_is_one_log_line_per_failure_and_the_answer_still_arrives(
+    tmp_path: Path, bot_env: dict[str, str], engine: Engine
+) -> None:
+    with FakeBotApi() as api:
+        config = _config_file(tmp_path, api)
+        with config.open("a", encoding="utf-8") as file:
+            file.write("send_retry_seconds = 0.1\nchat_messages_per_second = 0\n")
+        api.garble_next("getUpdates")
+        api.hang_up_next("getUpdates")
+        api.fail_next("sendMessage", 1, 502, "Bad Gateway")
+        api.garble_next("sendMessage")
+        api.hang_up_next("sendMessage")
+        api.enqueue(text_message(62, "What is The Code?"))
+        proc = _start(tmp_path, config, bot_env, TOKEN, "-v")
+        try:
+            api.wait_for_sent(62, 1, timeout=30)
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = proc.communicate(timeout=10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert proc.returncode == 0, stderr[-2000:]
+    assert api.sent(62)[0]["text"].startswith(engine.ask("What is The Code?").text)
+    assert "Traceback" not in stderr, stderr
+    assert stderr.count("retrying in") == 3, stderr
+    assert len(stderr.splitlines()) < 20, stderr
 
 
 def _post(url: str, secret: str) -> int:

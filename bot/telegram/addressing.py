@@ -5,7 +5,18 @@ Kept apart from the handlers because it is pure: a message in, text (or None) ou
 
 from __future__ import annotations
 
+import re
+
 from telegram import Chat, Message, MessageEntity
+
+# Half a UTF-16 surrogate pair: valid in Telegram's JSON, but no text can be encoded with it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def readable(text: str) -> str:
+    """``text`` with any half surrogate pair replaced by U+FFFD, so it can be hashed,
+    answered and sent back."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def is_group(chat: Chat | None) -> bool:
@@ -19,7 +30,7 @@ def addressed_text(message: Message, bot_id: int, username: str) -> str | None:
     Private chats: always for the bot. Groups: a mention of the bot's username, a text mention
     of the bot, or a reply to one of the bot's messages.
     """
-    text = message.text or message.caption or ""
+    text = readable(message.text or message.caption or "")
     if not is_group(message.chat):
         return text
     parsed = message.parse_entities() if message.text else message.parse_caption_entities()

@@ -40,6 +40,7 @@ from bot.telegram.journal_request import JournalingRequest
 from bot.telegram.limits import PacedRateLimiter, use_timedelta_periods
 from bot.telegram.persistence import JournaledProcessor, JournalingQueue, SqlitePersistence
 from bot.telegram.runner import serve
+from bot.telegram.sending import transient
 from bot.telegram.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,14 @@ MEDIA = (
     | filters.CONTACT
 )
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
-# PTB loggers that report a failed connection attempt with a traceback.
-_NETWORK_LOGGERS = ("telegram.ext", "telegram.ext.Updater", "telegram.ext.Application")
+# PTB loggers that report a failed connection attempt or an unreadable answer with a traceback.
+_NETWORK_LOGGERS = (
+    "telegram.ext",
+    "telegram.ext.Updater",
+    "telegram.ext.Application",
+    "telegram.request.BaseRequest",
+)
+_BRIEF_CHARS = 200  # an error may quote a whole HTML page
 
 
 def check_settings(settings: TelegramConfig) -> TelegramConfig:
@@ -73,14 +80,29 @@ def check_settings(settings: TelegramConfig) -> TelegramConfig:
         raise ConfigError('config key telegram.mode must be "polling" or "webhook"')
     if settings.mode == "webhook" and not settings.webhook_url:
         raise ConfigError('config key telegram.webhook_url is required when mode = "webhook"')
+    if settings.mode == "webhook" and not settings.webhook_secret_token:
+        # Without it anyone who finds the URL can post forged updates to the bot.
+        raise ConfigError(
+            'config key telegram.webhook_secret_token is required when mode = "webhook" '
+            "(set ECPAT_BOT_TELEGRAM_WEBHOOK_SECRET_TOKEN)"
+        )
     secret = settings.webhook_secret_token
     if secret and not _SECRET_TOKEN.fullmatch(secret):
         raise ConfigError("config key telegram.webhook_secret_token: use 1-256 of A-Z a-z 0-9 _ -")
-    positive = ("poll_timeout", "messages_per_second", "webhook_port")
+    positive = ("poll_timeout", "messages_per_second", "webhook_port", "concurrent_updates")
     for key in positive:
         if getattr(settings, key) <= 0:
             raise ConfigError(f"config key telegram.{key} must be more than 0")
-    for key in ("questions_per_minute", "chat_messages_per_second", "flood_retries"):
+    at_least_0 = (
+        "questions_per_minute",
+        "chat_messages_per_second",
+        "flood_retries",
+        "updates_per_minute",
+        "chat_queue_limit",
+        "send_retries",
+        "send_retry_seconds",
+    )
+    for key in at_least_0:
         if getattr(settings, key) < 0:
             raise ConfigError(f"config key telegram.{key} must be 0 or more")
     if not 0 <= settings.drain_seconds <= 3600:
@@ -110,7 +132,9 @@ def build_application(
     settings = check_settings(config.telegram)
     engine = engine or Engine.from_config(config)
     handlers = Handlers(engine, settings)
-    processor = JournaledProcessor()
+    processor = JournaledProcessor(
+        settings.concurrent_updates, settings.chat_queue_limit, handlers.gate_keeper.overflow
+    )
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -229,8 +253,11 @@ def redacting(*secrets: str) -> Iterator[None]:
 class BriefNetworkErrors(logging.Filter):
     """PTB logs every failed connection attempt with a full traceback; say it in one line.
 
-    The traceback stays available with ``-vv`` (DEBUG), where it may help. The line quotes
-    the error's text, which :func:`redacting` never saw, so ``secrets`` are scrubbed here.
+    An answer that is not JSON is logged twice by PTB, each time with a traceback: the
+    answer it could not read, then the failed call; only the failed call is kept. The
+    tracebacks and the unreadable answer stay available with ``-vv`` (DEBUG), where they may
+    help. The line quotes the error's text, which :func:`redacting` never saw, so
+    ``secrets`` are scrubbed here.
     """
 
     def __init__(self, *secrets: str) -> None:
@@ -239,10 +266,20 @@ class BriefNetworkErrors(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, NetworkError) and not logging.getLogger().isEnabledFor(logging.DEBUG):
-            record.msg = _scrub(f"{record.getMessage()} ({error})", self.secrets)
+        if logging.getLogger().isEnabledFor(logging.DEBUG):
+            return True
+        if record.name.startswith("telegram.request") and isinstance(error, ValueError):
+            return False
+        if transient(error):
+            # Scrubbed before shortening: a cut-off secret would no longer match.
+            message, reason = (_scrub(t, self.secrets) for t in (record.getMessage(), str(error)))
+            record.msg = f"{_brief(message)} ({_brief(reason)})"
             record.args, record.exc_info, record.exc_text = None, None, None
         return True
+
+
+def _brief(text: str) -> str:
+    return text if len(text) <= _BRIEF_CHARS else text[: _BRIEF_CHARS - 1] + "…"
 
 
 def run(config: Config) -> int:

@@ -3,11 +3,14 @@
 Each chat's :class:`Conversation` lives in ``context.chat_data`` so PTB persistence keeps
 it across restarts. Groups are answered only when the bot is addressed
 (:mod:`bot.telegram.addressing`). Everything the bot says goes through
-:mod:`bot.telegram.html`, so every message is valid Telegram HTML.
+:mod:`bot.telegram.html`, so every message is valid Telegram HTML, and is sent by
+:mod:`bot.telegram.sending`; :mod:`bot.telegram.gate` decides who is served. The engine runs
+in a worker thread, so a slow question never stalls the event loop and the other chats.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 
@@ -27,9 +30,11 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 from bot.answer import Article
 from bot.config import TelegramConfig
 from bot.engine import Conversation, Engine, Reply
-from bot.telegram.addressing import addressed_text, is_group
+from bot.telegram.addressing import addressed_text, is_group, readable
+from bot.telegram.gate import Gate, budgeted
 from bot.telegram.html import Piece, link, reference_list, render_lines, render_reply
-from bot.telegram.limits import QuestionLimiter, period_seconds
+from bot.telegram.limits import period_seconds
+from bot.telegram.sending import Sender, apologise, transient
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +56,7 @@ BUTTONS = InlineKeyboardMarkup(
     ]
 )
 READS_TEXT = "I can only read text questions. Please type your question about {title}."
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
-SLOW_DOWN = (
-    "You're asking faster than I can keep up. Please wait about {seconds} seconds and ask again."
-)
+NO_CHAT = "Open a chat with me to see more."
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -64,7 +66,8 @@ class Handlers:
     def __init__(self, engine: Engine, settings: TelegramConfig) -> None:
         self.engine = engine
         self.settings = settings
-        self.limiter = QuestionLimiter(settings.questions_per_minute)
+        self.sender = Sender(settings.send_retries, settings.send_retry_seconds)
+        self.gate_keeper = Gate(settings, self.sender)
 
     # -- start-up and gatekeeping --------------------------------------------------------
     async def post_init(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -74,16 +77,11 @@ class Handlers:
 
     async def gate(self, update: Update, context: Context) -> None:
         """Stop updates from chats outside ``allowed_chat_ids`` before any handler runs."""
-        allowed = self.settings.allowed_chat_ids
-        if not allowed:
-            return
-        chat, user = update.effective_chat, update.effective_user
-        ident = chat.id if chat else (user.id if user else None)
-        if ident not in allowed:
-            log.info("Ignoring an update from chat %s: not in telegram.allowed_chat_ids", ident)
+        if not self.gate_keeper.allowed(update):
             raise ApplicationHandlerStop
 
     # -- commands --------------------------------------------------------------------------
+    @budgeted
     async def start(self, update: Update, context: Context) -> None:
         topics = self._topics()
         lines: list[str | Piece] = [
@@ -97,8 +95,9 @@ class Handlers:
             "",
             "Commands: /help /about /sources /more /reset",
         ]
-        await self._send(update, render_lines(lines))
+        await self.sender.send(update, render_lines(lines))
 
+    @budgeted
     async def help(self, update: Update, context: Context) -> None:
         username = context.bot.username
         lines = [
@@ -114,8 +113,9 @@ class Handlers:
             f"In groups, mention me (@{username}) or reply to one of my messages.",
             f"In any chat, type @{username} and a question to share an answer.",
         ]
-        await self._send(update, render_lines(lines))
+        await self.sender.send(update, render_lines(lines))
 
+    @budgeted
     async def about(self, update: Update, context: Context) -> None:
         engine = self.engine
         article, url = engine.article, engine.url
@@ -131,17 +131,22 @@ class Handlers:
         elif url:
             lines.append(link("Read the article on Wikipedia", url))
         lines.append("Article text: CC BY-SA 4.0, by the Wikipedia contributors.")
-        await self._send(update, render_lines([line for line in lines if line]))
+        await self.sender.send(update, render_lines([line for line in lines if line]))
 
+    @budgeted
     async def sources(self, update: Update, context: Context) -> None:
-        await self._send(update, reference_list(self._current(context)))
+        await self.sender.send(update, reference_list(self._current(context)))
 
+    @budgeted
     async def more(self, update: Update, context: Context) -> None:
-        await self._answer(update, context, self.engine.more(self._conversation(context)))
+        turn = await asyncio.to_thread(self.engine.more, self._conversation(context))
+        await self._answer(update, context, turn)
 
+    @budgeted
     async def reset(self, update: Update, context: Context) -> None:
         context.chat_data[CONVERSATION] = Conversation()  # type: ignore[index]
-        await self._send(update, render_lines(["Done: I've forgotten our conversation. Ask away!"]))
+        done = "Done: I've forgotten our conversation. Ask away!"
+        await self.sender.send(update, render_lines([done]))
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         message = update.message
@@ -152,7 +157,8 @@ class Handlers:
             and f"@{context.bot.username}".casefold() not in message.text.casefold()
         ):
             return  # a command for another bot
-        await self._send(update, render_lines(["I don't know that command. Try /help."]))
+        if await self.gate_keeper.admit(update):
+            await self.sender.send(update, render_lines(["I don't know that command. Try /help."]))
 
     # -- questions, buttons, inline, media --------------------------------------------------
     async def question(self, update: Update, context: Context) -> None:
@@ -162,33 +168,36 @@ class Handlers:
         text = addressed_text(message, context.bot.id, context.bot.username)
         if text is None:
             return  # group chatter not addressed to the bot
-        if text.strip():
-            verdict, wait = self.limiter.check(message.from_user.id)
-            if verdict == "drop":
-                return
-            if verdict == "warn":
-                await self._send(update, render_lines([SLOW_DOWN.format(seconds=wait)]))
-                return
+        if not await self.gate_keeper.admit(update):
+            return
+        if text.strip() and not await self.gate_keeper.admit_question(update):
+            return
         await self._typing(update, context)
-        await self._answer(update, context, self.engine.reply(self._conversation(context), text))
+        turn = await asyncio.to_thread(self.engine.reply, self._conversation(context), text)
+        await self._answer(update, context, turn)
 
     async def button(self, update: Update, context: Context) -> None:
         query = update.callback_query
-        if query is None:
+        if query is None or not await self.gate_keeper.admit(update):
+            return
+        if query.message is None or update.effective_chat is None:
+            await query.answer(NO_CHAT)  # a button under an inline result: no chat to answer in
             return
         await query.answer()
         step = self.engine.sources if query.data == "sources" else self.engine.more
-        await self._answer(update, context, step(self._conversation(context)))
+        await self._answer(
+            update, context, await asyncio.to_thread(step, self._conversation(context))
+        )
 
     async def inline(self, update: Update, context: Context) -> None:
         query = update.inline_query
-        if query is None:
+        if query is None or not await self.gate_keeper.admit(update):
             return
-        text = query.query.strip()
+        text = readable(query.query).strip()
         if not text:
             await query.answer([], cache_time=300)
             return
-        reply = self.engine.ask(text)
+        reply = await asyncio.to_thread(self.engine.ask, text)
         found = reply.kind == "answer"
         title = reply.text if found else "The article doesn't say"
         result = InlineQueryResultArticle(
@@ -209,13 +218,15 @@ class Handlers:
             return
         if addressed_text(message, context.bot.id, context.bot.username) is None:
             return
-        await self._send(update, render_lines([READS_TEXT.format(title=self.engine.title)]))
+        if await self.gate_keeper.admit(update):
+            note = READS_TEXT.format(title=self.engine.title)
+            await self.sender.send(update, render_lines([note]))
 
     async def error(self, update: object, context: Context) -> None:
         """Log any handler error with its traceback; tell the user politely, without internals.
 
-        Flood control that outlasts ``flood_retries`` is load, not a bug: one line saying how
-        long Telegram asked the bot to wait.
+        Flood control that outlasts ``flood_retries`` and network failures are load or
+        outages, not bugs: one line each (how long Telegram asked the bot to wait; the error).
         """
         error = context.error
         if isinstance(error, RetryAfter):
@@ -224,15 +235,12 @@ class Handlers:
                 self.settings.flood_retries,
                 period_seconds(error.retry_after),
             )
+        elif transient(error):
+            log.warning("Telegram could not be reached: %s", error)
         else:
             log.error("Error while handling an update", exc_info=error)
         if isinstance(update, Update) and update.effective_chat is not None:
-            try:
-                await update.effective_chat.send_message(SORRY, parse_mode=None)
-            except TelegramError as exc:
-                log.warning(
-                    "Could not tell chat %s about the error: %s", update.effective_chat.id, exc
-                )
+            await apologise(update.effective_chat)
 
     # -- helpers ---------------------------------------------------------------------------
     def _topics(self) -> list[str]:
@@ -286,24 +294,9 @@ class Handlers:
     ) -> None:
         """Keep the chat's new conversation, then send the reply (buttons under cited answers)."""
         reply, conversation = turn
-        context.chat_data[CONVERSATION] = conversation  # type: ignore[index]
+        if context.chat_data is not None:
+            context.chat_data[CONVERSATION] = conversation
         answer = reply.answer
         cited = answer is not None and answer.citation is not None and not answer.abstained
         buttons = BUTTONS if reply.kind in ("answer", "more") and cited else None
-        await self._send(update, render_reply(reply), buttons)
-
-    @staticmethod
-    async def _send(
-        update: Update, messages: list[str], buttons: InlineKeyboardMarkup | None = None
-    ) -> None:
-        """Send messages in order; in groups the first quotes the question it answers."""
-        chat = update.effective_chat
-        if chat is None:
-            return
-        quote = update.message if is_group(chat) and update.message is not None else None
-        for index, text in enumerate(messages):
-            markup = buttons if index == len(messages) - 1 else None
-            if quote is not None and index == 0:
-                await quote.reply_text(text, reply_markup=markup, do_quote=True)
-            else:
-                await chat.send_message(text, reply_markup=markup)
+        await self.sender.send(update, render_reply(reply), buttons)

@@ -1,16 +1,20 @@
-"""Pacing for the Telegram bot: per-user question limits, outgoing rate limits, chat order.
+"""Pacing for the Telegram bot: per-user limits, outgoing rate limits, chat order.
 
 Telegram allows about 30 messages a second overall and about one a second per chat;
 PTB's AIORateLimiter covers the overall and group limits and flood-control retries, this
 adds the per-chat pace. Updates are processed concurrently across chats but strictly in
-order within one chat, so a chat's answers never overtake each other.
+order within one chat, so a chat's answers never overtake each other; a chat's backlog is
+capped and waits without holding a processing slot, so one busy chat cannot stall others.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dtm
+import inspect
+import logging
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
@@ -19,8 +23,12 @@ from typing import Any, Literal
 from telegram import Update
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
+log = logging.getLogger(__name__)
+
 # Endpoints that post a message into a chat (these count against the per-chat pace).
 _MESSAGE_ENDPOINTS = frozenset({"sendMessage", "editMessageText", "sendPhoto", "sendDocument"})
+# Users a UserLimiter tracks before it forgets those quiet for a minute.
+_MAX_TRACKED = 4096
 # python-telegram-bot's switch to the time periods of its next major version.
 TIMEDELTA_ENV = "PTB_TIMEDELTA"
 
@@ -42,20 +50,28 @@ def period_seconds(period: dtm.timedelta | float) -> float:
     return period.total_seconds() if isinstance(period, dtm.timedelta) else float(period)
 
 
-class QuestionLimiter:
-    """At most ``per_minute`` questions per user in any 60 s; one notice when exceeded."""
+class UserLimiter:
+    """At most ``per_minute`` events per user in any 60 s; one notice when exceeded.
+
+    The bot keeps two: one for questions (they cost the engine) and one for every update a
+    user sends (commands, buttons, media, inline queries, questions), so no kind of update
+    lets one user crowd out the others.
+    """
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
         self.clock = clock
         self._asked: dict[int, deque[float]] = {}
         self._warned_until: dict[int, float] = {}
+        self._pruned_at = -1e9
 
     def check(self, user_id: int) -> tuple[Literal["ok", "warn", "drop"], int]:
         """Verdict and seconds to wait: ok (counted), warn (tell once per window) or drop."""
         if self.per_minute <= 0:
             return "ok", 0
         now = self.clock()
+        if len(self._asked) > _MAX_TRACKED and now - self._pruned_at >= 60:
+            self._forget_quiet_users(now)
         asked = self._asked.setdefault(user_id, deque())
         while asked and now - asked[0] >= 60:
             asked.popleft()
@@ -68,6 +84,20 @@ class QuestionLimiter:
             return "drop", wait
         self._warned_until[user_id] = asked[0] + 60
         return "warn", wait
+
+    @property
+    def tracked(self) -> int:
+        """Users currently remembered."""
+        return len(self._asked)
+
+    def _forget_quiet_users(self, now: float) -> None:
+        """Users with nothing in the last minute have nothing to count; keeps memory bounded.
+        At most once a minute, so a crowd of active users does not make every check slow."""
+        self._pruned_at = now
+        for user_id, asked in list(self._asked.items()):
+            if not asked or now - asked[-1] >= 60:
+                del self._asked[user_id]
+                self._warned_until.pop(user_id, None)
 
 
 class PacedRateLimiter(AIORateLimiter):
@@ -139,27 +169,66 @@ def chat_key(update: object) -> int | None:
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Concurrent across chats, sequential (in arrival order) within each chat."""
+    """Concurrent across chats, sequential (in arrival order) within each chat.
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+    PTB takes its own semaphore before :meth:`do_process_update`, so an update waiting for
+    its chat's turn would hold a slot; that semaphore is made unbounded here and the real
+    limit, ``max_concurrent_updates``, is taken only once it is the update's turn. At most
+    ``max_queued`` updates wait per chat (0: no cap); the rest are dropped and
+    ``on_overflow`` is called once per backlog, e.g. to tell the chat.
+    """
+
+    def __init__(
+        self,
+        max_concurrent_updates: int = 256,
+        max_queued: int = 0,
+        on_overflow: Callable[[Update], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(sys.maxsize)
+        self.max_queued = max_queued
+        self.on_overflow = on_overflow
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
-        self._waiting: dict[int, int] = {}
+        self._queued: dict[int, int] = {}
+        self._told: set[int] = set()
+
+    def queued(self, chat_id: int) -> int:
+        """Updates of ``chat_id`` waiting or being processed."""
+        return self._queued.get(chat_id, 0)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         if key is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
+            return
+        if self.max_queued and self._queued.get(key, 0) >= self.max_queued:
+            await self._drop(key, update, coroutine)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
+        self._queued[key] = self._queued.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
+            self._queued[key] -= 1
+            if not self._queued[key]:
+                del self._queued[key], self._locks[key]
+                self._told.discard(key)
+
+    async def _drop(self, key: int, update: object, coroutine: Awaitable[Any]) -> None:
+        if inspect.iscoroutine(coroutine):
+            coroutine.close()  # never run: no "coroutine was never awaited" warning
+        if key in self._told:
+            return
+        self._told.add(key)
+        log.warning(
+            "Chat %s has %d updates waiting: dropping more until it catches up",
+            key,
+            self.max_queued,
+        )
+        if self.on_overflow is not None and isinstance(update, Update):
+            await self.on_overflow(update)  # no slot: one short notice per chat's backlog
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -227,8 +227,13 @@ class JournalingQueue(asyncio.Queue[object]):
 class JournaledProcessor(ChatOrderedProcessor):
     """Chat-ordered processing that marks each update handled with its chat's conversation."""
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(
+        self,
+        max_concurrent_updates: int = 256,
+        max_queued: int = 0,
+        on_overflow: Callable[[Update], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(max_concurrent_updates, max_queued, on_overflow)
         self.store: Store | None = None
         self.persistence: SqlitePersistence | None = None
         self.queue: JournalingQueue | None = None
