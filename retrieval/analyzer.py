@@ -10,6 +10,7 @@ which Snowball leaves apart), Snowball stemming (PyStemmer), "-ify" verbs joined
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -24,6 +25,9 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 # ``stem`` deliberately does not remember (see CACHED_WORD_CHARS); short ones are remembered
 # by ``stem`` anyway.
 _STEMMER = Stemmer.Stemmer("english", 0)
+# PyStemmer's stemmers must not be called from two threads at once, and the Telegram front end
+# answers in worker threads.
+_STEMMER_LOCK = threading.Lock()
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -92,7 +96,8 @@ def stem(word: str) -> str:
 def _stem(word: str) -> str:
     if word.isdigit():
         return word
-    term = _STEMMER.stemWord(american(IRREGULAR.get(word, word)))
+    with _STEMMER_LOCK:
+        term = _STEMMER.stemWord(american(IRREGULAR.get(word, word)))
     # Snowball leaves "ratification" (ratif) apart from "ratify" (ratifi), and would join
     # "specify" to "specific" if the verb were cut instead: the noun joins its verb.
     if word.endswith(("ification", "ifications")) and term.endswith("if"):

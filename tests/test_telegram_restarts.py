@@ -23,7 +23,13 @@ from bot.engine import Conversation, Engine
 # Child processes over sockets: deselect with -m 'not e2e' for a quick run.
 pytestmark = pytest.mark.e2e
 
-FAST = {"messages_per_second": 1000, "chat_messages_per_second": 0, "questions_per_minute": 0}
+FAST = {
+    "messages_per_second": 1000,
+    "chat_messages_per_second": 0,
+    "questions_per_minute": 0,
+    "updates_per_minute": 0,
+    "chat_queue_limit": 0,
+}
 
 
 def _config(tmp_path: Path, api: FakeBotApi, **telegram: Any) -> Path:
@@ -120,7 +126,14 @@ def test_sigterm_with_a_backlog_stops_in_seconds_and_the_rest_is_answered_after_
     asker, busy = 6001, 6002
     with FakeBotApi() as api:
         # Paced at one message a second in a chat, as on Telegram: the backlog takes minutes.
-        slow = _config(tmp_path, api, questions_per_minute=0, drain_seconds=1)
+        slow = _config(
+            tmp_path,
+            api,
+            questions_per_minute=0,
+            updates_per_minute=0,
+            chat_queue_limit=0,
+            drain_seconds=1,
+        )
         api.enqueue(text_message(asker, "What is The Code?"))
         proc = _start(tmp_path, slow, bot_env)
         try:

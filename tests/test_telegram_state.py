@@ -218,6 +218,7 @@ async def test_webhook_updates_are_journaled_and_a_redelivery_is_not_answered_ag
         webhook_url=f"http://127.0.0.1:{port}/hook",
         webhook_port=port,
         webhook_path="hook",
+        webhook_secret_token="s3cret",
     )
     update_id = api.enqueue(text_message(99, "What is The Code?"))
     async with webhook(build_application(config, TOKEN, engine), config):
