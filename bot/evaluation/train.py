@@ -147,11 +147,13 @@ def train(rows: Sequence[Row], l2: float = 1.0, learner: str = "blend") -> Model
     """The model fitted on all ``rows``: boosted trees, a logistic model, or their blend."""
     meta = {"rows": len(rows), "sources": sorted({r.source for r in rows})}
     values, labels, weighting = [r.values for r in rows], [r.label for r in rows], weights(rows)
-    logistic = fit(values, labels, NAMES, weighting, l2, {**meta, "learner": "logistic", "l2": l2})
     if learner == "logistic":
-        return logistic
+        return fit(values, labels, NAMES, weighting, l2, {**meta, "learner": learner, "l2": l2})
     trees = fit_trees(values, labels, NAMES, weighting, TreeSettings(l2=l2), meta)
-    return trees if learner == "trees" else Blend((logistic, trees), {**meta, "learner": learner})
+    if learner == "trees":
+        return trees
+    logistic = fit(values, labels, NAMES, weighting, l2, {**meta, "learner": "logistic", "l2": l2})
+    return Blend((logistic, trees), {**meta, "learner": learner})
 
 
 def cross_validate(rows: Sequence[Row], l2: float = 1.0, learner: str = "blend") -> list[float]:
