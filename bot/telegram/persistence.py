@@ -254,7 +254,11 @@ class JournaledProcessor(ChatOrderedProcessor):
         return self._deadline is not None and asyncio.get_running_loop().time() >= self._deadline
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        ran = False
+
         async def handle() -> None:
+            nonlocal ran
+            ran = True
             if self._past_deadline():
                 coroutine.close()  # type: ignore[attr-defined]
                 return
@@ -266,6 +270,9 @@ class JournaledProcessor(ChatOrderedProcessor):
             coroutine.close()  # type: ignore[attr-defined]
             return
         await super().do_process_update(update, handle())
+        if not ran:  # dropped by the chat's backlog cap, and the chat told: not replayed later
+            coroutine.close()  # type: ignore[attr-defined]
+            await self._finish(update)
 
     async def _begin(self, update: object) -> None:
         """Count a start's try at a replayed update, so one that kills the bot is given up."""
