@@ -195,7 +195,7 @@ class QuestionAnalyzer:
             surface.update((stem(w), w) for w in words(long_form))
         bigrams = tuple(dict.fromkeys(p for p in pairs if p[0] != p[1]))
         for _, alts in alternatives:
-            for alt in alts:
+            for alt in sorted(alts):  # a set's order varies by run: sums must not
                 weights.setdefault(alt, self.settings.synonym_weight)
         inherited = frozenset(t for t in (context or {}) if t not in weights)
         for term, weight in (context or {}).items():
