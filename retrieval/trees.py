@@ -7,8 +7,8 @@ held out by whole question sets and articles they answer more and decline more t
 logistic model (figures in docs/quality.md).
 
 Training (``ecpat-bot train``, scikit-learn) writes every tree as plain arrays; answering only
-walks them. All trees are walked at once, one level per step, so a candidate costs a few
-numpy operations per level rather than a Python loop over hundreds of nodes.
+walks them. All trees are walked at once: one numpy pass over every node finds where each sends the
+candidate, then each level is one gather, rather than a Python loop over hundreds of nodes.
 """
 
 from __future__ import annotations
@@ -56,11 +56,12 @@ class Trees:
                 for name, mean in zip(self.features, self.mean, strict=True)
             ]
         )
+        # Where every node sends this candidate (one pass over all nodes), then each tree's walk
+        # is one gather per level.
+        step = np.where(x[self.feature] <= self.threshold, self.left, self.right)
         node = self.roots
         for _ in range(self.depth):
-            node = np.where(
-                x[self.feature[node]] <= self.threshold[node], self.left[node], self.right[node]
-            )
+            node = step[node]
         z = self.base + float(self.value[node].sum())
         if z < -40:
             return 0.0
