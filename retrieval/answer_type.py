@@ -112,7 +112,7 @@ _CAPITALISED = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
 
 
 _ASKS_DATE = re.compile(
-    r"^\W*(?:(?:and|so|but|then|ok|okay)\W+)?when\b"
+    r"^\W*(?:(?:and|so|but|then|ok|okay)\W+)?(?:(?:since|until|till|from|by)\s+)?when\b"
     r"|\b(?:what|which|in what|in which|since what)\s+(?:year|date|decade|century|month|day)\b",
     re.IGNORECASE,
 )

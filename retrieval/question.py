@@ -22,7 +22,7 @@ from retrieval.records import Query, RetrievalSettings
 from retrieval.stopwords import STOP_WORDS
 from retrieval.synonyms import related_terms, single_words
 from retrieval.typos import Speller, word_counts
-from retrieval.wordstats import english_spelling, zipf
+from retrieval.wordstats import english_spelling, function_word_spelling, zipf
 
 # Capitalised words inside a question (not its first word): names of people, places, bodies.
 _NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
@@ -115,11 +115,11 @@ class QuestionAnalyzer:
         return len(word) <= settings.max_typo_chars and tried < settings.max_typo_words
 
     def _fix(self, word: str) -> str | None:
-        """The article's own words first; then common English ("chiarperson", "hw mny ppl"),
-        so a slip or chat spelling is read as the word meant."""
+        """The article's own words first; then common English ("chiarperson", "hw mny ppl",
+        "wat", "thier"), so a slip or chat spelling is read as the word meant."""
         fixed = self._spell(word)
         if fixed is None and self.settings.english_spelling:
-            fixed = english_spelling(word)
+            fixed = english_spelling(word) or function_word_spelling(word, STOP_WORDS)
         return fixed
 
     def query(

@@ -142,3 +142,23 @@ def english_spelling(word: str) -> str | None:
     common = vocabulary()
     found = [w for w in _edits(word) if w in common and w[0] == word[0]]
     return max(found, key=lambda w: (zipf(w), w)) if found else None
+
+
+# A chat spelling of a function word ("wat", "wen", "hav", "teh") is a rare string one edit
+# from a word hundreds of times commoner. A word at least CHAT_MAX_ZIPF common is a word of its
+# own ("hat", "bot", "war" stay), and the function word must be CHAT_RARER Zipf units commoner.
+CHAT_MAX_ZIPF = 3.7
+CHAT_RARER = 2.0
+
+
+def function_word_spelling(word: str, function_words: frozenset[str]) -> str | None:
+    """The function word (one of ``function_words``) that ``word`` is a chat spelling of."""
+    if not word.isalpha() or not 2 <= len(word) <= 6:
+        return None
+    floor = zipf(word) + CHAT_RARER
+    if floor - CHAT_RARER >= CHAT_MAX_ZIPF:
+        return None
+    found = [
+        w for w in _edits(word) if w in function_words and w[0] == word[0] and zipf(w) >= floor
+    ]
+    return max(found, key=lambda w: (zipf(w), w)) if found else None

@@ -314,6 +314,8 @@ def test_coverage_stays_within_zero_and_one(
         ("So when did it start?", "date"),
         ("In what year was ECPAT founded?", "date"),
         ("In which century?", "date"),
+        ("since when has carol bellamy been chair", "date"),
+        ("Until when did the campaign run?", "date"),
         ("What is caught when fishing?", None),
         ("What is The Code?", None),
         ("Which organisation hosted the congress?", None),

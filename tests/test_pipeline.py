@@ -13,8 +13,15 @@ from retrieval.decision import Blend, ModelError, fit, load_model
 from retrieval.pipeline import Reason
 from retrieval.reading import clean, focus_term
 from retrieval.signals import NAMES
+from retrieval.stopwords import STOP_WORDS
 from retrieval.synonyms import single_words
-from retrieval.wordstats import english_spelling, information, is_english, zipf
+from retrieval.wordstats import (
+    english_spelling,
+    function_word_spelling,
+    information,
+    is_english,
+    zipf,
+)
 
 
 def chat(engine: Engine, *messages: str) -> list[Reply]:
@@ -55,6 +62,25 @@ def test_english_spelling(typed: str, meant: str) -> None:
 
 def test_a_real_word_is_not_respelled() -> None:
     assert english_spelling("weather") is None and english_spelling("stockholm") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("hav", "have"), ("thier", "their"), ("teh", "the"), ("mnay", "many"), ("adn", "and")],
+)
+def test_chat_spelling_of_a_function_word(typed: str, meant: str) -> None:
+    assert function_word_spelling(typed, STOP_WORDS) == meant
+
+
+@pytest.mark.parametrize("word", ["hat", "bot", "war", "fee", "tame", "diff", "weather", "x"])
+def test_a_word_of_its_own_is_no_chat_spelling(word: str) -> None:
+    assert function_word_spelling(word, STOP_WORDS) is None
+
+
+def test_chat_spelling_is_read_as_the_word_meant(engine: Engine) -> None:
+    query = engine.retriever.query("wat dose ecpat stnad for")
+    assert dict(query.corrections)["wat"] in STOP_WORDS
+    assert "wat" not in dict(query.weights)
 
 
 # -- reading the question ----------------------------------------------------------------------
