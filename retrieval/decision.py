@@ -85,15 +85,27 @@ class Logistic:
 
 @dataclass(frozen=True)
 class Blend:
-    """The mean of several models' probabilities.
+    """A weighted mean of several models' probabilities.
 
     Boosted trees answer more questions right and decline more held out than the logistic
     model, but their probability jumps between neighbouring questions; the logistic model's
-    is smooth. Averaged, one's error is often the other's doubt (figures in docs/quality.md).
+    is smooth. Blended, one's error is often the other's doubt (figures in docs/quality.md).
+    ``shares``: each model's weight (summing to 1); equal when not given.
     """
 
     models: tuple[Logistic | Trees, ...]
     meta: Mapping[str, Any] | None = None
+    shares: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.shares:
+            object.__setattr__(self, "shares", (1 / len(self.models),) * len(self.models))
+        if len(self.shares) != len(self.models) or not all(
+            math.isfinite(s) and s >= 0 for s in self.shares
+        ):
+            raise ValueError("a blend needs one finite, non-negative share per model")
+        if abs(sum(self.shares) - 1) > 1e-9:
+            raise ValueError("a blend's shares must sum to 1")
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -102,12 +114,16 @@ class Blend:
     def probability(
         self, values: Mapping[str, float], ignore: Collection[str] = frozenset()
     ) -> float:
-        return sum(m.probability(values, ignore) for m in self.models) / len(self.models)
+        return sum(
+            share * m.probability(values, ignore)
+            for share, m in zip(self.shares, self.models, strict=True)
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": BLEND,
             "models": [m.to_json() for m in self.models],
+            "shares": list(self.shares),
             "meta": dict(self.meta or {}),
         }
 
@@ -116,7 +132,8 @@ class Blend:
         models = tuple(_single(m) for m in data["models"])
         if not models or len({m.features for m in models}) != 1:
             raise ValueError("a blend needs models of the same signals")
-        return cls(models, data.get("meta") or {})
+        shares = tuple(float(s) for s in data.get("shares") or ())
+        return cls(models, data.get("meta") or {}, shares)
 
 
 LOGISTIC, BLEND = "logistic", "blend"

@@ -89,6 +89,25 @@ def test_a_blend_averages_its_models(tmp_path: Path) -> None:
     assert load_model(path).probability(values) == pytest.approx(expected)
 
 
+def test_a_blend_weighs_its_models_by_their_shares(tmp_path: Path) -> None:
+    logistic = Logistic(FEATURES, (0.5, 1.0), (1.0, 1.0), (2.0, 0.0), 0.0)
+    blend = Blend((logistic, stump()), None, (0.3, 0.7))
+    values = {"coverage": 0.9, "score": 3}
+    expected = 0.3 * logistic.probability(values) + 0.7 * stump().probability(values)
+    assert blend.probability(values) == pytest.approx(expected)
+    path = tmp_path / "blend.json"
+    path.write_text(json.dumps(blend.to_json()), encoding="utf-8")
+    assert load_model(path).probability(values) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("shares", [[0.5], [0.5, 0.6], [1.5, -0.5], [float("nan"), 1.0]])
+def test_a_blend_with_bad_shares_is_a_model_error(shares: list[float]) -> None:
+    data = Blend((stump(), stump())).to_json()
+    data["shares"] = shares
+    with pytest.raises(ModelError, match="share"):
+        model_from_json(data)
+
+
 def test_a_blend_of_blends_or_of_other_signals_is_refused() -> None:
     blend = Blend((stump(),)).to_json()
     with pytest.raises(ModelError, match="blend of blends"):

@@ -88,8 +88,14 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
         "--learner",
         choices=("blend", "trees", "logistic"),
         default="blend",
-        help="logistic regression (numpy), boosted trees (scikit-learn), or the mean of "
-        "both (default)",
+        help="logistic regression (numpy), boosted trees (scikit-learn), or a weighted mean "
+        "of both (default)",
+    )
+    tr.add_argument(
+        "--trees-share",
+        type=float,
+        metavar="S",
+        help="the trees' share of a blend's probability, 0 to 1 (default 0.7)",
     )
     tr.add_argument("--l2", type=float, default=1.0, help="L2 penalty (default 1.0)")
     tr.add_argument("--write", metavar="PATH", help="write the model (JSON) to PATH")
