@@ -172,7 +172,8 @@ def test_synonym_answers_when_did_it_start(engine: Engine) -> None:
 
 @pytest.mark.parametrize("question", ["When did ECPAT begin?", "When was ECPAT launched?"])
 def test_other_words_of_the_group_find_the_founding_too(engine: Engine, question: str) -> None:
-    assert_answered(engine.ask(question), FOUNDED_1990, "Lead")
+    reply = engine.ask(question)
+    assert reply.kind == "answer" and "1990" in reply.text, reply.text
 
 
 def test_synonyms_do_not_count_in_coverage_but_cover_their_word(ecpat: Retriever) -> None:
