@@ -9,7 +9,7 @@ the ranker scores passages with, and the coverage mass that decides whether to d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
 from retrieval.acronyms import asked_expansion, expansions, initialisms
@@ -18,14 +18,18 @@ from retrieval.answer_type import MEASURE_QUESTION
 from retrieval.bm25 import BM25Index
 from retrieval.budget import Deadline, check
 from retrieval.lemmas import IRREGULAR
+from retrieval.names import (
+    NAME_PREFIX,
+    lowercase_words,
+    name_only_terms,
+    names_by_prefix,
+    question_names,
+)
 from retrieval.records import Query, RetrievalSettings
 from retrieval.stopwords import STOP_WORDS
 from retrieval.synonyms import related_terms, single_words
 from retrieval.typos import Speller, word_counts
 from retrieval.wordstats import english_spelling, function_word_spelling, zipf
-
-# Capitalised words inside a question (not its first word): names of people, places, bodies.
-_NAME = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
 
 # How people open a question without saying anything about its topic: "What do you know
 # about ...", "Can you tell me ...", "I'd like to know ...". ("know" would meet "now known as".)
@@ -36,26 +40,8 @@ _FRAME = re.compile(
     re.IGNORECASE,
 )
 
-# Letters a name the article never uses shares with one it does, to stand for it.
-_NAME_PREFIX = 4
-
 # An acronym as a question may write it: "ITU", "IWF".
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
-
-# A word as written, capitals kept.
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-
-
-def question_names(text: str) -> frozenset[str]:
-    """Terms of the capitalised words inside a question, when capitals mark names at all.
-
-    In "WHAT KIND OF NGO IS ECPAT?" or "What Kind Of Group Is It?" capitals say nothing, so no
-    word counts as a name there.
-    """
-    tokens = re.findall(r"[^\W\d_][\w'’-]*", text)
-    if len(tokens) > 2 and not any(t[0].islower() for t in tokens[1:]):
-        return frozenset()
-    return frozenset(analyze(" ".join(_NAME.findall(text))))
 
 
 class QuestionAnalyzer:
@@ -85,8 +71,8 @@ class QuestionAnalyzer:
         )
         self._speller: Speller | None = None
         self._forms: dict[str, str] | None = None
-        self._name_only = _name_only_terms(texts)
-        self._names_by_prefix = _names_by_prefix(texts)
+        self._name_only = name_only_terms(texts)
+        self._names_by_prefix = names_by_prefix(texts)
         self._expansions = expansions(texts)
         self._initialisms = initialisms(texts)
         self._all_bigrams = bigrams
@@ -167,7 +153,7 @@ class QuestionAnalyzer:
             # question has the name's next word too ("the body shop").
             lower = self._name_only.intersection(order)
             if lower:
-                lower &= {stem(w) for w in words(" ".join(_lowercase_words(text)))}
+                lower &= {stem(w) for w in words(" ".join(lowercase_words(text)))}
                 named = {t for p in pairwise(order) if p in self._all_bigrams for t in p}
                 lower -= named
             for term in dict.fromkeys(order):
@@ -175,7 +161,7 @@ class QuestionAnalyzer:
                 if term.isdigit() and len(term) == 2:  # "in 96": a year the article writes whole
                     alts |= {f"{century}{term}" for century in ("19", "20")} & known.keys()
                 if term in names and term not in known:
-                    alts |= self._names_by_prefix.get(term[:_NAME_PREFIX], frozenset())
+                    alts |= self._names_by_prefix.get(term[:NAME_PREFIX], frozenset())
                     alts -= weights.keys()
                 if (term not in known or term in lower) and alts:
                     alternatives.append((term, alts))
@@ -275,47 +261,3 @@ class QuestionAnalyzer:
                 if related:
                     covering[term] = related
         return covering
-
-
-def _lowercase_words(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(text) if t[0].islower()]
-
-
-def _names_by_prefix(texts: Iterable[str]) -> dict[str, frozenset[str]]:
-    """The terms of the article's names by their first letters: "Swedish" in a question is a
-    form of the "Sweden" the article names, "Australian" of "Australia"."""
-    found: dict[str, set[str]] = {}
-    for text in texts:
-        for term in analyze(" ".join(_NAME.findall(text))):
-            if len(term) >= _NAME_PREFIX:
-                found.setdefault(term[:_NAME_PREFIX], set()).add(term)
-    return {prefix: frozenset(terms) for prefix, terms in found.items()}
-
-
-def _name_only_terms(texts: Iterable[str]) -> frozenset[str]:
-    """Terms whose every use in ``texts`` is inside a name of two or more capitalised words.
-
-    "United Nations" makes "nation" known to the index, but a question asking "in how many
-    nations" means countries, not that body.
-    """
-    inside: set[str] = set()
-    outside: set[str] = set()
-    # Each distinct token is analysed once: a large article repeats its words millions of times.
-    terms: dict[str, list[str]] = {}
-    for text in texts:
-        tokens = list(_TOKEN.finditer(text))
-        # joined[i]: token i and token i + 1 are both capitalised, with only spaces between
-        joined = [
-            a.group()[0].isupper()
-            and b.group()[0].isupper()
-            and not text[a.end() : b.start()].strip()
-            for a, b in pairwise(tokens)
-        ]
-        for i, token in enumerate(tokens):
-            named = (i > 0 and joined[i - 1]) or (i < len(joined) and joined[i])
-            word = token.group()
-            found = terms.get(word)
-            if found is None:
-                found = terms[word] = analyze(word)
-            (inside if named else outside).update(found)
-    return frozenset(inside - outside)
