@@ -68,6 +68,8 @@ def test_train_writes_a_model_the_bot_uses(files, isolated: Path, capsys) -> Non
     )
     assert (code, err) == (0, "")
     assert "held out by source" in out and f"model written to {target}" in out
+    held = out.split("each question set held out, at min_confidence 0.5:\n")[1].splitlines()
+    assert held[0].split()[0] == questions.name and len(held[0].split(" / ")) == 3
     assert load_model(target).features == NAMES
     (isolated / "config.toml").write_text('[answer]\nmodel = "model.json"\n', encoding="utf-8")
     code, out, _ = run_main(capsys, "ask", "When was ECPAT founded?")
@@ -79,6 +81,8 @@ def test_train_writes_a_model_the_bot_uses(files, isolated: Path, capsys) -> Non
     [
         ((), "train needs at least one question set or --squad FILE"),
         (("missing.jsonl",), "question set not found: missing.jsonl"),
+        (("q.jsonl", "--trees-share", "1.5"), "--trees-share must be between 0 and 1"),
+        (("q.jsonl", "--trees-share", "nan"), "--trees-share must be between 0 and 1"),
     ],
 )
 def test_train_usage_errors(isolated: Path, capsys, args, message) -> None:

@@ -39,6 +39,7 @@ from retrieval.trees import Trees
 log = logging.getLogger(__name__)
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+PER_SET_THRESHOLD = 0.5  # answer.min_confidence's default
 # Weight of each family of sources in the fit (sources share their family's weight).
 FAMILY_WEIGHT = {"article": 2.0, "squad": 1.0, "cross": 1.0}
 
@@ -222,6 +223,13 @@ def report(rows: Sequence[Row], probabilities: Sequence[float], model: Model) ->
                     f"{family} " + " / ".join("-" if v is None else f"{v:.3f}" for v in vals)
                 )
         lines.append(f"  min_confidence {t:.1f}: " + "; ".join(parts))
+    lines += ["", f"each question set held out, at min_confidence {PER_SET_THRESHOLD}:"]
+    for source in sorted({r.source for r in rows if r.family == "article"}):
+        own = [(r, p) for r, p in zip(rows, probabilities, strict=True) if r.source == source]
+        f = figures([r for r, _ in own], [p for _, p in own], PER_SET_THRESHOLD)["article"]
+        vals = [f[k] for k in ("answer_accuracy", "decline_rate", "false_decline_rate")]
+        shown = " / ".join("-" if v is None else f"{v:.3f}" for v in vals)
+        lines.append(f"  {source:28} {shown}")
     for part in model.models if isinstance(model, Blend) else (model,):
         if isinstance(part, Trees):
             lines += ["", f"{len(part.roots)} trees; splits per signal:"]
