@@ -78,12 +78,14 @@ class QuestionAnalyzer:
         self._all_bigrams = bigrams
 
     def _written(self, term: str) -> str | None:
-        """The article's commonest word for ``term`` ("countries" for "countri")."""
+        """The article's commonest word for ``term`` ("countries" for "countri"); of equally
+        common ones the first in alphabetical order, so no run depends on a set's order."""
         if self._forms is None:  # built on first need, from the speller's word counts
             best: dict[str, tuple[int, str]] = {}
             for word, count in self._word_counts.items():
                 key = stem(word)
-                if key not in best or count > best[key][0]:
+                held = best.get(key)
+                if held is None or count > held[0] or (count == held[0] and word < held[1]):
                     best[key] = (count, word)
             self._forms = {key: word for key, (_, word) in best.items()}
         return self._forms.get(term)

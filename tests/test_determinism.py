@@ -21,11 +21,11 @@ QUESTIONS = [
 ]
 
 
-def _eval(path: Path, seed: str) -> list[dict]:
+def _eval(path: Path, seed: str, *args: str) -> list[dict]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ECPAT_BOT_")}
     env["PYTHONHASHSEED"] = seed
     out = subprocess.run(
-        [sys.executable, "-m", "bot", "eval", str(path), "--json", "--no-cache"],
+        [sys.executable, "-m", "bot", "eval", str(path), "--json", "--no-cache", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -46,3 +46,19 @@ def test_confidences_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     runs = [_eval(path, seed) for seed in ("0", "7", "11")]
     seen = [[(r["answer"], r["confidence"], r["passages"]) for r in run] for run in runs]
     assert seen[0] == seen[1] == seen[2]
+
+
+def test_a_words_statistics_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    # "connectings" is no English word: its statistics are those of the article's word of the
+    # same stem, and two are equally common here.
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "Wires\n\nThe wires were connected in 1901 by the city. A line connecting two towns "
+        "followed in 1905.\n\nHistory[edit]\n\nThe city grew along the river after 1900.\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "questions.jsonl"
+    row = {"id": "q", "question": "when were the connectings made", "answers": ["1901"]}
+    path.write_text(json.dumps({**row, "category": "fact"}) + "\n", encoding="utf-8")
+    runs = [_eval(path, seed, "--article", str(article)) for seed in ("1", "2", "3", "4")]
+    assert len({json.dumps([(r["answer"], r["confidence"]) for r in run]) for run in runs}) == 1
