@@ -48,14 +48,14 @@ answer types alone (phrases help the technical articles most).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from corpus.records import Passage
-from retrieval import evidence
+from retrieval import batch, evidence
 from retrieval.analyzer import analyze, stem, words
 from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind, expected_type
 from retrieval.answering import answering_sentences, pick_sentences
@@ -63,6 +63,7 @@ from retrieval.bm25 import BM25Index
 from retrieval.budget import Deadline
 from retrieval.candidates import best_by_bm25, term_ceilings, to_score, type_ceiling, upper_bounds
 from retrieval.definitions import definition_subject
+from retrieval.fact_table import FactTable
 from retrieval.memory import paused_gc
 from retrieval.question import QuestionAnalyzer, question_names
 from retrieval.records import Hit, Query, RetrievalSettings
@@ -107,16 +108,18 @@ class Retriever:
         # Everything a query needs per passage is computed once, here.
         headings = {s: analyze(s) for s in dict.fromkeys(p.section for p in self.passages)}
         shared: dict = {}  # equal pairs and sets one object (see evidence.passage_facts)
-        self._facts = tuple(
-            evidence.passage_facts(p, terms, self._sections, headings[p.section], shared)
-            for p, terms in zip(self.passages, indexed, strict=True)
-        )
         # Passages whose evidence reads terms they are not indexed under have no ceiling
         # (see retrieval.candidates): they are always scored.
-        loose = [
-            not frozenset().union(*f.resolved).issubset(terms)
-            for f, terms in zip(self._facts, indexed, strict=True)
-        ]
+        loose: list[bool] = []
+
+        def facts() -> Iterator[evidence.PassageFacts]:
+            for p, terms in zip(self.passages, indexed, strict=True):
+                f = evidence.passage_facts(p, terms, self._sections, headings[p.section], shared)
+                loose.append(not frozenset().union(*f.resolved).issubset(terms))
+                yield f
+
+        # Kept as arrays, not sets per sentence: see retrieval.fact_table.
+        self._table = FactTable(facts())
         self._loose = np.array(loose, dtype=bool) if any(loose) else None
         # Question analysis (typos, synonyms, names) reads the article's vocabulary only.
         self._questions = QuestionAnalyzer(
@@ -125,7 +128,7 @@ class Retriever:
             surface,
             # Each distinct text once: what is read from them are sets and first uses.
             list(dict.fromkeys([*headings, *(s.text for p in self.passages for s in p.sentences)])),
-            frozenset().union(*(f.bigrams for f in self._facts)),
+            self._table.pair_set(),
         )
 
     def _indexed_text(self, passage: Passage) -> str:
@@ -153,7 +156,7 @@ class Retriever:
 
     def facts(self, passage_id: str) -> evidence.PassageFacts:
         """The precomputed facts of the passage with id ``passage_id``."""
-        return self._facts[self._doc[passage_id]]
+        return self._table.passage(self._doc[passage_id])
 
     def covering(self, query: Query) -> dict[str, frozenset[str]]:
         """See :meth:`retrieval.question.QuestionAnalyzer.covering_terms`."""
@@ -164,12 +167,6 @@ class Retriever:
     def _weighted(self, terms: Mapping[str, float]) -> dict[str, float]:
         """Each term's share of the question's mass (weight x idf), computed once per query."""
         return {t: w * self.index.idf(t) for t, w in terms.items()}
-
-    def _phrase_score(self, doc: int, bigrams: Sequence[tuple[str, str]]) -> float:
-        pairs = self._facts[doc].bigrams
-        return sum(
-            (self.index.idf(a) + self.index.idf(b)) / 2 for a, b in bigrams if (a, b) in pairs
-        )
 
     def rank(
         self, query: Query, k: int | None = None, prefer: str | None = None, lift: float = 0.0
@@ -204,23 +201,23 @@ class Retriever:
         boost = lift * self.index.rare_idf
         typed = kind is not None or bool(subject)
 
-        def score(doc: int) -> tuple[float, int, float]:
-            facts = self._facts[doc]
-            sentence_scores = evidence.sentence_scores(facts, weighted)
-            extra = evidence.type_bonus(facts, sentence_scores, kind, typed_bonus, subject)
-            lead = sentence_scores
-            if extra:
-                lead = [s + b for s, b in zip(sentence_scores, extra, strict=True)]
-            total = float(bm25[doc]) + unit * max(lead, default=0.0) / mass
-            if settings.phrase_weight and query.bigrams:
-                total += settings.phrase_weight * self._phrase_score(doc, query.bigrams)
-            if doc == preferred:
-                total += boost
-            return (-round(total, 9), doc, total)
-
-        typed_bonus = ANSWER_TYPE_SHARE * mass
+        score = batch.Scoring(
+            self._table,
+            bm25,
+            weighted,
+            mass,
+            unit,
+            kind,
+            ANSWER_TYPE_SHARE * mass,
+            subject,
+            settings.phrase_weight if query.bigrams else 0.0,
+            query.bigrams,
+            self.index.idf,
+            preferred,
+            boost,
+        ).score
         first = matched if k is None else best_by_bm25(bm25, matched, max(settings.candidates, k))
-        scored = sorted(map(score, first.tolist()))
+        scored = sorted(score(first.tolist()))
         if k and len(first) < len(matched) and len(scored) >= k:
             idf = {t: self.index.idf(t) for pair in query.bigrams for t in pair}
             ceilings = term_ceilings(
@@ -232,14 +229,16 @@ class Retriever:
             threshold = scored[k - 1][2]
             rest = to_score(matched, first.tolist(), ceiling, threshold, self._loose)
             if len(rest):
-                scored = sorted(scored + [score(doc) for doc in rest.tolist()])
+                scored = sorted(scored + score(rest.tolist()))
         coverage_mass = self.coverage_mass(query)
         covering = self.covering(query)
         return tuple(
             Hit(
                 self.passages[doc],
                 total,
-                evidence.coverage(self._facts[doc], coverage_mass, covering, query.unseen),
+                evidence.coverage(
+                    self._table.held_terms(doc), coverage_mass, covering, query.unseen
+                ),
                 (),
             )
             for _, doc, total in (scored if k is None else scored[:k])
@@ -282,7 +281,7 @@ class Retriever:
         if plan is None:
             return replace(hit, sentences=(0,))
         weighted, mass, kind, subject = plan
-        facts = self._facts[doc]
+        facts = self._table.passage(doc)
         bonus = ANSWER_TYPE_SHARE * mass
         own = weighted
         if query.inherited:  # the answering sentence is chosen by the question's own words
