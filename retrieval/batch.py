@@ -18,8 +18,8 @@ the same order, which numpy rounds as Python does.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from math import fsum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,9 +33,9 @@ FEW = 256
 _BATCH = 4096  # passages gathered at once (bounds the temporary arrays)
 
 
-@dataclass(frozen=True)
-class Scoring:
+class Scoring(NamedTuple):
     """What scoring passages for one question reads (see :meth:`retrieval.ranker.Retriever.rank`).
+    A named tuple: made once per question, it is cheaper to make than a frozen dataclass.
 
     A passage's score is its BM25 score, plus ``unit`` x its best sentence's (share + type
     bonus) / ``mass``, plus ``phrase_weight`` x its phrase evidence, plus ``boost`` when it is
@@ -56,13 +56,13 @@ class Scoring:
     preferred: int | None
     boost: float
 
-    def score(self, docs: list[int]) -> list[tuple[float, int, float]]:
-        """(-score rounded to 9 decimals, passage, score) of each of ``docs``, in order."""
+    def totals(self, docs: np.ndarray) -> np.ndarray:
+        """The score of each of ``docs`` (passage numbers)."""
         if len(self.table) <= FEW:
-            return [self._one(doc) for doc in docs]
-        out: list[tuple[float, int, float]] = []
+            return np.array(self.one_by_one(docs.tolist()), dtype=np.float64)
+        out = np.empty(len(docs))
         for part in range(0, len(docs), _BATCH):
-            at = np.array(docs[part : part + _BATCH], dtype=np.intp)
+            at = docs[part : part + _BATCH]
             best = best_sentences(
                 self.table, at, self.weighted, self.kind, self.bonus, self.subject
             )
@@ -71,26 +71,37 @@ class Scoring:
                 total += self.phrase_weight * phrase_scores(self.table, at, self.pairs, self.idf)
             if self.preferred is not None:
                 total[at == self.preferred] += self.boost
-            pairs = zip(total.tolist(), at.tolist(), strict=True)
-            out += [(-round(t, 9), d, t) for t, d in pairs]
+            out[part : part + _BATCH] = total
         return out
 
-    def _one(self, doc: int) -> tuple[float, int, float]:
-        """One passage, from its sets (:mod:`retrieval.evidence`): the reference computation."""
-        facts = self.table.passage(doc)
-        scores = evidence.sentence_scores(facts, self.weighted)
-        extra = evidence.type_bonus(facts, scores, self.kind, self.bonus, self.subject)
-        lead = scores
-        if extra:
-            lead = [s + b for s, b in zip(scores, extra, strict=True)]
-        total = float(self.bm25[doc]) + self.unit * max(lead, default=0.0) / self.mass
-        if self.phrase_weight:
-            held, idf = facts.bigrams, self.idf
-            phrases = sum((idf(a) + idf(b)) / 2 for a, b in self.pairs if (a, b) in held)
-            total += self.phrase_weight * phrases
-        if doc == self.preferred:
-            total += self.boost
-        return (-round(total, 9), doc, total)
+    def one_by_one(self, docs: list[int]) -> list[float]:
+        """The scores of ``docs`` passage by passage, from their sets (:mod:`retrieval.evidence`):
+        the reference computation, and the faster one on a small article."""
+        passage, weighted, kind, bonus, subject = (
+            self.table.passage,
+            self.weighted,
+            self.kind,
+            self.bonus,
+            self.subject,
+        )
+        bm25, unit, mass, idf, pairs = self.bm25, self.unit, self.mass, self.idf, self.pairs
+        out = []
+        for doc in docs:
+            facts = passage(doc)
+            scores = evidence.sentence_scores(facts, weighted)
+            extra = evidence.type_bonus(facts, scores, kind, bonus, subject)
+            lead = scores
+            if extra:
+                lead = [s + b for s, b in zip(scores, extra, strict=True)]
+            total = float(bm25[doc]) + unit * max(lead, default=0.0) / mass
+            if self.phrase_weight:
+                held = facts.bigrams
+                phrases = sum((idf(a) + idf(b)) / 2 for a, b in pairs if (a, b) in held)
+                total += self.phrase_weight * phrases
+            if doc == self.preferred:
+                total += self.boost
+            out.append(total)
+        return out
 
 
 def ranges(bounds: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -191,9 +202,36 @@ def phrase_scores(
     table: FactTable, docs: np.ndarray, pairs: Sequence[tuple[str, str]], idf: Callable
 ) -> np.ndarray:
     """Each passage's phrase evidence: the mean idf of each question pair it holds side by
-    side, summed in the question's order (``sum`` over ``pairs``, as the ranker adds them)."""
-    positions, owner, _ = ranges(table.pair_bounds, docs)
+    side, added in the question's order from 0 (``sum`` over ``pairs``, as the ranker adds
+    them; adding 0.0 for a pair a passage lacks changes no bit)."""
     wanted = [table.pair_id(a, b) for a, b in pairs]
-    masks = held_masks(table.pairs[positions], owner, wanted, len(docs))
-    means = [(idf(a) + idf(b)) / 2 for a, b in pairs]
-    return per_mask(masks, lambda held: sum(means[j] for j in held))
+    known = sorted({w for w in wanted if w >= 0})
+    total = np.zeros(len(docs))
+    if not known or not len(docs):
+        return total
+    held = holds_each(table.pairs, table.pair_bounds, docs, np.array(known, dtype=np.int32))
+    column = {w: j for j, w in enumerate(known)}
+    for w, (a, b) in zip(wanted, pairs, strict=True):
+        if w >= 0:
+            total += np.where(held[:, column[w]], (idf(a) + idf(b)) / 2, 0.0)
+    return total
+
+
+def holds_each(
+    values: np.ndarray, bounds: np.ndarray, rows: np.ndarray, keys: np.ndarray
+) -> np.ndarray:
+    """Whether each of ``rows`` holds each of ``keys`` (a rows x keys array of booleans); each
+    row ``values[bounds[r]:bounds[r + 1]]`` is ascending: one binary search per row and key,
+    all of them side by side."""
+    start = np.repeat(bounds[rows], len(keys))
+    end = np.repeat(bounds[rows + 1], len(keys))
+    key = np.tile(keys, len(rows))
+    lo, hi = start.copy(), end.copy()
+    last = len(values) - 1
+    while (open_ := lo < hi).any():
+        mid = (lo + hi) >> 1
+        right = open_ & (values[np.minimum(mid, last)] < key)
+        lo = np.where(right, mid + 1, lo)
+        hi = np.where(open_ & ~right, mid, hi)
+    found = (lo < end) & (values[np.minimum(lo, last)] == key)
+    return found.reshape(len(rows), len(keys))

@@ -42,6 +42,9 @@ from retrieval.bm25 import BM25Index
 # Scores are compared rounded to 9 decimals when ranked; the ceilings are sums in another
 # order, so a passage within this (relative) margin of T is scored exactly all the same.
 _TOLERANCE = 1e-6
+# More than the 1e-9 step scores are rounded to before they are ranked, relative to the score.
+_ROUNDING = 1e-8
+_FEW = 64  # scores sorted whole, without first setting the far ones aside
 
 
 def best_by_bm25(bm25: np.ndarray, matched: np.ndarray, m: int) -> np.ndarray:
@@ -93,6 +96,24 @@ def to_score(
     rest = matched[reach]
     done = np.fromiter(scored, dtype=np.intp)
     return rest[~np.isin(rest, done)]
+
+
+def ranked(docs: np.ndarray, totals: np.ndarray, k: int | None) -> list[tuple[float, int, float]]:
+    """(-score rounded to 9 decimals, passage, score) of ``docs`` with their ``totals``, best
+    first, ties in article order: all of them, or with ``k`` at least the first ``k``, which are
+    exactly the first ``k`` of all of them sorted.
+
+    Why it may leave some out: rounding to 9 decimals is monotone, so a passage whose score is
+    more than a rounding step below the ``k``-th best score rounds below it, and below every
+    one of the ``k`` passages scoring at least that: it cannot be among the first ``k``, even
+    by a tie broken in its favour. Only the rest are rounded and sorted in Python.
+    """
+    if k is not None and len(totals) > max(k, _FEW):
+        kth = float(np.partition(totals, len(totals) - k)[len(totals) - k])
+        near = np.flatnonzero(totals >= kth - _ROUNDING * (1.0 + abs(kth)))
+        docs, totals = docs[near], totals[near]
+    pairs = zip(totals.tolist(), docs.tolist(), strict=True)
+    return sorted([(-round(t, 9), d, t) for t, d in pairs])
 
 
 def type_ceiling(unit: float, typed: bool) -> float:

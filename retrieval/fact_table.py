@@ -89,9 +89,10 @@ class FactTable:
         at = int(np.searchsorted(self.pair_keys, key))
         return at if at < len(self.pair_keys) and int(self.pair_keys[at]) == key else -1
 
-    def pair_set(self) -> PairSet:
-        """Every adjacent pair of the article, as a read-only set of (term, term)."""
-        return PairSet(self)
+    def pair_set(self) -> AbstractSet[tuple[str, str]]:
+        """Every adjacent pair of the article, as a read-only set of (term, term) (a frozenset
+        on a small article, where it is faster to read and takes little memory)."""
+        return frozenset(PairSet(self)) if len(self) <= _CACHED else PairSet(self)
 
     def held_terms(self, doc: int) -> frozenset[str]:
         """The terms passage ``doc`` holds, its heading's included."""
@@ -114,6 +115,9 @@ class FactTable:
 
     def _rebuild(self, doc: int) -> PassageFacts:
         terms = self.terms
+        pairs: AbstractSet[tuple[str, str]] = PassagePairs(self, doc)
+        if len(self) <= _CACHED:  # every passage stays cached: sets are faster to read
+            pairs = frozenset(pairs)
         first, last = int(self.sentences[doc]), int(self.sentences[doc + 1])
         bounds = self.own_bounds[first : last + 1].tolist()
         flat = self.own[bounds[0] : bounds[-1]].tolist()
@@ -136,7 +140,7 @@ class FactTable:
                 (i, added) for i, stream in enumerate(resolved) if (added := stream - own[i])
             ),
             continuing=tuple(self.continuing[first:last].tolist()),
-            bigrams=PassagePairs(self, doc),
+            bigrams=pairs,
             types=tuple(self.type_sets[c] for c in self.type_codes[first:last].tolist()),
             defines=tuple(self.define_sets[c] for c in self.define_codes[first:last].tolist()),
         )
@@ -251,7 +255,11 @@ class _Builder:
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
         set_(table, "pair_keys", keys[order])
-        set_(table, "pairs", rank[np.frombuffer(self.pairs, dtype=np.int32)].astype(np.int32))
+        # Each passage's pair ids ascending, so one is found by binary search (retrieval.batch).
+        pairs = rank[np.frombuffer(self.pairs, dtype=np.int32)].astype(np.int32)
+        per_doc = np.diff(np.frombuffer(self.pair_bounds, dtype=np.int64))
+        owner = np.repeat(np.arange(len(per_doc)), per_doc)
+        set_(table, "pairs", pairs[np.lexsort((pairs, owner))])
         for name in ("sentences", "own_bounds", "resolved_sentences", "resolved_bounds"):
             set_(table, name, _array(getattr(self, name), np.int64))
         for name in ("held_bounds", "pair_bounds"):

@@ -61,7 +61,14 @@ from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind, expected_type
 from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
 from retrieval.budget import Deadline
-from retrieval.candidates import best_by_bm25, term_ceilings, to_score, type_ceiling, upper_bounds
+from retrieval.candidates import (
+    best_by_bm25,
+    ranked,
+    term_ceilings,
+    to_score,
+    type_ceiling,
+    upper_bounds,
+)
 from retrieval.definitions import definition_subject
 from retrieval.fact_table import FactTable
 from retrieval.memory import paused_gc
@@ -201,7 +208,7 @@ class Retriever:
         boost = lift * self.index.rare_idf
         typed = kind is not None or bool(subject)
 
-        score = batch.Scoring(
+        totals = batch.Scoring(
             self._table,
             bm25,
             weighted,
@@ -215,10 +222,11 @@ class Retriever:
             self.index.idf,
             preferred,
             boost,
-        ).score
+        ).totals
         first = matched if k is None else best_by_bm25(bm25, matched, max(settings.candidates, k))
-        scored = sorted(score(first.tolist()))
-        if k and len(first) < len(matched) and len(scored) >= k:
+        first_totals = totals(first)
+        scored = ranked(first, first_totals, k)
+        if k and len(first) < len(matched) and len(first) >= k:
             idf = {t: self.index.idf(t) for pair in query.bigrams for t in pair}
             ceilings = term_ceilings(
                 weighted, mass, unit, query.bigrams, settings.phrase_weight, idf
@@ -229,7 +237,8 @@ class Retriever:
             threshold = scored[k - 1][2]
             rest = to_score(matched, first.tolist(), ceiling, threshold, self._loose)
             if len(rest):
-                scored = sorted(scored + score(rest.tolist()))
+                both = np.concatenate([first, rest])
+                scored = ranked(both, np.concatenate([first_totals, totals(rest)]), k)
         coverage_mass = self.coverage_mass(query)
         covering = self.covering(query)
         return tuple(
