@@ -15,7 +15,9 @@ evidence is bounded by what the passage holds:
 * the type bonus is the same constant for every passage (``unit x ANSWER_TYPE_SHARE``) when the
   question asks for a kind of answer or a definition, else 0;
 * phrase evidence adds ``phrase_weight x`` the mean idf of each question word pair the passage
-  holds side by side, so at most that for each pair whose first word the passage holds;
+  holds side by side, so at most that for each pair whose two words the passage holds (a
+  pair's words are among the passage's indexed terms, its heading's included when headings
+  are indexed; where a coreference guess reads other terms, the passage is ``loose``, below);
 * a follow-up's lift goes to one named passage.
 
 So :func:`upper_bounds` gives each passage a ceiling, BM25 plus the most its evidence could
@@ -54,20 +56,18 @@ def best_by_bm25(bm25: np.ndarray, matched: np.ndarray, m: int) -> np.ndarray:
     return matched[np.argpartition(-bm25[matched], m - 1)[:m]]
 
 
-def term_ceilings(
-    weighted: Mapping[str, float],
-    mass: float,
-    unit: float,
-    bigrams: Sequence[tuple[str, str]],
-    phrase_weight: float,
-    idf: Mapping[str, float],
-) -> dict[str, float]:
-    """The most each question term can add to a passage holding it, beyond BM25."""
-    ceiling = {t: unit * w / mass for t, w in weighted.items()}
-    if phrase_weight:
-        for a, b in bigrams:
-            ceiling[a] = ceiling.get(a, 0.0) + phrase_weight * (idf[a] + idf[b]) / 2
-    return ceiling
+def term_ceilings(weighted: Mapping[str, float], mass: float, unit: float) -> dict[str, float]:
+    """The most each question term can add to a passage's sentence evidence, beyond BM25."""
+    return {t: unit * w / mass for t, w in weighted.items()}
+
+
+def pair_ceilings(
+    bigrams: Sequence[tuple[str, str]], phrase_weight: float, idf: Mapping[str, float]
+) -> dict[tuple[str, str], float]:
+    """The phrase evidence each question pair adds to a passage holding it side by side."""
+    if not phrase_weight:
+        return {}
+    return {(a, b): phrase_weight * (idf[a] + idf[b]) / 2 for a, b in bigrams}
 
 
 def upper_bounds(
@@ -75,9 +75,15 @@ def upper_bounds(
     bm25: np.ndarray,
     ceilings: Mapping[str, float],
     constant: float,
+    pairs: Mapping[tuple[str, str], float] | None = None,
 ) -> np.ndarray:
-    """Each passage's BM25 score plus the ceilings of the terms it holds and ``constant``."""
-    return bm25 + index.presence(ceilings) + constant
+    """Each passage's BM25 score plus the ceilings of the terms it holds, ``constant``, and
+    the ceiling of each of ``pairs`` whose two words it holds."""
+    bound = bm25 + index.presence(ceilings) + constant
+    for (a, b), ceiling in (pairs or {}).items():
+        if ceiling:
+            bound[index.holding_both(a, b)] += ceiling
+    return bound
 
 
 def to_score(

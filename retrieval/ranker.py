@@ -63,6 +63,7 @@ from retrieval.bm25 import BM25Index
 from retrieval.budget import Deadline
 from retrieval.candidates import (
     best_by_bm25,
+    pair_ceilings,
     ranked,
     term_ceilings,
     to_score,
@@ -228,10 +229,13 @@ class Retriever:
         scored = ranked(first, first_totals, k)
         if k and len(first) < len(matched) and len(first) >= k:
             idf = {t: self.index.idf(t) for pair in query.bigrams for t in pair}
-            ceilings = term_ceilings(
-                weighted, mass, unit, query.bigrams, settings.phrase_weight, idf
+            ceiling = upper_bounds(
+                self.index,
+                bm25,
+                term_ceilings(weighted, mass, unit),
+                type_ceiling(unit, typed),
+                pair_ceilings(query.bigrams, settings.phrase_weight, idf),
             )
-            ceiling = upper_bounds(self.index, bm25, ceilings, type_ceiling(unit, typed))
             if preferred is not None:
                 ceiling[preferred] += boost
             threshold = scored[k - 1][2]

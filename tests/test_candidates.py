@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus import Article, Passage, article_from_paragraphs
+from corpus import Article, Passage, article_from_paragraphs, load_article
 from retrieval import RetrievalSettings, Retriever
 from retrieval.candidates import ranked
 
@@ -113,3 +113,11 @@ def test_ranked_keeps_exactly_the_first_k(base: list[float], nudge: list[float],
     )
     assert ranked(docs, totals, k)[:k] == every[:k]
     assert ranked(docs, totals, None) == every
+
+
+def test_a_pair_ceiling_goes_to_the_passages_holding_both_words() -> None:
+    retriever = Retriever(load_article().passages, RetrievalSettings())
+    index = retriever.index
+    for a, b in [("ecpat", "intern"), ("child", "protect"), ("ecpat", "nosuchword")]:
+        both = set(index.postings.get(a, [])) & set(index.postings.get(b, []))
+        assert index.holding_both(a, b).tolist() == sorted(both)
