@@ -79,7 +79,9 @@ def upper_bounds(
 ) -> np.ndarray:
     """Each passage's BM25 score plus the ceilings of the terms it holds, ``constant``, and
     the ceiling of each of ``pairs`` whose two words it holds."""
-    bound = bm25 + index.presence(ceilings) + constant
+    bound = index.presence(ceilings)  # a new array: added to in place, no more copies
+    bound += bm25
+    bound += constant
     for (a, b), ceiling in (pairs or {}).items():
         if ceiling:
             bound[index.holding_both(a, b)] += ceiling

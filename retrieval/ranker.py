@@ -25,17 +25,18 @@ Thesaurus relatives of question words the article uses (:mod:`retrieval.synonyms
 score a passage, but they count in its coverage and, at the synonym weight, in choosing the
 sentence that answers.
 
-Evidence is read passage by passage, so on a large article it is scored for BM25's best
-``candidates`` (argpartition over the BM25 score vector) and then for any other passage that
-could still be among the passages returned. That keeps every ranking identical to scoring all
-passages, because evidence is bounded: the sentence bonus is at most ``sentence_weight`` x a
-rare word's idf x the share of the question's weight the passage holds, the phrase bonus at
-most ``phrase_weight`` x the mean idf of each question pair whose first word it holds, the type
-bonus one constant, the follow-up lift one named passage's. A passage outside the first
-``candidates`` is scored when its BM25 score plus that ceiling reaches the k-th best exact
-score; below it, k passages already beat it. This per-passage ceiling was chosen over one
-global bound ("within the largest possible bonus of the M-th BM25 score"), which on a large
-article admits most of the long tail; see :mod:`retrieval.candidates`.
+Evidence is read from each passage's facts (kept as arrays, :mod:`retrieval.fact_table`, and
+scored for many passages at once, :mod:`retrieval.batch`), so on a large article it is scored
+for BM25's best ``candidates`` (argpartition over the BM25 score vector) and then for any other
+passage that could still be among the passages returned. That keeps every ranking identical to
+scoring all passages, because evidence is bounded: the sentence bonus is at most
+``sentence_weight`` x a rare word's idf x the share of the question's weight the passage holds,
+the phrase bonus at most ``phrase_weight`` x the mean idf of each question pair whose two words
+it holds, the type bonus one constant, the follow-up lift one named passage's. A passage
+outside the first ``candidates`` is scored when its BM25 score plus that ceiling reaches the
+k-th best exact score; below it, k passages already beat it. This per-passage ceiling was
+chosen over one global bound ("within the largest possible bonus of the M-th BM25 score"),
+which on a large article admits most of the long tail; see :mod:`retrieval.candidates`.
 
 Names the question gives count ``name_weight`` times in BM25 ("What is INTERPOL's role?" is
 about the passage naming INTERPOL, not the one saying "a major role").
