@@ -14,13 +14,16 @@ Measured per size, each engine in its own subprocess (so peak RSS, ``ru_maxrss``
 build seconds; per-query latency p50/p95 over repeated passes; the top 10 passages per query,
 to check the baselines rank alike. Engines: ``BM25Index.scores`` (this project), rank-bm25's
 ``get_scores`` (the definition BM25Index reproduces), ``bm25s`` (``pip install -e '.[bench]'``;
-its "lucene" method is our default variant without the constant k1 + 1 factor, in float32)
-and ``Retriever`` build and ``search(query(text), 10)`` (the whole ranker, questions as text).
+its "lucene" method is our default variant without the constant k1 + 1 factor, in float32),
+``bm25s-retrieve`` (bm25s as a user calls it: its own tokenizer on the question text, then
+``retrieve(k=10)``) and ``Retriever`` build and ``search(query(text), 10)`` (the whole ranker,
+questions as text).
 ``Engine`` and ``Engine-cached`` are the whole bot as it serves (``benchmarks/scale_engine.py``):
 the first start (parse, build, write the index cache) and a later one (the index loaded from
 that cache), ``Engine.reply`` latency, and resident memory before and after 2,000 distinct
 questions. Targets at 100,000 passages: reply p50 at most 3x bm25s's p50 and p95 at most 10x
 its p95 in the same run; a start from the cache under 5 s; resident memory at most 3x bm25s's.
+The engine's ratios are reported against both bm25s engines (``scale_report.py``).
 """
 
 from __future__ import annotations
