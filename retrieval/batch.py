@@ -56,10 +56,10 @@ class Scoring(NamedTuple):
     preferred: int | None
     boost: float
 
-    def totals(self, docs: np.ndarray) -> np.ndarray:
-        """The score of each of ``docs`` (passage numbers)."""
+    def totals(self, docs: np.ndarray) -> np.ndarray | list[float]:
+        """The score of each of ``docs`` (passage numbers); a list on a small article."""
         if len(self.table) <= FEW:
-            return np.array(self.one_by_one(docs.tolist()), dtype=np.float64)
+            return self.one_by_one(docs.tolist())
         out = np.empty(len(docs))
         for part in range(0, len(docs), _BATCH):
             at = docs[part : part + _BATCH]
@@ -77,8 +77,9 @@ class Scoring(NamedTuple):
     def one_by_one(self, docs: list[int]) -> list[float]:
         """The scores of ``docs`` passage by passage, from their sets (:mod:`retrieval.evidence`):
         the reference computation, and the faster one on a small article."""
-        passage, weighted, kind, bonus, subject = (
-            self.table.passage,
+        every = self.table.every_passage()
+        passage = every.__getitem__ if every is not None else self.table.passage
+        weighted, kind, bonus, subject = (
             self.weighted,
             self.kind,
             self.bonus,

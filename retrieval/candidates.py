@@ -106,7 +106,9 @@ def to_score(
     return rest[~np.isin(rest, done)]
 
 
-def ranked(docs: np.ndarray, totals: np.ndarray, k: int | None) -> list[tuple[float, int, float]]:
+def ranked(
+    docs: np.ndarray, totals: np.ndarray | list[float], k: int | None
+) -> list[tuple[float, int, float]]:
     """(-score rounded to 9 decimals, passage, score) of ``docs`` with their ``totals``, best
     first, ties in article order: all of them, or with ``k`` at least the first ``k``, which are
     exactly the first ``k`` of all of them sorted.
@@ -117,10 +119,12 @@ def ranked(docs: np.ndarray, totals: np.ndarray, k: int | None) -> list[tuple[fl
     by a tie broken in its favour. Only the rest are rounded and sorted in Python.
     """
     if k is not None and len(totals) > max(k, _FEW):
+        totals = np.asarray(totals)
         kth = float(np.partition(totals, len(totals) - k)[len(totals) - k])
         near = np.flatnonzero(totals >= kth - _ROUNDING * (1.0 + abs(kth)))
         docs, totals = docs[near], totals[near]
-    pairs = zip(totals.tolist(), docs.tolist(), strict=True)
+    scores = totals.tolist() if isinstance(totals, np.ndarray) else totals
+    pairs = zip(scores, docs.tolist(), strict=True)
     return sorted([(-round(t, 9), d, t) for t, d in pairs])
 
 

@@ -56,21 +56,12 @@ from typing import Any
 import numpy as np
 
 from corpus.records import Passage
-from retrieval import batch, evidence
+from retrieval import batch, candidates, evidence
 from retrieval.analyzer import analyze, stem, words
 from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind, expected_type
 from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
 from retrieval.budget import Deadline
-from retrieval.candidates import (
-    best_by_bm25,
-    pair_ceilings,
-    ranked,
-    term_ceilings,
-    to_score,
-    type_ceiling,
-    upper_bounds,
-)
 from retrieval.definitions import definition_subject
 from retrieval.fact_table import FactTable
 from retrieval.memory import paused_gc
@@ -225,25 +216,26 @@ class Retriever:
             preferred,
             boost,
         ).totals
-        first = matched if k is None else best_by_bm25(bm25, matched, max(settings.candidates, k))
+        m = max(settings.candidates, k or 0)
+        first = matched if k is None else candidates.best_by_bm25(bm25, matched, m)
         first_totals = totals(first)
-        scored = ranked(first, first_totals, k)
+        scored = candidates.ranked(first, first_totals, k)
         if k and len(first) < len(matched) and len(first) >= k:
             idf = {t: self.index.idf(t) for pair in query.bigrams for t in pair}
-            ceiling = upper_bounds(
+            ceiling = candidates.upper_bounds(
                 self.index,
                 bm25,
-                term_ceilings(weighted, mass, unit),
-                type_ceiling(unit, typed),
-                pair_ceilings(query.bigrams, settings.phrase_weight, idf),
+                candidates.term_ceilings(weighted, mass, unit),
+                candidates.type_ceiling(unit, typed),
+                candidates.pair_ceilings(query.bigrams, settings.phrase_weight, idf),
             )
             if preferred is not None:
                 ceiling[preferred] += boost
             threshold = scored[k - 1][2]
-            rest = to_score(matched, first.tolist(), ceiling, threshold, self._loose)
+            rest = candidates.to_score(matched, first.tolist(), ceiling, threshold, self._loose)
             if len(rest):
                 both = np.concatenate([first, rest])
-                scored = ranked(both, np.concatenate([first_totals, totals(rest)]), k)
+                scored = candidates.ranked(both, np.concatenate([first_totals, totals(rest)]), k)
         coverage_mass = self.coverage_mass(query)
         covering = self.covering(query)
         return tuple(
