@@ -9,8 +9,8 @@ Why the scores are bit for bit those of :mod:`retrieval.evidence`: a sentence's 
 exactly rounded sum (``math.fsum``) of the weighted question terms it holds, so it depends only
 on *which* of the question's terms it holds. Each sentence's set of held question terms is
 found as a bit mask in numpy, and each distinct mask's sum is then taken with ``fsum`` in
-Python, once; the same for a passage's phrase evidence, whose sum runs over the question's
-pairs in their order, as :meth:`retrieval.ranker.Retriever.rank` always added them. Maxima,
+Python, once. A passage's phrase evidence is added pair by pair in the question's order, as
+``sum`` over the pairs always added it (adding 0.0 for a pair it lacks changes no bit). Maxima,
 the type bonus (a constant added or not) and the final sums are single float operations in
 the same order, which numpy rounds as Python does.
 """
