@@ -14,13 +14,16 @@ Measured per size, each engine in its own subprocess (so peak RSS, ``ru_maxrss``
 build seconds; per-query latency p50/p95 over repeated passes; the top 10 passages per query,
 to check the baselines rank alike. Engines: ``BM25Index.scores`` (this project), rank-bm25's
 ``get_scores`` (the definition BM25Index reproduces), ``bm25s`` (``pip install -e '.[bench]'``;
-its "lucene" method is our default variant without the constant k1 + 1 factor, in float32)
-and ``Retriever`` build and ``search(query(text), 10)`` (the whole ranker, questions as text).
+its "lucene" method is our default variant without the constant k1 + 1 factor, in float32),
+``bm25s-retrieve`` (bm25s as a user calls it: its own tokenizer on the question text, then
+``retrieve(k=10)``) and ``Retriever`` build and ``search(query(text), 10)`` (the whole ranker,
+questions as text).
 ``Engine`` and ``Engine-cached`` are the whole bot as it serves (``benchmarks/scale_engine.py``):
 the first start (parse, build, write the index cache) and a later one (the index loaded from
 that cache), ``Engine.reply`` latency, and resident memory before and after 2,000 distinct
 questions. Targets at 100,000 passages: reply p50 at most 3x bm25s's p50 and p95 at most 10x
 its p95 in the same run; a start from the cache under 5 s; resident memory at most 3x bm25s's.
+The engine's ratios are reported against both bm25s engines (``scale_report.py``).
 """
 
 from __future__ import annotations
@@ -42,10 +45,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "benchmarks"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 import numpy as np  # noqa: E402
+from scale_report import serving_ratios, table  # noqa: E402
 
 from corpus import Passage, load_article  # noqa: E402
 from corpus.sentences import split_sentences  # noqa: E402
@@ -54,7 +59,17 @@ from retrieval.analyzer import analyze  # noqa: E402
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "squad-v2-dev-head.json"
 ECPAT_QUESTIONS = ROOT / "corpus" / "questions" / "ecpat.jsonl"
 SIZES = (12, 2_000, 20_000, 100_000)
-ENGINES = ("BM25Index", "rank-bm25", "bm25s", "Retriever", "Engine", "Engine-cached")
+ENGINES = (
+    "BM25Index",
+    "rank-bm25",
+    "bm25s",
+    "bm25s-retrieve",
+    "Retriever",
+    "Engine",
+    "Engine-cached",
+)
+# Engines whose query returns its top passages (the others return a score per passage).
+RANKING = ("bm25s-retrieve", "Retriever")
 SERVING = ("Engine", "Engine-cached")  # Engine-cached loads what Engine wrote: run it after
 SEED = 20240601
 K1, B = 1.2, 0.75  # RetrievalSettings' defaults, for every engine
@@ -164,6 +179,8 @@ def engine(name: str, work: dict) -> tuple[Callable[[], object], Callable[[objec
             return retriever
 
         return build_bm25s, lambda retriever, i: retriever.get_scores(queries[i])
+    if name == "bm25s-retrieve":
+        return bm25s_as_called(work)
     from retrieval.ranker import RetrievalSettings, Retriever
 
     ids = {p.id: n for n, p in enumerate(work["passages"])}
@@ -173,6 +190,39 @@ def engine(name: str, work: dict) -> tuple[Callable[[], object], Callable[[objec
         return [ids[h.passage.id] for h in retriever.search(retriever.query(texts[i]), TOP)]
 
     return (lambda: Retriever(work["passages"], RetrievalSettings())), search
+
+
+def bm25s_as_called(work: dict) -> tuple[Callable[[], object], Callable[[object, int], list]]:
+    """bm25s as a user calls it: its own tokenizer and stemmer, question text in, top 10 out.
+
+    Passages are indexed from their text (section title + text, as the others), tokenized by
+    ``bm25s.tokenize`` with English stop words and PyStemmer's English stemmer; each query
+    tokenizes the question text the same way and calls ``retrieve(tokens, k=10)``. Unlike the
+    ``bm25s`` engine (``get_scores`` on tokens analysed beforehand), every query pays for
+    tokenizing, stemming and selecting the top 10, as the bot does for its own.
+    """
+    try:
+        import bm25s
+        import Stemmer
+    except ImportError:
+        raise SystemExit("bm25s is not installed: pip install -e '.[bench]'") from None
+    stemmer = Stemmer.Stemmer("english")
+    texts = [f"{p.section} {p.text}" for p in work["passages"]]
+    questions = work["questions"]
+    k = min(TOP, len(texts))
+
+    def build() -> object:
+        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
+        retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
+        retriever.index(tokens, show_progress=False)
+        return retriever
+
+    def query(retriever: object, i: int) -> list[int]:
+        tokens = bm25s.tokenize(questions[i], stopwords="en", stemmer=stemmer, show_progress=False)
+        found, _ = retriever.retrieve(tokens, k=k, show_progress=False)  # type: ignore[attr-defined]
+        return found[0].tolist()
+
+    return build, query
 
 
 def worker(name: str, path: str, min_seconds: float, max_passes: int) -> dict:
@@ -204,7 +254,7 @@ def worker(name: str, path: str, min_seconds: float, max_passes: int) -> dict:
             result = query(index, i)
             samples.append((time.perf_counter_ns() - tick) / 1e6)
             if not passes:
-                tops.append(result if name == "Retriever" else top(result))
+                tops.append(result if name in RANKING else top(result))
         passes += 1
     samples.sort()
     return {
@@ -262,82 +312,12 @@ def run_size(size: int, paragraphs: list, questions: list[str], args: argparse.N
             continue
         result["p50_vs_BM25Index"] = result["p50_ms"] / ours["p50_ms"]
         result["build_vs_BM25Index"] = result["build_s"] / ours["build_s"]
-        if name in ("rank-bm25", "bm25s"):
+        if name in ("rank-bm25", "bm25s", "bm25s-retrieve"):
             result["top10_agreement"] = agreement(ours["top"], result["top"])
     for result in row["engines"].values():
         result.pop("top", None)
-    baseline = row["engines"].get("bm25s", {})
-    for name in SERVING:
-        result = row["engines"].get(name, {})
-        if "error" in result or not result or "error" in baseline or not baseline:
-            continue
-        result["p50_vs_bm25s"] = result["p50_ms"] / baseline["p50_ms"]
-        result["p95_vs_bm25s"] = result["p95_ms"] / baseline["p95_ms"]
-        result["peak_rss_vs_bm25s"] = result["peak_rss_mb"] / baseline["peak_rss_mb"]
-        if result.get("rss_after_start_mb"):
-            result["rss_vs_bm25s"] = result["rss_after_start_mb"] / baseline["peak_rss_mb"]
+    serving_ratios(row)
     return row
-
-
-def num(x: float) -> str:
-    """Three significant digits, without exponents: 0.00312, 4.56, 78,109."""
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
-def table(results: dict) -> str:
-    lines = [
-        f"BM25 at scale — Python {results['python']}, {results['machine']}; k1={K1}, b={B}",
-        "",
-        "| passages | engine | build ms | p50 ms | p95 ms | p50 / BM25Index | build / BM25Index "
-        "| RSS MB: before build / after / peak | top-10 agreement |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in results["sizes"]:
-        for name, r in row["engines"].items():
-            if "error" in r:
-                lines.append(f"| {row['passages']:,} | {name} | error: {r['error']} |||||||")
-                continue
-            ratio = r.get("p50_vs_BM25Index", float("nan"))
-            build = r.get("build_vs_BM25Index", float("nan"))
-            agree = f"{r['top10_agreement']:.1%}" if "top10_agreement" in r else "—"
-            after = r["rss_after_build_mb"]
-            rss = f"{r['rss_before_build_mb']:.0f} / {after or float('nan'):.0f} / "
-            lines.append(
-                f"| {row['passages']:,} | {name} | {num(r['build_s'] * 1e3)} | "
-                f"{num(r['p50_ms'])} | {num(r['p95_ms'])} | {num(ratio)}x | {num(build)}x | "
-                f"{rss}{r['peak_rss_mb']:.0f} | {agree} |"
-            )
-    lines.append("")
-    for row in results["sizes"]:
-        lines.append(
-            f"{row['passages']:,} passages: {row['queries']} queries, {row['tokens']:,} tokens, "
-            f"{row['vocabulary']:,} terms, {row['postings']:,} postings"
-        )
-        lines += serving_lines(row)
-    return "\n".join(lines)
-
-
-def serving_lines(row: dict) -> list[str]:
-    """The engine's start, latency and memory next to bm25s's (the targets' terms)."""
-    out = []
-    for name in SERVING:
-        r = row["engines"].get(name, {})
-        if "p50_vs_bm25s" not in r:
-            continue
-        line = (
-            f"  {name}: start {r['start_s']:.2f} s; reply p50 {num(r['p50_ms'])} ms "
-            f"({num(r['p50_vs_bm25s'])}x bm25s), p95 {num(r['p95_ms'])} ms "
-            f"({num(r['p95_vs_bm25s'])}x); RSS after start {r['rss_after_start_mb'] or 0:.0f} MB, "
-            f"peak {r['peak_rss_mb']:.0f} MB ({num(r['peak_rss_vs_bm25s'])}x bm25s's peak)"
-        )
-        if "distinct_questions" in r:
-            line += (
-                f"; RSS {r['rss_before_questions_mb']:.0f} -> {r['rss_halfway_mb']:.0f} -> "
-                f"{r['rss_after_questions_mb']:.0f} MB"
-                f" over {r['distinct_questions']:,} distinct questions"
-            )
-        out.append(line)
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -370,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "data": str(args.data),
         "sizes": [run_size(size, paragraphs, questions, args) for size in sizes],
     }
-    print(json.dumps(results, indent=2) if args.json else table(results))
+    print(json.dumps(results, indent=2) if args.json else table(results, K1, B))
     return 0
 
 

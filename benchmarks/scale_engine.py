@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 DISTINCT = 2_000  # questions in the memory check
+MAX_FILE_BYTES = 20_000_000  # config.toml's article.max_file_bytes
 
 
 def article_text(passages: Sequence, title: str = "Generated article") -> str:
@@ -87,6 +88,8 @@ def engine_worker(
         "article.path": "" if work.get("shipped") else str(article),
         "cache.dir": str(Path(folder) / "cache"),
         "cache.min_chars": "0",
+        # 100,000 passages are about 60 MB of text, over the default limit on an article file.
+        "article.max_file_bytes": str(max(MAX_FILE_BYTES, 2 * article.stat().st_size)),
     }
     config = load_config(overrides=overrides, env={})
     before = rss_mb()

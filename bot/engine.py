@@ -13,6 +13,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from itertools import islice
 
 from bot.answer import Answer, Citation, citation_lines, cite, decline_text
 from bot.config import Config, ConfigError
@@ -175,7 +176,10 @@ class Engine:
         its articles' titles."""
         if len(self.collection.articles) > 1:  # SQuAD's titles are page names: "Sky_(UK)"
             return [t.replace("_", " ") for t in self.collection.titles]
-        return [s for s in self.article.sections if s not in ("Lead", "Infobox")][:4]
+        # The first four only: a long article has tens of thousands of sections, and every
+        # declined question reads this.
+        named = (s for s in self.article.sections if s not in ("Lead", "Infobox"))
+        return list(islice(named, 4))
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:

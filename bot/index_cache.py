@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bumped when what is pickled changes shape
+FORMAT = 3  # bumped when what is pickled changes shape (3: evidence facts as arrays)
 _KEEP = 8  # cache files kept in the folder, newest first
 _SOURCES = ("corpus", "retrieval")
 

@@ -15,7 +15,9 @@ evidence is bounded by what the passage holds:
 * the type bonus is the same constant for every passage (``unit x ANSWER_TYPE_SHARE``) when the
   question asks for a kind of answer or a definition, else 0;
 * phrase evidence adds ``phrase_weight x`` the mean idf of each question word pair the passage
-  holds side by side, so at most that for each pair whose first word the passage holds;
+  holds side by side, so at most that for each pair whose two words the passage holds (a
+  pair's words are among the passage's indexed terms, its heading's included when headings
+  are indexed; where a coreference guess reads other terms, the passage is ``loose``, below);
 * a follow-up's lift goes to one named passage.
 
 So :func:`upper_bounds` gives each passage a ceiling, BM25 plus the most its evidence could
@@ -42,6 +44,9 @@ from retrieval.bm25 import BM25Index
 # Scores are compared rounded to 9 decimals when ranked; the ceilings are sums in another
 # order, so a passage within this (relative) margin of T is scored exactly all the same.
 _TOLERANCE = 1e-6
+# More than the 1e-9 step scores are rounded to before they are ranked, relative to the score.
+_ROUNDING = 1e-8
+_FEW = 64  # scores sorted whole, without first setting the far ones aside
 
 
 def best_by_bm25(bm25: np.ndarray, matched: np.ndarray, m: int) -> np.ndarray:
@@ -51,20 +56,18 @@ def best_by_bm25(bm25: np.ndarray, matched: np.ndarray, m: int) -> np.ndarray:
     return matched[np.argpartition(-bm25[matched], m - 1)[:m]]
 
 
-def term_ceilings(
-    weighted: Mapping[str, float],
-    mass: float,
-    unit: float,
-    bigrams: Sequence[tuple[str, str]],
-    phrase_weight: float,
-    idf: Mapping[str, float],
-) -> dict[str, float]:
-    """The most each question term can add to a passage holding it, beyond BM25."""
-    ceiling = {t: unit * w / mass for t, w in weighted.items()}
-    if phrase_weight:
-        for a, b in bigrams:
-            ceiling[a] = ceiling.get(a, 0.0) + phrase_weight * (idf[a] + idf[b]) / 2
-    return ceiling
+def term_ceilings(weighted: Mapping[str, float], mass: float, unit: float) -> dict[str, float]:
+    """The most each question term can add to a passage's sentence evidence, beyond BM25."""
+    return {t: unit * w / mass for t, w in weighted.items()}
+
+
+def pair_ceilings(
+    bigrams: Sequence[tuple[str, str]], phrase_weight: float, idf: Mapping[str, float]
+) -> dict[tuple[str, str], float]:
+    """The phrase evidence each question pair adds to a passage holding it side by side."""
+    if not phrase_weight:
+        return {}
+    return {(a, b): phrase_weight * (idf[a] + idf[b]) / 2 for a, b in bigrams}
 
 
 def upper_bounds(
@@ -72,9 +75,17 @@ def upper_bounds(
     bm25: np.ndarray,
     ceilings: Mapping[str, float],
     constant: float,
+    pairs: Mapping[tuple[str, str], float] | None = None,
 ) -> np.ndarray:
-    """Each passage's BM25 score plus the ceilings of the terms it holds and ``constant``."""
-    return bm25 + index.presence(ceilings) + constant
+    """Each passage's BM25 score plus the ceilings of the terms it holds, ``constant``, and
+    the ceiling of each of ``pairs`` whose two words it holds."""
+    bound = index.presence(ceilings)  # a new array: added to in place, no more copies
+    bound += bm25
+    bound += constant
+    for (a, b), ceiling in (pairs or {}).items():
+        if ceiling:
+            bound[index.holding_both(a, b)] += ceiling
+    return bound
 
 
 def to_score(
@@ -93,6 +104,28 @@ def to_score(
     rest = matched[reach]
     done = np.fromiter(scored, dtype=np.intp)
     return rest[~np.isin(rest, done)]
+
+
+def ranked(
+    docs: np.ndarray, totals: np.ndarray | list[float], k: int | None
+) -> list[tuple[float, int, float]]:
+    """(-score rounded to 9 decimals, passage, score) of ``docs`` with their ``totals``, best
+    first, ties in article order: all of them, or with ``k`` at least the first ``k``, which are
+    exactly the first ``k`` of all of them sorted.
+
+    Why it may leave some out: rounding to 9 decimals is monotone, so a passage whose score is
+    more than a rounding step below the ``k``-th best score rounds below it, and below every
+    one of the ``k`` passages scoring at least that: it cannot be among the first ``k``, even
+    by a tie broken in its favour. Only the rest are rounded and sorted in Python.
+    """
+    if k is not None and len(totals) > max(k, _FEW):
+        totals = np.asarray(totals)
+        kth = float(np.partition(totals, len(totals) - k)[len(totals) - k])
+        near = np.flatnonzero(totals >= kth - _ROUNDING * (1.0 + abs(kth)))
+        docs, totals = docs[near], totals[near]
+    scores = totals.tolist() if isinstance(totals, np.ndarray) else totals
+    pairs = zip(scores, docs.tolist(), strict=True)
+    return sorted([(-round(t, 9), d, t) for t, d in pairs])
 
 
 def type_ceiling(unit: float, typed: bool) -> float:

@@ -8,6 +8,7 @@ combines them with BM25.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import pairwise
 from math import fsum
@@ -36,7 +37,7 @@ class PassageFacts:
     resolved: tuple[frozenset[str], ...]
     antecedents: tuple[tuple[int, frozenset[str]], ...]
     continuing: tuple[bool, ...]
-    bigrams: frozenset[tuple[str, str]]
+    bigrams: AbstractSet[tuple[str, str]]
     types: tuple[frozenset[str], ...]
     defines: tuple[frozenset[str], ...]
 
@@ -145,17 +146,18 @@ def type_bonus(
 
 
 def coverage(
-    facts: PassageFacts,
+    held: frozenset[str],
     mass: Mapping[str, float],
     covering: Mapping[str, frozenset[str]],
     unseen: frozenset[str] = frozenset(),
 ) -> float:
-    """The share of the question's coverage ``mass`` the passage holds (heading included);
-    a term also counts as held when the passage holds one of its ``covering`` terms."""
+    """The share of the question's coverage ``mass`` the passage holds (its ``held`` terms,
+    heading included); a term also counts as held when the passage holds one of its
+    ``covering`` terms."""
     total = sum(mass.values())
     if total <= 0:
         return 0.0
-    held = facts.held - unseen if unseen else facts.held
+    held = held - unseen if unseen else held
     covered = sum(
         m
         for t, m in mass.items()

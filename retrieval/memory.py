@@ -1,12 +1,13 @@
 """Garbage collection around building and serving an index of many small objects.
 
-An article's index is millions of small containers (each sentence's term sets, tuples of
-facts). CPython's cyclic collector walks every tracked container on each full collection, and
-while an index is built the allocations trigger such collections again and again, over a heap
-that only grows: at 20,000 passages that was a quarter of the build. None of these objects
-form cycles that need collecting, so the collector is paused while building and, once the
-engine is built for serving, the heap is frozen (``gc.freeze``) so later collections, which
-questions trigger, skip it.
+An article's index is millions of small objects (each passage and sentence, the question
+analyser's vocabulary; the evidence facts are arrays, :mod:`retrieval.fact_table`). CPython's
+cyclic collector walks every tracked container on each full collection, and while an index is
+built the allocations trigger such collections again and again, over a heap that only grows: at
+20,000 passages that was a quarter of the build. None of these objects form cycles that need
+collecting, so the collector is paused while building and, once the engine is built for
+serving, the heap is frozen (``gc.freeze``) so later collections, which questions trigger, skip
+it.
 """
 
 from __future__ import annotations

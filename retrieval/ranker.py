@@ -25,17 +25,18 @@ Thesaurus relatives of question words the article uses (:mod:`retrieval.synonyms
 score a passage, but they count in its coverage and, at the synonym weight, in choosing the
 sentence that answers.
 
-Evidence is read passage by passage, so on a large article it is scored for BM25's best
-``candidates`` (argpartition over the BM25 score vector) and then for any other passage that
-could still be among the passages returned. That keeps every ranking identical to scoring all
-passages, because evidence is bounded: the sentence bonus is at most ``sentence_weight`` x a
-rare word's idf x the share of the question's weight the passage holds, the phrase bonus at
-most ``phrase_weight`` x the mean idf of each question pair whose first word it holds, the type
-bonus one constant, the follow-up lift one named passage's. A passage outside the first
-``candidates`` is scored when its BM25 score plus that ceiling reaches the k-th best exact
-score; below it, k passages already beat it. This per-passage ceiling was chosen over one
-global bound ("within the largest possible bonus of the M-th BM25 score"), which on a large
-article admits most of the long tail; see :mod:`retrieval.candidates`.
+Evidence is read from each passage's facts (kept as arrays, :mod:`retrieval.fact_table`, and
+scored for many passages at once, :mod:`retrieval.batch`), so on a large article it is scored
+for BM25's best ``candidates`` (argpartition over the BM25 score vector) and then for any other
+passage that could still be among the passages returned. That keeps every ranking identical to
+scoring all passages, because evidence is bounded: the sentence bonus is at most
+``sentence_weight`` x a rare word's idf x the share of the question's weight the passage holds,
+the phrase bonus at most ``phrase_weight`` x the mean idf of each question pair whose two words
+it holds, the type bonus one constant, the follow-up lift one named passage's. A passage
+outside the first ``candidates`` is scored when its BM25 score plus that ceiling reaches the
+k-th best exact score; below it, k passages already beat it. This per-passage ceiling was
+chosen over one global bound ("within the largest possible bonus of the M-th BM25 score"),
+which on a large article admits most of the long tail; see :mod:`retrieval.candidates`.
 
 Names the question gives count ``name_weight`` times in BM25 ("What is INTERPOL's role?" is
 about the passage naming INTERPOL, not the one saying "a major role").
@@ -48,21 +49,21 @@ answer types alone (phrases help the technical articles most).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from corpus.records import Passage
-from retrieval import evidence
+from retrieval import batch, candidates, evidence
 from retrieval.analyzer import analyze, stem, words
 from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind, expected_type
 from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
 from retrieval.budget import Deadline
-from retrieval.candidates import best_by_bm25, term_ceilings, to_score, type_ceiling, upper_bounds
 from retrieval.definitions import definition_subject
+from retrieval.fact_table import FactTable
 from retrieval.memory import paused_gc
 from retrieval.question import QuestionAnalyzer, question_names
 from retrieval.records import Hit, Query, RetrievalSettings
@@ -107,16 +108,18 @@ class Retriever:
         # Everything a query needs per passage is computed once, here.
         headings = {s: analyze(s) for s in dict.fromkeys(p.section for p in self.passages)}
         shared: dict = {}  # equal pairs and sets one object (see evidence.passage_facts)
-        self._facts = tuple(
-            evidence.passage_facts(p, terms, self._sections, headings[p.section], shared)
-            for p, terms in zip(self.passages, indexed, strict=True)
-        )
         # Passages whose evidence reads terms they are not indexed under have no ceiling
         # (see retrieval.candidates): they are always scored.
-        loose = [
-            not frozenset().union(*f.resolved).issubset(terms)
-            for f, terms in zip(self._facts, indexed, strict=True)
-        ]
+        loose: list[bool] = []
+
+        def facts() -> Iterator[evidence.PassageFacts]:
+            for p, terms in zip(self.passages, indexed, strict=True):
+                f = evidence.passage_facts(p, terms, self._sections, headings[p.section], shared)
+                loose.append(not frozenset().union(*f.resolved).issubset(terms))
+                yield f
+
+        # Kept as arrays, not sets per sentence: see retrieval.fact_table.
+        self._table = FactTable(facts())
         self._loose = np.array(loose, dtype=bool) if any(loose) else None
         # Question analysis (typos, synonyms, names) reads the article's vocabulary only.
         self._questions = QuestionAnalyzer(
@@ -125,7 +128,7 @@ class Retriever:
             surface,
             # Each distinct text once: what is read from them are sets and first uses.
             list(dict.fromkeys([*headings, *(s.text for p in self.passages for s in p.sentences)])),
-            frozenset().union(*(f.bigrams for f in self._facts)),
+            self._table.pair_set(),
         )
 
     def _indexed_text(self, passage: Passage) -> str:
@@ -153,7 +156,7 @@ class Retriever:
 
     def facts(self, passage_id: str) -> evidence.PassageFacts:
         """The precomputed facts of the passage with id ``passage_id``."""
-        return self._facts[self._doc[passage_id]]
+        return self._table.passage(self._doc[passage_id])
 
     def covering(self, query: Query) -> dict[str, frozenset[str]]:
         """See :meth:`retrieval.question.QuestionAnalyzer.covering_terms`."""
@@ -164,12 +167,6 @@ class Retriever:
     def _weighted(self, terms: Mapping[str, float]) -> dict[str, float]:
         """Each term's share of the question's mass (weight x idf), computed once per query."""
         return {t: w * self.index.idf(t) for t, w in terms.items()}
-
-    def _phrase_score(self, doc: int, bigrams: Sequence[tuple[str, str]]) -> float:
-        pairs = self._facts[doc].bigrams
-        return sum(
-            (self.index.idf(a) + self.index.idf(b)) / 2 for a, b in bigrams if (a, b) in pairs
-        )
 
     def rank(
         self, query: Query, k: int | None = None, prefer: str | None = None, lift: float = 0.0
@@ -204,42 +201,50 @@ class Retriever:
         boost = lift * self.index.rare_idf
         typed = kind is not None or bool(subject)
 
-        def score(doc: int) -> tuple[float, int, float]:
-            facts = self._facts[doc]
-            sentence_scores = evidence.sentence_scores(facts, weighted)
-            extra = evidence.type_bonus(facts, sentence_scores, kind, typed_bonus, subject)
-            lead = sentence_scores
-            if extra:
-                lead = [s + b for s, b in zip(sentence_scores, extra, strict=True)]
-            total = float(bm25[doc]) + unit * max(lead, default=0.0) / mass
-            if settings.phrase_weight and query.bigrams:
-                total += settings.phrase_weight * self._phrase_score(doc, query.bigrams)
-            if doc == preferred:
-                total += boost
-            return (-round(total, 9), doc, total)
-
-        typed_bonus = ANSWER_TYPE_SHARE * mass
-        first = matched if k is None else best_by_bm25(bm25, matched, max(settings.candidates, k))
-        scored = sorted(map(score, first.tolist()))
-        if k and len(first) < len(matched) and len(scored) >= k:
+        totals = batch.Scoring(
+            self._table,
+            bm25,
+            weighted,
+            mass,
+            unit,
+            kind,
+            ANSWER_TYPE_SHARE * mass,
+            subject,
+            settings.phrase_weight if query.bigrams else 0.0,
+            query.bigrams,
+            self.index.idf,
+            preferred,
+            boost,
+        ).totals
+        m = max(settings.candidates, k or 0)
+        first = matched if k is None else candidates.best_by_bm25(bm25, matched, m)
+        first_totals = totals(first)
+        scored = candidates.ranked(first, first_totals, k)
+        if k and len(first) < len(matched) and len(first) >= k:
             idf = {t: self.index.idf(t) for pair in query.bigrams for t in pair}
-            ceilings = term_ceilings(
-                weighted, mass, unit, query.bigrams, settings.phrase_weight, idf
+            ceiling = candidates.upper_bounds(
+                self.index,
+                bm25,
+                candidates.term_ceilings(weighted, mass, unit),
+                candidates.type_ceiling(unit, typed),
+                candidates.pair_ceilings(query.bigrams, settings.phrase_weight, idf),
             )
-            ceiling = upper_bounds(self.index, bm25, ceilings, type_ceiling(unit, typed))
             if preferred is not None:
                 ceiling[preferred] += boost
             threshold = scored[k - 1][2]
-            rest = to_score(matched, first.tolist(), ceiling, threshold, self._loose)
+            rest = candidates.to_score(matched, first.tolist(), ceiling, threshold, self._loose)
             if len(rest):
-                scored = sorted(scored + [score(doc) for doc in rest.tolist()])
+                both = np.concatenate([first, rest])
+                scored = candidates.ranked(both, np.concatenate([first_totals, totals(rest)]), k)
         coverage_mass = self.coverage_mass(query)
         covering = self.covering(query)
         return tuple(
             Hit(
                 self.passages[doc],
                 total,
-                evidence.coverage(self._facts[doc], coverage_mass, covering, query.unseen),
+                evidence.coverage(
+                    self._table.held_terms(doc), coverage_mass, covering, query.unseen
+                ),
                 (),
             )
             for _, doc, total in (scored if k is None else scored[:k])
@@ -282,7 +287,7 @@ class Retriever:
         if plan is None:
             return replace(hit, sentences=(0,))
         weighted, mass, kind, subject = plan
-        facts = self._facts[doc]
+        facts = self._table.passage(doc)
         bonus = ANSWER_TYPE_SHARE * mass
         own = weighted
         if query.inherited:  # the answering sentence is chosen by the question's own words

@@ -7,12 +7,14 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus import Article, Passage, article_from_paragraphs
+from corpus import Article, Passage, article_from_paragraphs, load_article
 from retrieval import RetrievalSettings, Retriever
+from retrieval.candidates import ranked
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "corpus" / "questions" / "ecpat.jsonl"
 ALL = 10**9  # more candidates than any corpus has passages: every matching passage is scored
@@ -94,3 +96,28 @@ def test_random_corpora(
     every = Retriever(article.passages, RetrievalSettings(candidates=ALL))
     query = every.query(" ".join(question) + "?")
     assert few.rank(query, k) == every.rank(query, k)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    base=st.lists(st.sampled_from([0.0, 1.5, 2.25, 7.0, 1e-10, 3.0000000004]), max_size=40),
+    nudge=st.lists(st.sampled_from([0.0, 4e-10, -4e-10, 6e-10, 1e-9, -2e-9]), max_size=40),
+    k=st.integers(1, 12),
+)
+def test_ranked_keeps_exactly_the_first_k(base: list[float], nudge: list[float], k: int) -> None:
+    # Scores within a rounding step of each other tie, and the tie goes to article order.
+    totals = np.array([b + n for b, n in zip(base, nudge + [0.0] * len(base), strict=False)])
+    docs = np.arange(len(totals))
+    every = sorted(
+        (-round(t, 9), d, t) for t, d in zip(totals.tolist(), docs.tolist(), strict=True)
+    )
+    assert ranked(docs, totals, k)[:k] == every[:k]
+    assert ranked(docs, totals, None) == every
+
+
+def test_a_pair_ceiling_goes_to_the_passages_holding_both_words() -> None:
+    retriever = Retriever(load_article().passages, RetrievalSettings())
+    index = retriever.index
+    for a, b in [("ecpat", "intern"), ("child", "protect"), ("ecpat", "nosuchword")]:
+        both = set(index.postings.get(a, [])) & set(index.postings.get(b, []))
+        assert index.holding_both(a, b).tolist() == sorted(both)

@@ -1,0 +1,238 @@
+"""Sentence, answer-type and phrase evidence for many passages at once, read from a FactTable.
+
+Why: scored passage by passage in Python (:mod:`retrieval.evidence`), evidence for the two
+hundred or so passages a question on a large article needs was most of a reply. Here the
+candidates' sentences and pairs are gathered from :class:`~retrieval.fact_table.FactTable`'s
+arrays in a few numpy passes.
+
+Why the scores are bit for bit those of :mod:`retrieval.evidence`: a sentence's share is the
+exactly rounded sum (``math.fsum``) of the weighted question terms it holds, so it depends only
+on *which* of the question's terms it holds. Each sentence's set of held question terms is
+found as a bit mask in numpy, and each distinct mask's sum is then taken with ``fsum`` in
+Python, once. A passage's phrase evidence is added pair by pair in the question's order, as
+``sum`` over the pairs always added it (adding 0.0 for a pair it lacks changes no bit). Maxima,
+the type bonus (a constant added or not) and the final sums are single float operations in
+the same order, which numpy rounds as Python does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from math import fsum
+from typing import NamedTuple
+
+import numpy as np
+
+from retrieval import evidence
+from retrieval.fact_table import FactTable
+
+_BITS = 63  # question terms per mask word (uint64, the top bit unused)
+# On an article of at most this many passages they are scored one by one from their sets (all
+# of them cached): there, numpy's per-call cost is more than the Python it saves.
+FEW = 256
+_BATCH = 4096  # passages gathered at once (bounds the temporary arrays)
+
+
+class Scoring(NamedTuple):
+    """What scoring passages for one question reads (see :meth:`retrieval.ranker.Retriever.rank`).
+    A named tuple: made once per question, it is cheaper to make than a frozen dataclass.
+
+    A passage's score is its BM25 score, plus ``unit`` x its best sentence's (share + type
+    bonus) / ``mass``, plus ``phrase_weight`` x its phrase evidence, plus ``boost`` when it is
+    the ``preferred`` one.
+    """
+
+    table: FactTable
+    bm25: np.ndarray
+    weighted: Mapping[str, float]
+    mass: float
+    unit: float
+    kind: str | None
+    bonus: float
+    subject: frozenset[str]
+    phrase_weight: float
+    pairs: Sequence[tuple[str, str]]
+    idf: Callable[[str], float]
+    preferred: int | None
+    boost: float
+
+    def totals(self, docs: np.ndarray) -> np.ndarray | list[float]:
+        """The score of each of ``docs`` (passage numbers); a list on a small article."""
+        if len(self.table) <= FEW:
+            return self.one_by_one(docs.tolist())
+        out = np.empty(len(docs))
+        for part in range(0, len(docs), _BATCH):
+            at = docs[part : part + _BATCH]
+            best = best_sentences(
+                self.table, at, self.weighted, self.kind, self.bonus, self.subject
+            )
+            total = self.bm25[at] + self.unit * best / self.mass
+            if self.phrase_weight:
+                total += self.phrase_weight * phrase_scores(self.table, at, self.pairs, self.idf)
+            if self.preferred is not None:
+                total[at == self.preferred] += self.boost
+            out[part : part + _BATCH] = total
+        return out
+
+    def one_by_one(self, docs: list[int]) -> list[float]:
+        """The scores of ``docs`` passage by passage, from their sets (:mod:`retrieval.evidence`):
+        the reference computation, and the faster one on a small article."""
+        every = self.table.every_passage()
+        passage = every.__getitem__ if every is not None else self.table.passage
+        weighted, kind, bonus, subject = (
+            self.weighted,
+            self.kind,
+            self.bonus,
+            self.subject,
+        )
+        bm25, unit, mass, idf, pairs = self.bm25, self.unit, self.mass, self.idf, self.pairs
+        out = []
+        for doc in docs:
+            facts = passage(doc)
+            scores = evidence.sentence_scores(facts, weighted)
+            extra = evidence.type_bonus(facts, scores, kind, bonus, subject)
+            lead = scores
+            if extra:
+                lead = [s + b for s, b in zip(scores, extra, strict=True)]
+            total = float(bm25[doc]) + unit * max(lead, default=0.0) / mass
+            if self.phrase_weight:
+                held = facts.bigrams
+                phrases = sum((idf(a) + idf(b)) / 2 for a, b in pairs if (a, b) in held)
+                total += self.phrase_weight * phrases
+            if doc == self.preferred:
+                total += self.boost
+            out.append(total)
+        return out
+
+
+def ranges(bounds: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions ``bounds[r]:bounds[r + 1]`` of each row ``r`` of ``rows``, concatenated, with
+    each position's index into ``rows`` and each row's count."""
+    starts = bounds[rows]
+    counts = bounds[rows + 1] - starts
+    owner = np.repeat(np.arange(len(rows)), counts)
+    ends = np.cumsum(counts)
+    positions = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(
+        starts - (ends - counts), counts
+    )
+    return positions, owner, counts
+
+
+def held_masks(ids: np.ndarray, owner: np.ndarray, wanted: Sequence[int], rows: int) -> np.ndarray:
+    """For each of ``rows`` rows, a bit mask (uint64 words) of which ``wanted`` ids it holds;
+    ``ids[i]`` belongs to row ``owner[i]``. A wanted id listed twice sets both its bits."""
+    words = max(1, -(-len(wanted) // _BITS))
+    masks = np.zeros((rows, words), dtype=np.uint64)
+    known = [(w, j) for j, w in enumerate(wanted) if w >= 0]
+    if not known or not len(ids):
+        return masks
+    keys = np.array([w for w, _ in known], dtype=np.int64)
+    bit = np.array([j for _, j in known], dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    keys, bit = keys[order], bit[order]
+    at = np.searchsorted(keys, ids)
+    np.minimum(at, len(keys) - 1, out=at)
+    hit = np.flatnonzero(keys[at] == ids)
+    at, rows_hit = at[hit], owner[hit]
+    # A key listed more than once (a repeated pair) sets each of its bits: walk the repeats.
+    while len(at):
+        j = bit[at]
+        ones = np.left_shift(np.uint64(1), (j % _BITS).astype(np.uint64))
+        np.bitwise_or.at(masks, (rows_hit, j // _BITS), ones)
+        nxt = at + 1
+        more = (nxt < len(keys)) & (keys[np.minimum(nxt, len(keys) - 1)] == keys[at])
+        at, rows_hit = nxt[more], rows_hit[more]
+    return masks
+
+
+def per_mask(masks: np.ndarray, value: Callable[[list[int]], float]) -> np.ndarray:
+    """``value(held bit numbers)`` for each row's mask, computed once per distinct mask."""
+    if masks.shape[1] == 1:
+        distinct, inverse = np.unique(masks[:, 0], return_inverse=True)
+        rows = [[int(m)] for m in distinct.tolist()]
+    else:
+        distinct, inverse = np.unique(masks, axis=0, return_inverse=True)
+        rows = distinct.tolist()
+    values = [value(_bits(row)) for row in rows]
+    return np.array(values, dtype=np.float64)[inverse.reshape(-1)]
+
+
+def _bits(words: list[int]) -> list[int]:
+    return [w * _BITS + b for w, word in enumerate(words) for b in range(_BITS) if word >> b & 1]
+
+
+def best_sentences(
+    table: FactTable,
+    docs: np.ndarray,
+    weighted: Mapping[str, float],
+    kind: str | None,
+    bonus: float,
+    subject: frozenset[str],
+) -> np.ndarray:
+    """Each passage's best sentence score: its share of ``weighted`` plus ``bonus`` when it
+    shares a word and holds the answer ``kind`` or defines half the ``subject`` (0 without
+    sentences), as ``max(sentence_scores + type_bonus)`` of :mod:`retrieval.evidence`."""
+    sentences, _, counts = ranges(table.sentences, docs)
+    positions, term_owner, _ = ranges(table.own_bounds, sentences)
+    terms = list(weighted)
+    values = [weighted[t] for t in terms]
+    masks = held_masks(table.own[positions], term_owner, table.term_ids(terms), len(sentences))
+    scores = per_mask(masks, lambda held: fsum(values[j] for j in held))
+    if kind is not None or subject:
+        holds = np.zeros(len(sentences), dtype=bool)
+        if kind is not None:
+            kinds = np.array([kind in s for s in table.type_sets], dtype=bool)
+            holds |= kinds[table.type_codes[sentences]]
+        if subject:
+            need = len(subject) / 2
+            codes = table.define_codes[sentences]
+            distinct, inverse = np.unique(codes, return_inverse=True)
+            sets = table.define_sets
+            defines = [len(subject & sets[c]) >= need for c in distinct.tolist()]
+            holds |= np.array(defines, dtype=bool)[inverse.reshape(-1)]
+        scores = scores + np.where((scores > 0) & holds, bonus, 0.0)
+    best = np.zeros(len(docs))
+    some = counts > 0
+    if len(sentences):
+        starts = (np.cumsum(counts) - counts)[some]
+        best[some] = np.maximum.reduceat(scores, starts)
+    return best
+
+
+def phrase_scores(
+    table: FactTable, docs: np.ndarray, pairs: Sequence[tuple[str, str]], idf: Callable
+) -> np.ndarray:
+    """Each passage's phrase evidence: the mean idf of each question pair it holds side by
+    side, added in the question's order from 0 (``sum`` over ``pairs``, as the ranker adds
+    them; adding 0.0 for a pair a passage lacks changes no bit)."""
+    wanted = [table.pair_id(a, b) for a, b in pairs]
+    known = sorted({w for w in wanted if w >= 0})
+    total = np.zeros(len(docs))
+    if not known or not len(docs):
+        return total
+    held = holds_each(table.pairs, table.pair_bounds, docs, np.array(known, dtype=np.int32))
+    column = {w: j for j, w in enumerate(known)}
+    for w, (a, b) in zip(wanted, pairs, strict=True):
+        if w >= 0:
+            total += np.where(held[:, column[w]], (idf(a) + idf(b)) / 2, 0.0)
+    return total
+
+
+def holds_each(
+    values: np.ndarray, bounds: np.ndarray, rows: np.ndarray, keys: np.ndarray
+) -> np.ndarray:
+    """Whether each of ``rows`` holds each of ``keys`` (a rows x keys array of booleans); each
+    row ``values[bounds[r]:bounds[r + 1]]`` is ascending: one binary search per row and key,
+    all of them side by side."""
+    start = np.repeat(bounds[rows], len(keys))
+    end = np.repeat(bounds[rows + 1], len(keys))
+    key = np.tile(keys, len(rows))
+    lo, hi = start.copy(), end.copy()
+    last = len(values) - 1
+    while (open_ := lo < hi).any():
+        mid = (lo + hi) >> 1
+        right = open_ & (values[np.minimum(mid, last)] < key)
+        lo = np.where(right, mid + 1, lo)
+        hi = np.where(open_ & ~right, mid, hi)
+    found = (lo < end) & (values[np.minimum(lo, last)] == key)
+    return found.reshape(len(rows), len(keys))
