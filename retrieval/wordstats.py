@@ -110,7 +110,10 @@ def _skeletons() -> dict[str, str]:
             continue
         key = word[0] + "".join(c for c in word[1:] if c not in _VOWELS)
         value = zipf(word)
-        if key != word and (key not in best or value > best[key][0]):
+        held = best.get(key)
+        # Of equally common words the first alphabetically: the vocabulary is a set, whose
+        # order varies from run to run ("shp": ship or shop).
+        if key != word and (held is None or (value, held[1]) > (held[0], word)):
             best[key] = (value, word)
     return {key: word for key, (_, word) in best.items()}
 

@@ -62,3 +62,16 @@ def test_a_words_statistics_do_not_depend_on_the_hash_seed(tmp_path: Path) -> No
     path.write_text(json.dumps({**row, "category": "fact"}) + "\n", encoding="utf-8")
     runs = [_eval(path, seed, "--article", str(article)) for seed in ("1", "2", "3", "4")]
     assert len({json.dumps([(r["answer"], r["confidence"]) for r in run]) for run in runs}) == 1
+
+
+def test_chat_spellings_are_read_alike_in_every_process() -> None:
+    # Consonant skeletons shared by equally common words ("shp": ship, shop).
+    code = "from retrieval.wordstats import _skeletons; print(sorted(_skeletons().items()))"
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
