@@ -26,17 +26,11 @@ score a passage, but they count in its coverage and, at the synonym weight, in c
 sentence that answers.
 
 Evidence is read from each passage's facts (kept as arrays, :mod:`retrieval.fact_table`, and
-scored for many passages at once, :mod:`retrieval.batch`), so on a large article it is scored
-for BM25's best ``candidates`` (argpartition over the BM25 score vector) and then for any other
-passage that could still be among the passages returned. That keeps every ranking identical to
-scoring all passages, because evidence is bounded: the sentence bonus is at most
-``sentence_weight`` x a rare word's idf x the share of the question's weight the passage holds,
-the phrase bonus at most ``phrase_weight`` x the mean idf of each question pair whose two words
-it holds, the type bonus one constant, the follow-up lift one named passage's. A passage
-outside the first ``candidates`` is scored when its BM25 score plus that ceiling reaches the
-k-th best exact score; below it, k passages already beat it. This per-passage ceiling was
-chosen over one global bound ("within the largest possible bonus of the M-th BM25 score"),
-which on a large article admits most of the long tail; see :mod:`retrieval.candidates`.
+scored for many passages at once, :mod:`retrieval.batch`). On a large article it is scored for
+BM25's best ``candidates`` and for any other passage whose BM25 score plus the most its
+evidence could add still reaches the k-th best exact score: evidence only adds and each part
+is bounded, so every ranking is the one scoring all passages would give
+(:mod:`retrieval.candidates` says why).
 
 Names the question gives count ``name_weight`` times in BM25 ("What is INTERPOL's role?" is
 about the passage naming INTERPOL, not the one saying "a major role").
@@ -51,20 +45,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 
 from corpus.records import Passage
 from retrieval import batch, candidates, evidence
 from retrieval.analyzer import analyze, stem, words
-from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind, expected_type
+from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind
 from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
 from retrieval.budget import Deadline
-from retrieval.definitions import definition_subject
 from retrieval.fact_table import FactTable
 from retrieval.memory import paused_gc
+from retrieval.plan import Plan, make_plan
 from retrieval.question import QuestionAnalyzer, question_names
 from retrieval.records import Hit, Query, RetrievalSettings
 
@@ -96,7 +89,7 @@ class Retriever:
         self.passages = tuple(passages)
         self.settings = settings
         self._doc = {p.id: i for i, p in enumerate(self.passages)}
-        self._last_plan: tuple[Query | None, Any] = (None, None)
+        self._last_plan: tuple[Query | None, Plan | None] = (None, None)
         self._last_covering: tuple[Query | None, dict[str, frozenset[str]]] = (None, {})
         # A heading every passage shares (a corpus of bare paragraphs titled by the article)
         # tells none of them apart; indexing it would only make its words look common and hide
@@ -164,10 +157,6 @@ class Retriever:
             self._last_covering = (query, self._questions.covering_terms(query))
         return dict(self._last_covering[1])
 
-    def _weighted(self, terms: Mapping[str, float]) -> dict[str, float]:
-        """Each term's share of the question's mass (weight x idf), computed once per query."""
-        return {t: w * self.index.idf(t) for t, w in terms.items()}
-
     def rank(
         self, query: Query, k: int | None = None, prefer: str | None = None, lift: float = 0.0
     ) -> tuple[Hit, ...]:
@@ -183,7 +172,7 @@ class Retriever:
         plan = self._plan(query)
         if plan is None:
             return ()
-        weighted, mass, kind, subject = plan
+        weighted, mass, kind, subject = plan.weighted, plan.mass, plan.kind, plan.subject
         terms = {t: w for t, w in query.terms.items() if t not in query.unseen}
         settings = self.settings
         # A name the question gives ("INTERPOL", "Stockholm") is what it asks about: in BM25 it
@@ -250,35 +239,12 @@ class Retriever:
             for _, doc, total in (scored if k is None else scored[:k])
         )
 
-    def _plan(
-        self, query: Query
-    ) -> tuple[dict[str, float], float, str | None, frozenset[str]] | None:
-        """What scoring a query needs: weighted terms, their mass, the answer type, and the
-        subject of a "What is X?" question; None when nothing can match.
-
-        Ranking and choosing the sentences of each candidate read the same query: the last
-        plan is kept (one entry, so memory stays flat)."""
+    def _plan(self, query: Query) -> Plan | None:
+        """The query's :class:`Plan`. Ranking and choosing the sentences of each candidate
+        read the same query: the last plan is kept (one entry, so memory stays flat)."""
         if self._last_plan[0] is not query:
-            self._last_plan = (query, self._make_plan(query))
+            self._last_plan = (query, make_plan(query, self.index))
         return self._last_plan[1]
-
-    def _make_plan(
-        self, query: Query
-    ) -> tuple[dict[str, float], float, str | None, frozenset[str]] | None:
-        terms = query.terms
-        if not terms:
-            return None
-        # An unseen word (see Query) matches nothing but still weighs as a word never used.
-        unseen = sum(w for t, w in terms.items() if t in query.unseen) * self.index.rare_idf
-        terms = {t: w for t, w in terms.items() if t not in query.unseen}
-        weighted = self._weighted(terms)
-        mass = sum(weighted.values()) + unseen
-        if mass <= 0:
-            return None
-        kind = expected_type(query.text)
-        asks_for = definition_subject(query.text)
-        subject = frozenset(analyze(asks_for)) & terms.keys() if asks_for else frozenset()
-        return weighted, mass, kind, subject
 
     def choose(self, hit: Hit, query: Query, max_sentences: int = 2) -> Hit:
         """``hit`` with its answering sentences chosen (the passage's best for ``query``)."""
@@ -286,7 +252,7 @@ class Retriever:
         doc = self._doc[hit.passage.id]
         if plan is None:
             return replace(hit, sentences=(0,))
-        weighted, mass, kind, subject = plan
+        weighted, mass, kind, subject = plan.weighted, plan.mass, plan.kind, plan.subject
         facts = self._table.passage(doc)
         bonus = ANSWER_TYPE_SHARE * mass
         own = weighted
