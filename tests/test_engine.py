@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import pickle
 
 import pytest
 
@@ -357,19 +356,6 @@ def test_more_counts_as_activity(article: Article) -> None:
     assert first.text.startswith("In 1990")
     (second,), _ = talk(engine, "more", now=T0 + 480, conversation=conversation)
     assert second.text == NOTHING_MORE  # still the same conversation: not "ask me first"
-
-
-def test_conversation_pickles(engine: Engine) -> None:
-    _, conversation = talk(
-        engine, "What is The Code?", "In how many countries?", "more", "When was ECPAT founded?"
-    )
-    restored = pickle.loads(pickle.dumps(conversation))
-    assert restored == conversation
-    assert restored is not conversation
-    assert talk(engine, "more", conversation=restored) == talk(
-        engine, "more", conversation=conversation
-    )
-    assert pickle.loads(pickle.dumps(Conversation())) == Conversation()
 
 
 def test_conversation_is_immutable(engine: Engine) -> None:
