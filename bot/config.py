@@ -21,6 +21,7 @@ from bot import config_checks as checks
 from bot.config_checks import ENV_PREFIX, ConfigError, check_rules, check_values, coerce
 from corpus.load import MAX_BYTES, user_path
 from retrieval.bm25 import VARIANTS
+from retrieval.evidence_kinds import NAMES as EVIDENCE_NAMES
 from retrieval.records import RetrievalSettings
 from retrieval.signals import NAMES
 
@@ -137,6 +138,11 @@ def _check(config: Config) -> None:
                 set(names) <= set(NAMES),
                 "answer.ignore_signals",
                 f"a list of signal names ({', '.join(NAMES)})",
+            ),
+            (
+                set(config.retrieval.evidence) <= set(EVIDENCE_NAMES),
+                "retrieval.evidence",
+                f"a list of kinds of evidence ({', '.join(EVIDENCE_NAMES)})",
             ),
         ]
     )

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # bumped when what is pickled changes shape (3: evidence facts as arrays)
+FORMAT = 4  # bumped when what is pickled changes shape (4: the kinds of evidence in use)
 _KEEP = 8  # cache files kept in the folder, newest first
 _SOURCES = ("corpus", "retrieval")
 

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from math import fsum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from retrieval import evidence
+from retrieval.bm25 import BM25Index
 from retrieval.fact_table import FactTable
+
+if TYPE_CHECKING:
+    from retrieval.evidence_kinds import Evidence
 
 _BITS = 63  # question terms per mask word (uint64, the top bit unused)
 # On an article of at most this many passages they are scored one by one from their sets (all
@@ -37,9 +40,10 @@ class Scoring(NamedTuple):
     """What scoring passages for one question reads (see :meth:`retrieval.ranker.Retriever.rank`).
     A named tuple: made once per question, it is cheaper to make than a frozen dataclass.
 
-    A passage's score is its BM25 score, plus ``unit`` x its best sentence's (share + type
-    bonus) / ``mass``, plus ``phrase_weight`` x its phrase evidence, plus ``boost`` when it is
-    the ``preferred`` one.
+    A passage's score is its BM25 score plus what each of ``kinds`` adds
+    (:mod:`retrieval.evidence_kinds`): ``unit`` x its best sentence's (share + type bonus) /
+    ``mass``, ``phrase_weight`` x its phrase evidence, ``boost`` when it is the ``preferred``
+    one.
     """
 
     table: FactTable
@@ -55,22 +59,19 @@ class Scoring(NamedTuple):
     idf: Callable[[str], float]
     preferred: int | None
     boost: float
+    kinds: Sequence[Evidence]
 
     def totals(self, docs: np.ndarray) -> np.ndarray | list[float]:
         """The score of each of ``docs`` (passage numbers); a list on a small article."""
         if len(self.table) <= FEW:
             return self.one_by_one(docs.tolist())
+        kinds = [kind for kind in self.kinds if kind.active(self)]
         out = np.empty(len(docs))
         for part in range(0, len(docs), _BATCH):
             at = docs[part : part + _BATCH]
-            best = best_sentences(
-                self.table, at, self.weighted, self.kind, self.bonus, self.subject
-            )
-            total = self.bm25[at] + self.unit * best / self.mass
-            if self.phrase_weight:
-                total += self.phrase_weight * phrase_scores(self.table, at, self.pairs, self.idf)
-            if self.preferred is not None:
-                total[at == self.preferred] += self.boost
+            total = self.bm25[at]  # a copy: added to in place
+            for kind in kinds:
+                kind.add_many(self, at, total)
             out[part : part + _BATCH] = total
         return out
 
@@ -79,30 +80,24 @@ class Scoring(NamedTuple):
         the reference computation, and the faster one on a small article."""
         every = self.table.every_passage()
         passage = every.__getitem__ if every is not None else self.table.passage
-        weighted, kind, bonus, subject = (
-            self.weighted,
-            self.kind,
-            self.bonus,
-            self.subject,
-        )
-        bm25, unit, mass, idf, pairs = self.bm25, self.unit, self.mass, self.idf, self.pairs
+        kinds = [kind for kind in self.kinds if kind.active(self)]
+        bm25 = self.bm25
         out = []
         for doc in docs:
             facts = passage(doc)
-            scores = evidence.sentence_scores(facts, weighted)
-            extra = evidence.type_bonus(facts, scores, kind, bonus, subject)
-            lead = scores
-            if extra:
-                lead = [s + b for s, b in zip(scores, extra, strict=True)]
-            total = float(bm25[doc]) + unit * max(lead, default=0.0) / mass
-            if self.phrase_weight:
-                held = facts.bigrams
-                phrases = sum((idf(a) + idf(b)) / 2 for a, b in pairs if (a, b) in held)
-                total += self.phrase_weight * phrases
-            if doc == self.preferred:
-                total += self.boost
+            total = float(bm25[doc])
+            for kind in kinds:
+                total += kind.one(self, doc, facts)
             out.append(total)
         return out
+
+    def ceilings(self, index: BM25Index) -> np.ndarray:
+        """Each passage's BM25 score plus the most every kind of evidence could add to it."""
+        bound = self.bm25.copy()
+        for kind in self.kinds:
+            if kind.active(self):
+                kind.add_ceiling(self, index, bound)
+        return bound
 
 
 def ranges(bounds: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

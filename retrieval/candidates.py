@@ -20,8 +20,9 @@ evidence is bounded by what the passage holds:
   are indexed; where a coreference guess reads other terms, the passage is ``loose``, below);
 * a follow-up's lift goes to one named passage.
 
-So :func:`upper_bounds` gives each passage a ceiling, BM25 plus the most its evidence could
-add. Once the first ``M`` are scored exactly, let ``T`` be the ``k``-th best exact score: a
+So each passage gets a ceiling, BM25 plus the most each kind of its evidence could add
+(``add_ceiling`` of :mod:`retrieval.evidence_kinds`, from the functions below). Once the
+first ``M`` are scored exactly, let ``T`` be the ``k``-th best exact score: a
 passage whose ceiling is below ``T`` cannot enter the first ``k`` (``k`` scored passages already
 beat it), and every passage whose ceiling reaches ``T`` is scored exactly too. The result is
 identical to scoring all of them, for any ``M``; ``M`` only sets how much is done before the
@@ -39,7 +40,6 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from retrieval.answer_type import ANSWER_TYPE_SHARE
-from retrieval.bm25 import BM25Index
 
 # Scores are compared rounded to 9 decimals when ranked; the ceilings are sums in another
 # order, so a passage within this (relative) margin of T is scored exactly all the same.
@@ -68,24 +68,6 @@ def pair_ceilings(
     if not phrase_weight:
         return {}
     return {(a, b): phrase_weight * (idf[a] + idf[b]) / 2 for a, b in bigrams}
-
-
-def upper_bounds(
-    index: BM25Index,
-    bm25: np.ndarray,
-    ceilings: Mapping[str, float],
-    constant: float,
-    pairs: Mapping[tuple[str, str], float] | None = None,
-) -> np.ndarray:
-    """Each passage's BM25 score plus the ceilings of the terms it holds, ``constant``, and
-    the ceiling of each of ``pairs`` whose two words it holds."""
-    bound = index.presence(ceilings)  # a new array: added to in place, no more copies
-    bound += bm25
-    bound += constant
-    for (a, b), ceiling in (pairs or {}).items():
-        if ceiling:
-            bound[index.holding_both(a, b)] += ceiling
-    return bound
 
 
 def to_score(

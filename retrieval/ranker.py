@@ -49,7 +49,7 @@ from dataclasses import replace
 import numpy as np
 
 from corpus.records import Passage
-from retrieval import batch, candidates, evidence
+from retrieval import batch, candidates, evidence, evidence_kinds
 from retrieval.analyzer import analyze, stem, words
 from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind
 from retrieval.answering import answering_sentences, pick_sentences
@@ -95,6 +95,7 @@ class Retriever:
         # tells none of them apart; indexing it would only make its words look common and hide
         # the passages that really speak of them ("Normans", "complexity theory").
         self._sections = len({p.section for p in self.passages}) > 1
+        self._evidence = evidence_kinds.chosen(settings.evidence)
         surface = [words(self._indexed_text(p)) for p in self.passages]
         indexed = [[stem(w) for w in ws] for ws in surface]
         self.index = BM25Index(indexed, settings.variant, settings.k1, settings.b)
@@ -188,9 +189,8 @@ class Retriever:
         unit = settings.sentence_weight * self.index.rare_idf
         preferred = self._doc.get(prefer) if prefer is not None else None
         boost = lift * self.index.rare_idf
-        typed = kind is not None or bool(subject)
 
-        totals = batch.Scoring(
+        scoring = batch.Scoring(
             self._table,
             bm25,
             weighted,
@@ -204,27 +204,20 @@ class Retriever:
             self.index.idf,
             preferred,
             boost,
-        ).totals
+            self._evidence,
+        )
         m = max(settings.candidates, k or 0)
         first = matched if k is None else candidates.best_by_bm25(bm25, matched, m)
-        first_totals = totals(first)
+        first_totals = scoring.totals(first)
         scored = candidates.ranked(first, first_totals, k)
         if k and len(first) < len(matched) and len(first) >= k:
-            idf = {t: self.index.idf(t) for pair in query.bigrams for t in pair}
-            ceiling = candidates.upper_bounds(
-                self.index,
-                bm25,
-                candidates.term_ceilings(weighted, mass, unit),
-                candidates.type_ceiling(unit, typed),
-                candidates.pair_ceilings(query.bigrams, settings.phrase_weight, idf),
-            )
-            if preferred is not None:
-                ceiling[preferred] += boost
+            ceiling = scoring.ceilings(self.index)
             threshold = scored[k - 1][2]
             rest = candidates.to_score(matched, first.tolist(), ceiling, threshold, self._loose)
             if len(rest):
                 both = np.concatenate([first, rest])
-                scored = candidates.ranked(both, np.concatenate([first_totals, totals(rest)]), k)
+                totals = np.concatenate([first_totals, scoring.totals(rest)])
+                scored = candidates.ranked(both, totals, k)
         coverage_mass = self.coverage_mass(query)
         covering = self.covering(query)
         return tuple(

@@ -22,7 +22,8 @@ class RetrievalSettings:
     ``max_typo_chars``: longer words are never corrected (a slip is in a real word; each
     letter of a word costs the corrector more look-ups, and a 20,000-letter "word" is no slip);
     ``max_typo_words``: at most this many words of one question are corrected, for the same
-    reason.
+    reason. ``evidence``: the kinds of evidence added to BM25 (:mod:`retrieval.evidence_kinds`);
+    leaving one out is an ablation.
     """
 
     variant: str = "lucene"
@@ -38,6 +39,7 @@ class RetrievalSettings:
     candidates: int = 100
     max_typo_chars: int = 30
     max_typo_words: int = 32
+    evidence: tuple[str, ...] = ("sentence", "phrase", "followup")
 
 
 @dataclass(frozen=True)

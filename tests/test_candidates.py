@@ -75,6 +75,31 @@ def test_phrase_and_sentence_weights_do_not_break_the_bound(corpus: list[Passage
             assert few.rank(query, 5) == every.rank(query, 5), text
 
 
+@pytest.mark.parametrize(
+    "kinds", [(), ("sentence",), ("phrase",), ("followup",), ("phrase", "followup")]
+)
+def test_any_choice_of_evidence_keeps_the_bound(corpus: list[Passage], kinds: tuple) -> None:
+    """An ablation (``retrieval.evidence``) leaves out a kind's score and its ceiling alike."""
+    few = Retriever(corpus, RetrievalSettings(candidates=2, evidence=kinds))
+    every = Retriever(corpus, RetrievalSettings(candidates=ALL, evidence=kinds))
+    for text in questions()[:40]:
+        query = every.query(text)
+        tail = every.rank(query)[-1].passage.id if every.rank(query) else None
+        assert few.rank(query, 5, tail, 2.0) == every.rank(query, 5, tail, 2.0), text
+
+
+def test_without_evidence_a_score_is_bm25s(article: Article) -> None:
+    bare = Retriever(article.passages, RetrievalSettings(evidence=()))
+    full = Retriever(article.passages, RetrievalSettings())
+    query = bare.query("when did the organisation start")
+    assert not query.names
+    bm25 = bare.index.scores({t: w for t, w in query.terms.items() if t not in query.unseen})
+    doc = {p.id: i for i, p in enumerate(article.passages)}
+    hits = bare.rank(query)
+    assert hits and all(h.score == bm25[doc[h.passage.id]] for h in hits)
+    assert [h.score for h in full.rank(query)] != [h.score for h in hits]
+
+
 WORDS = "lamp keeper harbour ship storm guild 1,300 1300 founded stood child It It It".split()
 SENTENCE = st.lists(st.sampled_from(WORDS), min_size=1, max_size=7).map(
     lambda ws: " ".join(ws).capitalize() + "."

@@ -211,3 +211,27 @@ def test_ignore_signals_is_a_checked_config_list() -> None:
     assert build_config({}, env=env).answer.ignore_signals == ("margin", "score")
     with pytest.raises(ConfigError, match=r"answer\.ignore_signals must be a list of signal names"):
         build_config({"answer": {"ignore_signals": ["nope"]}}, env={})
+
+
+def test_the_kinds_of_evidence_are_a_checked_config_list() -> None:
+    from bot.config import ConfigError, build_config
+    from retrieval.evidence_kinds import NAMES as KINDS
+
+    assert build_config({}, env={}).retrieval.evidence == KINDS
+    config = build_config({"retrieval": {"evidence": ["phrase"]}}, env={})
+    assert config.retrieval.settings().evidence == ("phrase",)
+    env = {"ECPAT_BOT_RETRIEVAL_EVIDENCE": "sentence, followup"}
+    assert build_config({}, env=env).retrieval.evidence == ("sentence", "followup")
+    with pytest.raises(ConfigError, match=r"retrieval\.evidence must be a list of kinds"):
+        build_config({"retrieval": {"evidence": ["sentences"]}}, env={})
+
+
+def test_leaving_out_a_kind_of_evidence_is_an_ablation(engine: Engine) -> None:
+    from dataclasses import replace
+
+    bare = Engine(
+        engine.article,
+        replace(engine.config, retrieval=replace(engine.config.retrieval, evidence=())),
+    )
+    question = "Where was the 1996 world congress held?"
+    assert bare.ask(question).answer.hits[0].score < engine.ask(question).answer.hits[0].score
