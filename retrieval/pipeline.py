@@ -269,6 +269,7 @@ class Pipeline:
         return Candidate(
             words=question.words,
             focus=asked.focus,
+            counted=asked.counted,
             covering=asked.covering,
             absent=asked.absent,
             foreign=bool(question.foreign),

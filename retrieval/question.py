@@ -40,6 +40,9 @@ _FRAME = re.compile(
     re.IGNORECASE,
 )
 
+# The shortest part a run-together word is split into ("bodyshop": body shop).
+_MIN_PART = 3
+
 # An acronym as a question may write it: "ITU", "IWF".
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 
@@ -105,10 +108,18 @@ class QuestionAnalyzer:
     def _fix(self, word: str) -> str | None:
         """The article's own words first; then common English ("chiarperson", "hw mny ppl",
         "wat", "thier"), so a slip or chat spelling is read as the word meant."""
-        fixed = self._spell(word)
+        fixed = self._spell(word) or self._split(word)
         if fixed is None and self.settings.english_spelling:
             fixed = english_spelling(word) or function_word_spelling(word, STOP_WORDS)
         return fixed
+
+    def _split(self, word: str) -> str | None:
+        """Two words the article writes side by side, run together ("bodyshop": body shop)."""
+        for i in range(_MIN_PART, len(word) - _MIN_PART + 1):
+            a, b = word[:i], word[i:]
+            if (stem(a), stem(b)) in self._all_bigrams:
+                return f"{a} {b}"
+        return None
 
     def query(
         self,
@@ -141,12 +152,14 @@ class QuestionAnalyzer:
                     if fixed in STOP_WORDS:
                         continue
                     word, term = fixed, stem(fixed)
-            weights[term] = weights.get(term, 0.0) + 1.0
-            order.append(term)
-            if term in known and not zipf(word):
-                # "countrys" stems like "countries": its word statistics are the article's word's.
-                word = self._written(term) or word
-            surface.setdefault(term, word)
+            for part in word.split():  # two when a compound was split
+                term = stem(part) if part != word else term
+                weights[term] = weights.get(term, 0.0) + 1.0
+                order.append(term)
+                if term in known and not zipf(part):
+                    # "countrys" stems like "countries": its statistics are the article word's.
+                    part = self._written(term) or part
+                surface.setdefault(term, part)
         alternatives = []
         names = question_names(self._spell_out(text))
         if self.settings.synonym_weight:

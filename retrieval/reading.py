@@ -57,7 +57,20 @@ _FOCUS = re.compile(
 
 def focus_term(text: str) -> str | None:
     """The term of the thing a question asks about: "how many *employees*", "which *city*"."""
-    match = _FOCUS.search(text)
+    return _first_term(_FOCUS.search(text))
+
+
+_COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+([^\W\d_][\w'’-]*)", re.IGNORECASE)
+
+
+def counted_term(text: str) -> str | None:
+    """The term of what a question counts: "how many *employees*". An answer must name it (a
+    number of members is no number of employees); "which *city*" names only the kind of
+    answer, which "Bangkok" gives without the word."""
+    return _first_term(_COUNTED.search(text))
+
+
+def _first_term(match: re.Match[str] | None) -> str | None:
     if match is None:
         return None
     terms = analyze(match.group(1))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from retrieval.answer_type import fits
 from retrieval.ranker import Retriever
-from retrieval.reading import focus_term
+from retrieval.reading import counted_term, focus_term
 from retrieval.records import Hit, Question
 from retrieval.synonyms import related_terms
 from retrieval.wordstats import MAX_ZIPF, information
@@ -33,6 +33,7 @@ class Asked:
     """The question-level part of a :class:`Candidate` (the same for every candidate)."""
 
     focus: str | None
+    counted: str | None
     covering: dict[str, frozenset[str]]
     absent: frozenset[str]
     mass: float
@@ -51,6 +52,7 @@ def asked_of(question: Question, retriever: Retriever) -> Asked:
             covering[term] = near
     return Asked(
         focus=focus_term(query.text),
+        counted=counted_term(query.text),
         covering=covering,
         absent=frozenset(t for t, _ in words if t not in known and t not in alternatives),
         mass=sum(w * retriever.index.idf(t) for t, w in query.weights),
@@ -71,6 +73,7 @@ class Candidate:
 
     words: tuple[tuple[str, str], ...]
     focus: str | None
+    counted: str | None
     covering: Mapping[str, frozenset[str]]
     absent: frozenset[str]
     foreign: bool
@@ -153,14 +156,14 @@ def _novel(c: Candidate) -> float:
 
 
 def _focus_gap(c: Candidate) -> float:
-    """Information of the thing asked about ("how many *employees*") when the quote lacks it."""
-    if c.focus is None:
+    """Information of the thing counted ("how many *employees*") when the quote lacks it."""
+    if c.counted is None:
         return 0.0
-    word = dict(c.words).get(c.focus)
+    word = dict(c.words).get(c.counted)
     if word is None:
         return 0.0
-    near = c.covering.get(c.focus, frozenset())
-    if c.focus in c.quoted or not near.isdisjoint(c.quoted):
+    near = c.covering.get(c.counted, frozenset())
+    if c.counted in c.quoted or not near.isdisjoint(c.quoted):
         return 0.0
     return information(word) / MAX_ZIPF
 

@@ -11,7 +11,7 @@ import pytest
 from bot.engine import Conversation, Engine, Reply
 from retrieval.decision import Blend, ModelError, fit, load_model
 from retrieval.pipeline import Reason
-from retrieval.reading import clean, focus_term
+from retrieval.reading import clean, counted_term, focus_term
 from retrieval.signals import NAMES
 from retrieval.stopwords import STOP_WORDS
 from retrieval.synonyms import single_words
@@ -235,3 +235,25 @@ def test_leaving_out_a_kind_of_evidence_is_an_ablation(engine: Engine) -> None:
     )
     question = "Where was the 1996 world congress held?"
     assert bare.ask(question).answer.hits[0].score < engine.ask(question).answer.hits[0].score
+
+
+def test_two_article_words_run_together_are_read_apart(engine: Engine) -> None:
+    query = engine.retriever.query("how many signaturs did the bodyshop campain get")
+    assert ("bodyshop", "body shop") in query.corrections
+    assert {"bodi", "shop"} <= dict(query.weights).keys()
+    answered(engine.ask("how many signaturs did the bodyshop campain get"), "7 million")
+    # Only words the article writes side by side: "bodyguard" is no "body guard" here.
+    assert not any(w == "bodyguard" for w, _ in engine.retriever.query("a bodyguard").corrections)
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("how many employees does ecpat have", "employe"),
+        ("How much money did they raise?", "money"),
+        ("which city is the office in", None),
+        ("what organisation is it", None),
+    ],
+)
+def test_what_a_question_counts(question: str, counted: str | None) -> None:
+    assert counted_term(question) == counted
