@@ -65,7 +65,7 @@ class Scoring(NamedTuple):
         """The score of each of ``docs`` (passage numbers); a list on a small article."""
         if len(self.table) <= FEW:
             return self.one_by_one(docs.tolist())
-        kinds = [kind for kind in self.kinds if kind.active(self)]
+        kinds = self.in_use()
         out = np.empty(len(docs))
         for part in range(0, len(docs), _BATCH):
             at = docs[part : part + _BATCH]
@@ -80,7 +80,7 @@ class Scoring(NamedTuple):
         the reference computation, and the faster one on a small article."""
         every = self.table.every_passage()
         passage = every.__getitem__ if every is not None else self.table.passage
-        kinds = [kind for kind in self.kinds if kind.active(self)]
+        kinds = self.in_use()
         bm25 = self.bm25
         out = []
         for doc in docs:
@@ -94,10 +94,13 @@ class Scoring(NamedTuple):
     def ceilings(self, index: BM25Index) -> np.ndarray:
         """Each passage's BM25 score plus the most every kind of evidence could add to it."""
         bound = self.bm25.copy()
-        for kind in self.kinds:
-            if kind.active(self):
-                kind.add_ceiling(self, index, bound)
+        for kind in self.in_use():
+            kind.add_ceiling(self, index, bound)
         return bound
+
+    def in_use(self) -> list[Evidence]:
+        """The kinds of evidence that can add anything for this question."""
+        return [kind for kind in self.kinds if kind.active(self)]
 
 
 def ranges(bounds: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

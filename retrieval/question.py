@@ -153,7 +153,7 @@ class QuestionAnalyzer:
                         continue
                     word, term = fixed, stem(fixed)
             for part in word.split():  # two when a compound was split
-                term = stem(part) if part != word else term
+                term = stem(part)
                 weights[term] = weights.get(term, 0.0) + 1.0
                 order.append(term)
                 if term in known and not zipf(part):

@@ -156,11 +156,9 @@ CHAT_RARER = 2.0
 
 def function_word_spelling(word: str, function_words: frozenset[str]) -> str | None:
     """The function word (one of ``function_words``) that ``word`` is a chat spelling of."""
-    if not word.isalpha() or not 2 <= len(word) <= 6:
+    if not word.isalpha() or not 2 <= len(word) <= 6 or (common := zipf(word)) >= CHAT_MAX_ZIPF:
         return None
-    floor = zipf(word) + CHAT_RARER
-    if floor - CHAT_RARER >= CHAT_MAX_ZIPF:
-        return None
+    floor = common + CHAT_RARER
     found = [
         w for w in _edits(word) if w in function_words and w[0] == word[0] and zipf(w) >= floor
     ]

@@ -208,6 +208,12 @@ def _share(flags: Sequence[bool]) -> float | None:
     return sum(flags) / len(flags) if flags else None
 
 
+def _shown(f: dict) -> str:
+    """Answer accuracy / decline rate / false declines of one family's figures."""
+    vals = [f[k] for k in ("answer_accuracy", "decline_rate", "false_decline_rate")]
+    return " / ".join("-" if v is None else f"{v:.3f}" for v in vals)
+
+
 def report(rows: Sequence[Row], probabilities: Sequence[float], model: Model) -> str:
     """Held-out figures per threshold, then the fitted weights."""
     lines = [f"{len(rows)} rows from {len({r.source for r in rows})} sources", ""]
@@ -216,20 +222,14 @@ def report(rows: Sequence[Row], probabilities: Sequence[float], model: Model) ->
         figs = figures(rows, probabilities, t)
         parts = []
         for family in ("article", "squad", "cross"):
-            f = figs[family]
-            if f["questions"]:
-                vals = [f[k] for k in ("answer_accuracy", "decline_rate", "false_decline_rate")]
-                parts.append(
-                    f"{family} " + " / ".join("-" if v is None else f"{v:.3f}" for v in vals)
-                )
+            if figs[family]["questions"]:
+                parts.append(f"{family} {_shown(figs[family])}")
         lines.append(f"  min_confidence {t:.1f}: " + "; ".join(parts))
     lines += ["", f"each question set held out, at min_confidence {PER_SET_THRESHOLD}:"]
     for source in sorted({r.source for r in rows if r.family == "article"}):
         own = [(r, p) for r, p in zip(rows, probabilities, strict=True) if r.source == source]
         f = figures([r for r, _ in own], [p for _, p in own], PER_SET_THRESHOLD)["article"]
-        vals = [f[k] for k in ("answer_accuracy", "decline_rate", "false_decline_rate")]
-        shown = " / ".join("-" if v is None else f"{v:.3f}" for v in vals)
-        lines.append(f"  {source:28} {shown}")
+        lines.append(f"  {source:28} {_shown(f)}")
     for part in model.models if isinstance(model, Blend) else (model,):
         if isinstance(part, Trees):
             lines += ["", f"{len(part.roots)} trees; splits per signal:"]
