@@ -172,7 +172,7 @@ class QuestionAnalyzer:
                 named = {t for p in pairwise(order) if p in self._all_bigrams for t in p}
                 lower -= named
             for term in dict.fromkeys(order):
-                alts = frozenset(t for t in related_terms(term) if t in known and t not in weights)
+                alts = self._relatives(term) - weights.keys()
                 if term.isdigit() and len(term) == 2:  # "in 96": a year the article writes whole
                     alts |= {f"{century}{term}" for century in ("19", "20")} & known.keys()
                 if term in names and term not in known:
@@ -261,6 +261,12 @@ class QuestionAnalyzer:
         covered = {t for t, alts in query.alternatives if alts}
         return frozenset(t for t in query.names if t not in self.index.doc_freq) - covered
 
+    def _relatives(self, term: str) -> frozenset[str]:
+        """The article's terms interchangeable with ``term``, but for words it uses only
+        inside names: "Internet Watch Foundation" says nothing of when anything was founded."""
+        known = self.index.doc_freq
+        return frozenset(t for t in related_terms(term) if t in known and t not in self._name_only)
+
     def covering_terms(self, query: Query) -> dict[str, frozenset[str]]:
         """Per question term, the article terms that cover it in coverage besides itself.
 
@@ -272,7 +278,7 @@ class QuestionAnalyzer:
         known = self.index.doc_freq
         for term, _ in query.weights:
             if term not in covering and term in known:
-                related = frozenset(t for t in related_terms(term) if t in known)
+                related = self._relatives(term)
                 if related:
                     covering[term] = related
         return covering

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from retrieval.answer_type import fits
+from retrieval.quoting import terms_of
 from retrieval.ranker import Retriever
 from retrieval.reading import counted_term, focus_term
 from retrieval.records import Hit, Question
@@ -173,6 +174,13 @@ def _absent(c: Candidate) -> float:
     return max((information(words[t]) for t in c.absent if t in words), default=0.0) / MAX_ZIPF
 
 
+def _heading(c: Candidate) -> float:
+    """The share of the question's information its passage's heading holds: "What is The
+    Code?" asked of the section headed "The code of conduct ...", not of one naming it."""
+    heading = frozenset(terms_of(c.best.passage.section))
+    return _share([(i, t in heading) for t, i, _ in c.coverage_of("held")])
+
+
 def _fits(c: Candidate) -> float:
     return float(c.asked is not None and fits(c.question_text, c.content, c.asked))
 
@@ -189,6 +197,7 @@ SIGNALS: tuple[tuple[str, Signal], ...] = (
     ("quote_gap", lambda c: _gap(_quoted(c))),
     ("quote_idf", _quote_idf),
     ("quote_pairs", _quote_pairs),
+    ("heading", _heading),
     ("novel", _novel),
     ("quote_words", lambda c: min(len(c.said), 60) / 60),
     # A rare word the article never uses asks about something else.

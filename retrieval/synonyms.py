@@ -1,13 +1,19 @@
-"""A small general-purpose thesaurus for words people use in questions but articles don't.
+"""A general-purpose thesaurus for words people use in questions but articles don't.
 
-Used only for question words the article never uses ("When did it start?" can still meet
-"founded"/"established"). Groups are general English, not fitted to any question set; a word
-may sit in several groups. British and American spellings are folded by the analyzer, not here.
+A question word the article never uses searches for its relatives ("When did it start?" can
+still meet "founded"/"established"), and a relative the quote holds counts as covering the
+word. Two sources: a few dozen hand-made groups of general English, not fitted to any question
+set (a word may sit in several), and WordNet's commonest senses of every common English word
+(``data/thesaurus.txt``, built by :mod:`retrieval.wordnet`). British and American spellings
+are folded by the analyzer, not here.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import cache
+from pathlib import Path
 
 _GROUPS = """
 found establish start begin launch create form inception origin originate
@@ -73,12 +79,27 @@ def _stem_table() -> dict[str, frozenset[str]]:
 _STEMS: dict[str, frozenset[str]] | None = None
 
 
+@cache
+def _wordnet_lines() -> list[str]:
+    return (Path(__file__).parent / "data" / "thesaurus.txt").read_text("utf-8").splitlines()
+
+
+def _wordnet(term: str) -> frozenset[str]:
+    """``term``'s row of the WordNet table (:mod:`retrieval.wordnet`), found by bisection."""
+    lines, key = _wordnet_lines(), term + "\t"
+    at = bisect_left(lines, key)
+    if at < len(lines) and lines[at].startswith(key):
+        return frozenset(lines[at][len(key) :].split())
+    return frozenset()
+
+
 def related_terms(term: str) -> frozenset[str]:
-    """Index terms (stems) interchangeable with the index term ``term``."""
+    """Index terms (stems) interchangeable with the index term ``term``: the hand-made
+    groups above and WordNet's commonest senses."""
     global _STEMS
     if _STEMS is None:
         _STEMS = _stem_table()
-    return _STEMS.get(term, frozenset())
+    return _STEMS.get(term, frozenset()) | _wordnet(term)
 
 
 # Phrasal verbs people ask with, and the one word an article would use instead. Applied to a
