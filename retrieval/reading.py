@@ -37,13 +37,18 @@ def about_the_article(subject: str, followup: bool) -> bool:
     return bool(words & _ARTICLE) or not followup
 
 
+# "@ecpat_bot": a chat user's name, not an e-mail address's second half.
+_MENTION = re.compile(r"(?<![\w.])@\w+")
+
+
 def clean(text: str) -> str:
     """The question in a message: markup read as noise, greetings and apologies dropped.
 
-    "<b>hi!!</b> sorry to bother you. when was it founded??" asks "when was it founded??".
+    "<b>hi!!</b> sorry to bother you. when was it founded??" asks "when was it founded??";
+    "@ecpat_bot who chairs ECPAT?" (a chat's mention of the bot) asks "who chairs ECPAT?".
     A clause is dropped only when the message has another one that is not chatter.
     """
-    text = _MARKDOWN.sub(" ", _TAG.sub(" ", text))
+    text = _MARKDOWN.sub(" ", _TAG.sub(" ", _MENTION.sub(" ", text)))
     clauses = [c.strip() for c in _CLAUSE.findall(text) if c.strip()]
     kept = [c for c in clauses if not _CHATTER.match(c)]
     text = " ".join(kept if kept else clauses)

@@ -95,6 +95,9 @@ def test_chat_spelling_is_read_as_the_word_meant(engine: Engine) -> None:
         ("hi there! sorry to bother you, when was ecpat founded?", "when was ecpat founded?"),
         ("thanks! and who founded it?", "and who founded it?"),
         ("In 1996, where was it?", "In 1996, where was it?"),
+        ("@ecpat_bot who chairs ECPAT?", "who chairs ECPAT?"),
+        ("who chairs ECPAT? @ecpat_bot", "who chairs ECPAT?"),
+        ("can i write to info@ecpat", "can i write to info@ecpat"),
     ],
 )
 def test_markup_and_chatter_are_noise(message: str, question: str) -> None:
