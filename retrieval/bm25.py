@@ -146,6 +146,9 @@ class BM25Index:
         if isinstance(model, BM25Plus):
             idf = np.fromiter(model.idf.values(), dtype=np.float64, count=len(self._ids))
             self._floor = idf * model.delta
+        # Every contribution above 0 (Lucene's idf always is): a passage then holds one of a
+        # query's positively weighted terms exactly when its sum is above 0 (retrieval.rows).
+        self.positive: bool = self._floor is None and bool((self._data > 0).all())
 
     def contains(self, term: str, doc: int) -> bool:
         """Whether passage ``doc`` holds ``term`` (a binary search in the term's row)."""
@@ -157,6 +160,15 @@ class BM25Index:
         start, end = self._bounds[t], self._bounds[t + 1]
         at = bisect_left(self._indices, doc, start, end)
         return at < end and int(self._indices[at]) == doc
+
+    def row(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The passages holding ``term`` (ascending) and its contributions to their scores,
+        as views; None for a term no passage holds."""
+        t = self._ids.get(term)
+        if t is None:
+            return None
+        start, end = self._bounds[t], self._bounds[t + 1]
+        return self._indices[start:end], self._data[start:end]
 
     def term_scores(self, term: str) -> np.ndarray:
         """rank-bm25's score of every document for the one-term query ``[term]`` (a new array)."""

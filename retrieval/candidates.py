@@ -1,10 +1,12 @@
-"""Which passages get evidence: BM25's best few, and every other one that could still win.
+"""Which passages get evidence: the most promising few, and every other one that could still win.
 
 Sentence, phrase and answer-type evidence are read passage by passage in Python; BM25 is one
 vectorised sum. On a large corpus a question word such as "city" is in tens of thousands of
 passages, so scoring evidence for every passage that shares a word costs far more than BM25
-itself. Evidence is therefore scored for BM25's best ``candidates`` (``M``) first, and for
-other passages only when they could still reach the ``k`` passages returned.
+itself. Evidence is therefore scored for the ``candidates`` (``M``) most promising passages
+first (BM25's best; on a large article those with the highest ceilings, below, which come from
+the same pass over the postings, :mod:`retrieval.rows`), and for other passages only when they
+could still reach the ``k`` passages returned.
 
 Why that leaves every ranking unchanged: evidence only ever *adds* to BM25, and each kind of
 evidence is bounded by what the passage holds:
@@ -35,11 +37,15 @@ indexed and always scored exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from retrieval.answer_type import ANSWER_TYPE_SHARE
+
+if TYPE_CHECKING:
+    from retrieval.batch import Scoring
 
 # Scores are compared rounded to 9 decimals when ranked; the ceilings are sums in another
 # order, so a passage within this (relative) margin of T is scored exactly all the same.
@@ -50,10 +56,36 @@ _FEW = 64  # scores sorted whole, without first setting the far ones aside
 
 
 def best_by_bm25(bm25: np.ndarray, matched: np.ndarray, m: int) -> np.ndarray:
-    """The ``m`` passages of ``matched`` with the highest BM25 scores (in no order)."""
+    """The ``m`` passages of ``matched`` with the highest BM25 scores (in no order); or of
+    any other order of promise, such as their ceilings."""
     if len(matched) <= m:
         return matched
     return matched[np.argpartition(-bm25[matched], m - 1)[:m]]
+
+
+def bounded(
+    scoring: Scoring,
+    matched: np.ndarray,
+    promise: np.ndarray,
+    k: int | None,
+    m: int,
+    ceiling: Callable[[], np.ndarray],
+    loose: np.ndarray | None,
+) -> list[tuple[float, int, float]]:
+    """:func:`ranked` over ``matched`` (every one with ``k`` None), evidence scored for the
+    ``m`` most promising first (highest ``promise``), then for the others whose ``ceiling()``
+    reaches the ``k``-th best exact score (see the module docstring)."""
+    first = matched if k is None else best_by_bm25(promise, matched, m)
+    first_totals = scoring.totals(first)
+    scored = ranked(first, first_totals, k)
+    if k and len(first) < len(matched) and len(first) >= k:
+        threshold = scored[k - 1][2]
+        rest = to_score(matched, first.tolist(), ceiling(), threshold, loose)
+        if len(rest):
+            both = np.concatenate([first, rest])
+            totals = np.concatenate([first_totals, scoring.totals(rest)])
+            scored = ranked(both, totals, k)
+    return scored
 
 
 def term_ceilings(weighted: Mapping[str, float], mass: float, unit: float) -> dict[str, float]:

@@ -1,0 +1,83 @@
+"""One pass over a question's rows: exact BM25 for the passages asked, ceilings, matches."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpus import Article, Passage
+from retrieval import RetrievalSettings, Retriever, rows
+from retrieval.bm25 import BM25Index
+from tests.test_candidates import recombined
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "corpus" / "questions" / "ecpat.jsonl"
+DOCS = [
+    "lamp keeper harbour lamp".split(),
+    "ship storm guild".split(),
+    "lamp ship".split(),
+    "keeper keeper keeper storm".split(),
+    "founded guild 1300".split(),
+    [],
+]
+TERMS = st.dictionaries(
+    st.sampled_from(["lamp", "keeper", "ship", "storm", "guild", "1300", "zeppelin"]),
+    st.sampled_from([1.0, 2.0, 0.5, 3.0000001]),
+    max_size=6,
+)
+
+
+@pytest.fixture(scope="module")
+def corpus(article: Article) -> list[Passage]:
+    return recombined(article, 400, seed=11)
+
+
+@settings(max_examples=150, deadline=None)
+@given(weights=TERMS, variant=st.sampled_from(["lucene", "okapi", "plus"]))
+def test_scores_of_some_passages_are_the_full_sums_to_the_bit(
+    weights: dict[str, float], variant: str
+) -> None:
+    index = BM25Index(DOCS, variant)
+    found = rows.rows(index, weights)
+    if found is None:  # Okapi's negative idf, or BM25Plus's floor: the general path
+        assert variant != "lucene"
+        return
+    full = index.scores(weights)
+    docs = np.arange(index.size)
+    some = rows.RowScores(found)
+    assert some[docs].tobytes() == full.tobytes()
+    assert some[docs[::-2]].tobytes() == full[::-2].tobytes()
+    assert all(some[int(d)] == full[d] for d in docs)
+    extra = {t: 0.25 * i for i, t in enumerate(weights)}
+    ceiling, matched = rows.ceilings(found, extra, index.size)
+    assert matched.tolist() == index.matching(weights).tolist()
+    presence = index.presence(extra)
+    assert np.allclose(ceiling, full + presence, rtol=1e-12, atol=0.0)
+
+
+def test_a_weight_of_0_or_an_index_not_all_positive_takes_the_general_path() -> None:
+    assert rows.rows(BM25Index(DOCS), {"lamp": 0.0}) is None
+    assert rows.rows(BM25Index(DOCS, "plus"), {"lamp": 1.0}) is None
+    assert rows.rows(BM25Index(DOCS), {"zeppelin": 0.0}) == []
+
+
+def test_one_pass_ranks_as_the_general_path(
+    corpus: list[Passage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = Retriever(corpus, RetrievalSettings(candidates=3))
+    lines = QUESTIONS.read_text("utf-8").splitlines()
+    texts = [json.loads(line)["question"] for line in lines if line.strip()][:80]
+    fast = {}
+    for text in texts:
+        query = retriever.query(text)
+        tail = retriever.rank(query)[-1].passage.id if retriever.rank(query) else None
+        fast[text] = [retriever.rank(query, k, tail, 2.0) for k in (1, 3, 10)]
+    monkeypatch.setattr(rows, "rows", lambda index, weights: None)
+    for text in texts:
+        query = retriever.query(text)
+        tail = retriever.rank(query)[-1].passage.id if retriever.rank(query) else None
+        assert fast[text] == [retriever.rank(query, k, tail, 2.0) for k in (1, 3, 10)], text
