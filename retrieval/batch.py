@@ -247,35 +247,16 @@ def phrase_scores(
 ) -> np.ndarray:
     """Each passage's phrase evidence: the mean idf of each question pair it holds side by
     side, added in the question's order from 0 (``sum`` over ``pairs``, as the ranker adds
-    them; adding 0.0 for a pair a passage lacks changes no bit)."""
-    wanted = [table.pair_id(a, b) for a, b in pairs]
-    known = sorted({w for w in wanted if w >= 0})
+    them; adding 0.0 for a pair a passage lacks changes no bit). Whether a passage holds a
+    pair is a binary search in the pair's passages."""
     total = np.zeros(len(docs))
-    if not known or not len(docs):
+    if not len(docs):
         return total
-    held = holds_each(table.pairs, table.pair_bounds, docs, np.array(known, dtype=np.int32))
-    column = {w: j for j, w in enumerate(known)}
-    for w, (a, b) in zip(wanted, pairs, strict=True):
-        if w >= 0:
-            total += np.where(held[:, column[w]], (idf(a) + idf(b)) / 2, 0.0)
+    for a, b in pairs:
+        pair = table.pair_id(a, b)
+        if pair >= 0:
+            held = table.pair_docs_of(pair)
+            at = np.searchsorted(held, docs)
+            np.minimum(at, len(held) - 1, out=at)
+            total += np.where(held[at] == docs, (idf(a) + idf(b)) / 2, 0.0)
     return total
-
-
-def holds_each(
-    values: np.ndarray, bounds: np.ndarray, rows: np.ndarray, keys: np.ndarray
-) -> np.ndarray:
-    """Whether each of ``rows`` holds each of ``keys`` (a rows x keys array of booleans); each
-    row ``values[bounds[r]:bounds[r + 1]]`` is ascending: one binary search per row and key,
-    all of them side by side."""
-    start = np.repeat(bounds[rows], len(keys))
-    end = np.repeat(bounds[rows + 1], len(keys))
-    key = np.tile(keys, len(rows))
-    lo, hi = start.copy(), end.copy()
-    last = len(values) - 1
-    while (open_ := lo < hi).any():
-        mid = (lo + hi) >> 1
-        right = open_ & (values[np.minimum(mid, last)] < key)
-        lo = np.where(right, mid + 1, lo)
-        hi = np.where(open_ & ~right, mid, hi)
-    found = (lo < end) & (values[np.minimum(lo, last)] == key)
-    return found.reshape(len(rows), len(keys))

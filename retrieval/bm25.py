@@ -257,17 +257,6 @@ class BM25Index:
         ]
         return self._sum_rows(rows, [np.full(e - s, w) for s, e, w in rows])
 
-    def holding_both(self, a: str, b: str) -> np.ndarray:
-        """The passages holding both ``a`` and ``b``, ascending."""
-        ta, tb = self._ids.get(a), self._ids.get(b)
-        if ta is None or tb is None:
-            return np.zeros(0, dtype=np.intp)
-        bounds, indices = self._bounds, self._indices
-        mask = np.zeros(self.size, dtype=bool)
-        mask[indices[bounds[ta] : bounds[ta + 1]]] = True
-        row = indices[bounds[tb] : bounds[tb + 1]]
-        return row[mask[row]]
-
     def idf(self, term: str) -> float:
         """Lucene idf of ``term`` (also for unseen terms: they are the rarest of all)."""
         df = self.doc_freq.get(term, 0)

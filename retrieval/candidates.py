@@ -17,13 +17,13 @@ evidence is bounded by what the passage holds:
 * the type bonus is the same constant for every passage (``unit x ANSWER_TYPE_SHARE``) when the
   question asks for a kind of answer or a definition, else 0;
 * phrase evidence adds ``phrase_weight x`` the mean idf of each question word pair the passage
-  holds side by side, so at most that for each pair whose two words the passage holds (a
-  pair's words are among the passage's indexed terms, its heading's included when headings
-  are indexed; where a coreference guess reads other terms, the passage is ``loose``, below);
+  holds side by side: its ceiling is exactly that, for the passages the fact table lists as
+  holding the pair (:meth:`~retrieval.fact_table.FactTable.pair_docs_of`);
 * a follow-up's lift goes to one named passage.
 
 So each passage gets a ceiling, BM25 plus the most each kind of its evidence could add
-(``add_ceiling`` of :mod:`retrieval.evidence_kinds`, from the functions below). Once the
+(``term_ceilings`` and ``add_ceiling`` of :mod:`retrieval.evidence_kinds`, from the functions
+below). Once the
 first ``M`` are scored exactly, let ``T`` be the ``k``-th best exact score: a
 passage whose ceiling is below ``T`` cannot enter the first ``k`` (``k`` scored passages already
 beat it), and every passage whose ceiling reaches ``T`` is scored exactly too. The result is

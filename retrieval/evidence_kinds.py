@@ -97,8 +97,9 @@ class Phrases(Evidence):
     def add_ceiling(self, s: Scoring, index: BM25Index, bound: np.ndarray) -> None:
         idf = {t: s.idf(t) for pair in s.pairs for t in pair}
         for (a, b), ceiling in pair_ceilings(s.pairs, s.phrase_weight, idf).items():
-            if ceiling:
-                bound[index.holding_both(a, b)] += ceiling
+            pair = s.table.pair_id(a, b)
+            if ceiling and pair >= 0:  # the passages holding the pair side by side
+                bound[s.table.pair_docs_of(pair)] += ceiling
 
 
 class FollowUp(Evidence):
