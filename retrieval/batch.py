@@ -105,12 +105,12 @@ class Scoring(NamedTuple):
     def ceilings_in_one_pass(
         self, index: BM25Index, found: list[rows.Row]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`ceilings` in one pass over the question's rows ``found``, and the passages
-        holding a question term (see :mod:`retrieval.rows`)."""
-        bound, matched = rows.ceilings(found, self.term_ceilings(), index.size)
+        """:meth:`ceilings` in one pass over the question's rows ``found``, and whether each
+        passage holds a question term (a mask; see :mod:`retrieval.rows`)."""
+        bound, held = rows.ceilings(found, self.term_ceilings(), index.size)
         for kind in self.in_use():
             kind.add_ceiling(self, index, bound)
-        return bound, matched
+        return bound, held
 
     def term_ceilings(self) -> dict[str, float]:
         """The most evidence adds for each question term a passage holds, over every kind."""

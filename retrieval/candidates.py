@@ -53,13 +53,28 @@ _TOLERANCE = 1e-6
 # More than the 1e-9 step scores are rounded to before they are ranked, relative to the score.
 _ROUNDING = 1e-8
 _FEW = 64  # scores sorted whole, without first setting the far ones aside
+_SAMPLE = 2048  # matched passages sampled to guess the m-th best ceiling
+_SPARE = 3  # the guess aims at this many times m passages above it
 
 
-def best_by_bm25(bm25: np.ndarray, matched: np.ndarray, m: int) -> np.ndarray:
+def best_by_bm25(
+    bm25: np.ndarray, matched: np.ndarray, m: int, held: np.ndarray | None = None
+) -> np.ndarray:
     """The ``m`` passages of ``matched`` with the highest BM25 scores (in no order); or of
-    any other order of promise, such as their ceilings."""
+    any other order of promise, such as their ceilings. With ``held`` (``matched`` as a mask
+    over every passage), a threshold is first guessed from a sample, so only the passages
+    above it are partitioned; when fewer than ``m`` are, all of them are."""
     if len(matched) <= m:
         return matched
+    if held is not None and len(matched) > _SAMPLE:
+        step = len(matched) // _SAMPLE
+        sample = bm25[matched[::step]]
+        r = min(len(sample), 1 + _SPARE * m // step)  # about _SPARE x m passages above
+        guess = float(np.partition(sample, len(sample) - r)[len(sample) - r])
+        above = np.flatnonzero(bm25 >= guess)
+        above = above[held[above]]
+        if len(above) >= m:
+            return above[np.argpartition(-bm25[above], m - 1)[:m]]
     return matched[np.argpartition(-bm25[matched], m - 1)[:m]]
 
 
@@ -71,16 +86,18 @@ def bounded(
     m: int,
     ceiling: Callable[[], np.ndarray],
     loose: np.ndarray | None,
+    held: np.ndarray | None = None,
 ) -> list[tuple[float, int, float]]:
     """:func:`ranked` over ``matched`` (every one with ``k`` None), evidence scored for the
     ``m`` most promising first (highest ``promise``), then for the others whose ``ceiling()``
-    reaches the ``k``-th best exact score (see the module docstring)."""
-    first = matched if k is None else best_by_bm25(promise, matched, m)
+    reaches the ``k``-th best exact score (see the module docstring). ``held``: whether each
+    passage is one of ``matched``, when known (see :func:`to_score`)."""
+    first = matched if k is None else best_by_bm25(promise, matched, m, held)
     first_totals = scoring.totals(first)
     scored = ranked(first, first_totals, k)
     if k and len(first) < len(matched) and len(first) >= k:
         threshold = scored[k - 1][2]
-        rest = to_score(matched, first.tolist(), ceiling(), threshold, loose)
+        rest = to_score(matched, first, ceiling(), threshold, loose, held)
         if len(rest):
             both = np.concatenate([first, rest])
             totals = np.concatenate([first_totals, scoring.totals(rest)])
@@ -104,20 +121,34 @@ def pair_ceilings(
 
 def to_score(
     matched: np.ndarray,
-    scored: Iterable[int],
+    scored: Iterable[int] | np.ndarray,
     ceiling: np.ndarray,
     threshold: float,
     loose: np.ndarray | None,
+    held: np.ndarray | None = None,
 ) -> np.ndarray:
     """The passages of ``matched`` not yet ``scored`` whose ceiling reaches ``threshold``
-    (or that have no ceiling, being ``loose``)."""
+    (or that have no ceiling, being ``loose``). With ``held`` (``matched`` as a mask over
+    every passage), the whole ceiling array is compared at once, and only the few passages
+    reaching it are checked against the mask: cheaper than gathering every matched one's."""
     margin = _TOLERANCE * (1.0 + abs(threshold))
-    reach = ceiling[matched] >= threshold - margin
-    if loose is not None:
-        reach |= loose[matched]
-    rest = matched[reach]
-    done = np.fromiter(scored, dtype=np.intp)
-    return rest[~np.isin(rest, done)]
+    if held is not None:
+        reach = ceiling >= threshold - margin
+        if loose is not None:
+            reach |= loose
+        rest = np.flatnonzero(reach)
+        rest = rest[held[rest]]
+    else:
+        near = ceiling[matched] >= threshold - margin
+        if loose is not None:
+            near |= loose[matched]
+        rest = matched[near]
+    done = np.sort(scored if isinstance(scored, np.ndarray) else np.fromiter(scored, np.intp))
+    if not len(done) or not len(rest):
+        return rest
+    # Not np.isin: for a few hundred passages its set-up costs more than a binary search.
+    at = np.minimum(np.searchsorted(done, rest), len(done) - 1)
+    return rest[done[at] != rest]
 
 
 def ranked(

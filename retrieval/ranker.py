@@ -215,9 +215,10 @@ class Retriever:
                 scoring, matched, bm25, k, m, lambda: scoring.ceilings(self.index), self._loose
             )
         else:  # the most promising first: the highest ceilings
-            ceiling, matched = scoring.ceilings_in_one_pass(self.index, found)
+            ceiling, held = scoring.ceilings_in_one_pass(self.index, found)
+            matched = np.flatnonzero(held)
             scored = candidates.bounded(
-                scoring, matched, ceiling, k, m, lambda: ceiling, self._loose
+                scoring, matched, ceiling, k, m, lambda: ceiling, self._loose, held
             )
         coverage_mass = self.coverage_mass(query)
         covering = self.covering(query)

@@ -50,16 +50,16 @@ def ceilings(
     found: list[Row], extra: Mapping[str, float], size: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each passage's sum, over the rows of ``found`` it is in, of weight x contribution plus
-    ``extra`` of the row's term (0 or more), and the passages in any row (ascending)."""
+    ``extra`` of the row's term (0 or more), and whether it is in any row (a mask)."""
     if not found:
-        return np.zeros(size), np.zeros(0, dtype=np.intp)
+        return np.zeros(size), np.zeros(size, dtype=bool)
     at = np.concatenate([passages for _, passages, _, _ in found])
     values = np.concatenate([data if w == 1 else w * data for _, _, data, w in found])
     added = [extra.get(term, 0.0) for term, _, _, _ in found]
     if any(added):
         values += np.repeat(added, [len(passages) for _, passages, _, _ in found])
     total = np.bincount(at, weights=values, minlength=size)
-    return total, np.flatnonzero(total > 0)
+    return total, total > 0
 
 
 class RowScores:

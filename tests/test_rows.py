@@ -53,8 +53,8 @@ def test_scores_of_some_passages_are_the_full_sums_to_the_bit(
     assert some[docs[::-2]].tobytes() == full[::-2].tobytes()
     assert all(some[int(d)] == full[d] for d in docs)
     extra = {t: 0.25 * i for i, t in enumerate(weights)}
-    ceiling, matched = rows.ceilings(found, extra, index.size)
-    assert matched.tolist() == index.matching(weights).tolist()
+    ceiling, held = rows.ceilings(found, extra, index.size)
+    assert np.flatnonzero(held).tolist() == index.matching(weights).tolist()
     presence = index.presence(extra)
     assert np.allclose(ceiling, full + presence, rtol=1e-12, atol=0.0)
 
