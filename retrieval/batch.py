@@ -200,7 +200,15 @@ def per_mask(masks: np.ndarray, value: Callable[[list[int]], float]) -> np.ndarr
 
 
 def _bits(words: list[int]) -> list[int]:
-    return [w * _BITS + b for w, word in enumerate(words) for b in range(_BITS) if word >> b & 1]
+    """The numbers of the bits set in ``words`` (63 a word), ascending: only the set ones
+    are visited (a question's sentence holds a few of its terms, not 63)."""
+    out = []
+    for w, word in enumerate(words):
+        while word:
+            low = word & -word
+            out.append(w * _BITS + low.bit_length() - 1)
+            word ^= low
+    return out
 
 
 def best_sentences(

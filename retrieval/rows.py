@@ -77,8 +77,9 @@ class RowScores:
         total = np.zeros(wanted.shape)
         for _, passages, data, weight in self._rows:
             at = np.searchsorted(passages, wanted)
-            np.minimum(at, len(passages) - 1, out=at)
-            held = passages[at] == wanted
-            part = data[at[held]]
-            total[held] += part if weight == 1 else weight * part
+            part = data.take(at, mode="clip")
+            if weight != 1:
+                part *= weight  # the product index.scores takes, passage by passage
+            # Adding 0.0 where the passage is not in the row changes no bit.
+            total += np.where(passages.take(at, mode="clip") == wanted, part, 0.0)
         return float(total[0]) if np.ndim(docs) == 0 else total
