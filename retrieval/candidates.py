@@ -53,28 +53,32 @@ _TOLERANCE = 1e-6
 # More than the 1e-9 step scores are rounded to before they are ranked, relative to the score.
 _ROUNDING = 1e-8
 _FEW = 64  # scores sorted whole, without first setting the far ones aside
-_SAMPLE = 2048  # matched passages sampled to guess the m-th best ceiling
+_SAMPLE = 2048  # passages sampled to guess the m-th best ceiling
 _SPARE = 3  # the guess aims at this many times m passages above it
 
 
-def best_by_bm25(
-    bm25: np.ndarray, matched: np.ndarray, m: int, held: np.ndarray | None = None
-) -> np.ndarray:
+def best_by_bm25(bm25: np.ndarray, matched: np.ndarray, m: int) -> np.ndarray:
     """The ``m`` passages of ``matched`` with the highest BM25 scores (in no order); or of
-    any other order of promise, such as their ceilings. With ``held`` (``matched`` as a mask
-    over every passage), a threshold is first guessed from a sample, so only the passages
-    above it are partitioned; when fewer than ``m`` are, all of them are."""
+    any other order of promise, such as their ceilings.
+
+    ``matched`` is the passages' numbers, or a mask over every passage (see :func:`bounded`);
+    with a mask, a threshold is first guessed from a sample, so only the passages above it are
+    partitioned (when fewer than ``m`` are, every matched one is).
+    """
+    if matched.dtype == bool:
+        step = len(matched) // _SAMPLE
+        if step > 1:  # every step-th passage, the matched ones of them
+            sample = bm25[::step][matched[::step]]
+            r = 1 + _SPARE * m // step  # about _SPARE x m passages above the guess
+            if len(sample) > r:
+                guess = float(np.partition(sample, len(sample) - r)[len(sample) - r])
+                above = np.flatnonzero(bm25 >= guess)
+                above = above[matched[above]]
+                if len(above) >= m:
+                    return above[np.argpartition(-bm25[above], m - 1)[:m]]
+        matched = np.flatnonzero(matched)
     if len(matched) <= m:
         return matched
-    if held is not None and len(matched) > _SAMPLE:
-        step = len(matched) // _SAMPLE
-        sample = bm25[matched[::step]]
-        r = min(len(sample), 1 + _SPARE * m // step)  # about _SPARE x m passages above
-        guess = float(np.partition(sample, len(sample) - r)[len(sample) - r])
-        above = np.flatnonzero(bm25 >= guess)
-        above = above[held[above]]
-        if len(above) >= m:
-            return above[np.argpartition(-bm25[above], m - 1)[:m]]
     return matched[np.argpartition(-bm25[matched], m - 1)[:m]]
 
 
@@ -86,18 +90,25 @@ def bounded(
     m: int,
     ceiling: Callable[[], np.ndarray],
     loose: np.ndarray | None,
-    held: np.ndarray | None = None,
 ) -> list[tuple[float, int, float]]:
     """:func:`ranked` over ``matched`` (every one with ``k`` None), evidence scored for the
     ``m`` most promising first (highest ``promise``), then for the others whose ``ceiling()``
-    reaches the ``k``-th best exact score (see the module docstring). ``held``: whether each
-    passage is one of ``matched``, when known (see :func:`to_score`)."""
-    first = matched if k is None else best_by_bm25(promise, matched, m, held)
+    reaches the ``k``-th best exact score (see the module docstring).
+
+    ``matched``: the passages holding a question term, by number, or as a mask over every
+    passage (from :mod:`retrieval.rows`), which saves listing them: most are never read.
+    """
+    mask = matched.dtype == bool
+    if k is None:
+        first = np.flatnonzero(matched) if mask else matched
+    else:
+        first = best_by_bm25(promise, matched, m)
     first_totals = scoring.totals(first)
     scored = ranked(first, first_totals, k)
-    if k and len(first) < len(matched) and len(first) >= k:
+    count = int(np.count_nonzero(matched)) if mask else len(matched)
+    if k and len(first) < count and len(first) >= k:
         threshold = scored[k - 1][2]
-        rest = to_score(matched, first, ceiling(), threshold, loose, held)
+        rest = to_score(matched, first, ceiling(), threshold, loose)
         if len(rest):
             both = np.concatenate([first, rest])
             totals = np.concatenate([first_totals, scoring.totals(rest)])
@@ -125,19 +136,18 @@ def to_score(
     ceiling: np.ndarray,
     threshold: float,
     loose: np.ndarray | None,
-    held: np.ndarray | None = None,
 ) -> np.ndarray:
     """The passages of ``matched`` not yet ``scored`` whose ceiling reaches ``threshold``
-    (or that have no ceiling, being ``loose``). With ``held`` (``matched`` as a mask over
-    every passage), the whole ceiling array is compared at once, and only the few passages
-    reaching it are checked against the mask: cheaper than gathering every matched one's."""
+    (or that have no ceiling, being ``loose``). With ``matched`` a mask over every passage,
+    the whole ceiling array is compared at once, and only the few passages reaching it are
+    checked against the mask: cheaper than gathering every matched one's ceiling."""
     margin = _TOLERANCE * (1.0 + abs(threshold))
-    if held is not None:
+    if matched.dtype == bool:
         reach = ceiling >= threshold - margin
         if loose is not None:
             reach |= loose
         rest = np.flatnonzero(reach)
-        rest = rest[held[rest]]
+        rest = rest[matched[rest]]
     else:
         near = ceiling[matched] >= threshold - margin
         if loose is not None:

@@ -104,8 +104,10 @@ class FactTable:
         on a small article, where it is faster to read and takes little memory)."""
         return frozenset(PairSet(self)) if len(self) <= _CACHED else PairSet(self)
 
-    def held_terms(self, doc: int) -> frozenset[str]:
-        """The terms passage ``doc`` holds, its heading's included."""
+    def held_terms(self, doc: int, among: AbstractSet[int] | None = None) -> frozenset[str]:
+        """The terms passage ``doc`` holds, its heading's included; with ``among`` (term ids),
+        at least those of them (cheaper on a large article: a passage holds dozens of terms, a
+        question asks about a few)."""
         if self._every is not None:
             return self._every[doc].held
         found = self._cache.get(doc)
@@ -113,6 +115,8 @@ class FactTable:
             return found.held
         terms = self.terms
         ids = self.held[self.held_bounds[doc] : self.held_bounds[doc + 1]].tolist()
+        if among is not None:
+            return frozenset([terms[i] for i in ids if i in among])
         return frozenset([terms[i] for i in ids])
 
     def every_passage(self) -> tuple[PassageFacts, ...] | None:

@@ -51,7 +51,7 @@ import numpy as np
 from corpus.records import Passage
 from retrieval import batch, candidates, evidence, evidence_kinds, rows
 from retrieval.analyzer import analyze, stem, words
-from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind
+from retrieval.answer_type import ANSWER_TYPE_SHARE
 from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
 from retrieval.budget import Deadline
@@ -216,19 +216,17 @@ class Retriever:
             )
         else:  # the most promising first: the highest ceilings
             ceiling, held = scoring.ceilings_in_one_pass(self.index, found)
-            matched = np.flatnonzero(held)
-            scored = candidates.bounded(
-                scoring, matched, ceiling, k, m, lambda: ceiling, self._loose, held
-            )
+            scored = candidates.bounded(scoring, held, ceiling, k, m, lambda: ceiling, self._loose)
         coverage_mass = self.coverage_mass(query)
         covering = self.covering(query)
+        # Coverage asks only whether a passage holds the question's terms and their relatives.
+        asked = frozenset(self._table.term_ids(frozenset(coverage_mass).union(*covering.values())))
+        held = self._table.held_terms
         return tuple(
             Hit(
                 self.passages[doc],
                 total,
-                evidence.coverage(
-                    self._table.held_terms(doc), coverage_mass, covering, query.unseen
-                ),
+                evidence.coverage(held(doc, asked), coverage_mass, covering, query.unseen),
                 (),
             )
             for _, doc, total in (scored if k is None else scored[:k])
@@ -269,7 +267,7 @@ class Retriever:
         extra = evidence.type_bonus(facts, sentence_scores, kind, bonus, subject)
         chosen = answering_sentences(
             query.text,
-            asked_kind(query.text),
+            plan.asked,
             sentence_scores,
             extra,
             max_sentences,

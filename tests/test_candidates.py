@@ -43,7 +43,7 @@ def corpus(article: Article) -> list[Passage]:
     return recombined(article, 400)
 
 
-@pytest.mark.parametrize("candidates", [1, 5, 100])
+@pytest.mark.parametrize("candidates", [1, 5, 30, 100])
 def test_few_candidates_rank_as_all(corpus: list[Passage], candidates: int) -> None:
     few = Retriever(corpus, RetrievalSettings(candidates=candidates))
     every = Retriever(corpus, RetrievalSettings(candidates=ALL))

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from corpus import Article, Passage
 from retrieval import RetrievalSettings, Retriever, rows
+from retrieval import candidates as candidates_module
 from retrieval.bm25 import BM25Index
 from tests.test_candidates import recombined
 
@@ -65,10 +66,13 @@ def test_a_weight_of_0_or_an_index_not_all_positive_takes_the_general_path() -> 
     assert rows.rows(BM25Index(DOCS), {"zeppelin": 0.0}) == []
 
 
+@pytest.mark.parametrize(("sample", "candidates"), [(2048, 3), (16, 3), (16, 30), (40, 1)])
 def test_one_pass_ranks_as_the_general_path(
-    corpus: list[Passage], monkeypatch: pytest.MonkeyPatch
+    corpus: list[Passage], monkeypatch: pytest.MonkeyPatch, sample: int, candidates: int
 ) -> None:
-    retriever = Retriever(corpus, RetrievalSettings(candidates=3))
+    """Also with the first candidates' threshold guessed from a sample (``sample`` under 400)."""
+    monkeypatch.setattr(candidates_module, "_SAMPLE", sample)
+    retriever = Retriever(corpus, RetrievalSettings(candidates=candidates))
     lines = QUESTIONS.read_text("utf-8").splitlines()
     texts = [json.loads(line)["question"] for line in lines if line.strip()][:80]
     fast = {}
@@ -81,3 +85,25 @@ def test_one_pass_ranks_as_the_general_path(
         query = retriever.query(text)
         tail = retriever.rank(query)[-1].passage.id if retriever.rank(query) else None
         assert fast[text] == [retriever.rank(query, k, tail, 2.0) for k in (1, 3, 10)], text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    share=st.sampled_from([0.0005, 0.01, 0.3, 1.0]),
+    m=st.integers(1, 300),
+    ties=st.booleans(),
+)
+def test_the_most_promising_from_a_mask_are_the_best_of_the_matched(
+    seed: int, share: float, m: int, ties: bool
+) -> None:
+    rng = np.random.default_rng(seed)
+    promise = rng.random(20_000)
+    if ties:
+        promise = np.round(promise, 2)
+    held = rng.random(20_000) < share
+    matched = np.flatnonzero(held)
+    best = candidates_module.best_by_bm25(promise, held, m)
+    expected = np.sort(promise[matched])[::-1][:m]
+    assert len(best) == min(m, len(matched)) and held[best].all()
+    assert np.sort(promise[best])[::-1].tolist() == expected.tolist()
