@@ -54,7 +54,7 @@ _TOLERANCE = 1e-6
 _ROUNDING = 1e-8
 _FEW = 64  # scores sorted whole, without first setting the far ones aside
 _SAMPLE = 2048  # passages sampled to guess the m-th best ceiling
-_SPARE = 3  # the guess aims at this many times m passages above it
+_SPARE = 4  # the guess aims at this many times m passages above it
 
 
 def best_by_bm25(bm25: np.ndarray, matched: np.ndarray, m: int) -> np.ndarray:
@@ -66,20 +66,31 @@ def best_by_bm25(bm25: np.ndarray, matched: np.ndarray, m: int) -> np.ndarray:
     partitioned (when fewer than ``m`` are, every matched one is).
     """
     if matched.dtype == bool:
-        step = len(matched) // _SAMPLE
-        if step > 1:  # every step-th passage, the matched ones of them
-            sample = bm25[::step][matched[::step]]
-            r = 1 + _SPARE * m // step  # about _SPARE x m passages above the guess
-            if len(sample) > r:
-                guess = float(np.partition(sample, len(sample) - r)[len(sample) - r])
-                above = np.flatnonzero(bm25 >= guess)
-                above = above[matched[above]]
-                if len(above) >= m:
-                    return above[np.argpartition(-bm25[above], m - 1)[:m]]
+        found = _above(bm25, matched, m)
+        if found is not None:
+            above = found[0]
+            return above[np.argpartition(-bm25[above], m - 1)[:m]]
         matched = np.flatnonzero(matched)
     if len(matched) <= m:
         return matched
     return matched[np.argpartition(-bm25[matched], m - 1)[:m]]
+
+
+def _above(promise: np.ndarray, held: np.ndarray, m: int) -> tuple[np.ndarray, float] | None:
+    """Every passage of the mask ``held`` whose ``promise`` reaches a threshold guessed from a
+    sample so that about ``_SPARE x m`` do, and the threshold; None when the sample is too
+    small or fewer than ``m`` passages reach it."""
+    step = len(held) // _SAMPLE
+    if step <= 1:
+        return None
+    sample = promise[::step][held[::step]]  # every step-th passage, the matched ones of them
+    r = 1 + _SPARE * m // step
+    if len(sample) <= r:
+        return None
+    guess = float(np.partition(sample, len(sample) - r)[len(sample) - r])
+    above = np.flatnonzero(promise >= guess)
+    above = above[held[above]]
+    return (above, guess) if len(above) >= m else None
 
 
 def bounded(
@@ -88,19 +99,26 @@ def bounded(
     promise: np.ndarray,
     k: int | None,
     m: int,
-    ceiling: Callable[[], np.ndarray],
+    ceiling: Callable[[], np.ndarray] | None,
     loose: np.ndarray | None,
 ) -> list[tuple[float, int, float]]:
     """:func:`ranked` over ``matched`` (every one with ``k`` None), evidence scored for the
     ``m`` most promising first (highest ``promise``), then for the others whose ``ceiling()``
-    reaches the ``k``-th best exact score (see the module docstring).
+    (``promise`` itself when None) reaches the ``k``-th best exact score (see the module
+    docstring). ``loose``: the passages that have no ceiling, by number.
 
     ``matched``: the passages holding a question term, by number, or as a mask over every
     passage (from :mod:`retrieval.rows`), which saves listing them: most are never read.
+    When the ceilings are the promise, the passages above the guessed threshold the first
+    ones were picked from are kept: when the ``k``-th best exact score reaches that threshold
+    too, the rest are among them, and the whole array is not read again.
     """
     mask = matched.dtype == bool
+    pool = None
     if k is None:
         first = np.flatnonzero(matched) if mask else matched
+    elif mask and ceiling is None and (pool := _above(promise, matched, m)) is not None:
+        first = pool[0][np.argpartition(-promise[pool[0]], m - 1)[:m]]
     else:
         first = best_by_bm25(promise, matched, m)
     first_totals = scoring.totals(first)
@@ -108,12 +126,23 @@ def bounded(
     count = int(np.count_nonzero(matched)) if mask else len(matched)
     if k and len(first) < count and len(first) >= k:
         threshold = scored[k - 1][2]
-        rest = to_score(matched, first, ceiling(), threshold, loose)
+        bound = promise if ceiling is None else ceiling()
+        if pool is not None and threshold - _margin(threshold) >= pool[1]:
+            rest = to_score(pool[0], first, bound, threshold, None)
+            if loose is not None:  # scored whatever their ceiling
+                rest = np.union1d(rest, _without(loose[matched[loose]], first))
+        else:
+            rest = to_score(matched, first, bound, threshold, loose)
         if len(rest):
             both = np.concatenate([first, rest])
             totals = np.concatenate([first_totals, scoring.totals(rest)])
             scored = ranked(both, totals, k)
     return scored
+
+
+def _margin(threshold: float) -> float:
+    """How far below ``threshold`` a ceiling is still scored (see ``_TOLERANCE``)."""
+    return _TOLERANCE * (1.0 + abs(threshold))
 
 
 def term_ceilings(weighted: Mapping[str, float], mass: float, unit: float) -> dict[str, float]:
@@ -138,27 +167,35 @@ def to_score(
     loose: np.ndarray | None,
 ) -> np.ndarray:
     """The passages of ``matched`` not yet ``scored`` whose ceiling reaches ``threshold``
-    (or that have no ceiling, being ``loose``). With ``matched`` a mask over every passage,
-    the whole ceiling array is compared at once, and only the few passages reaching it are
-    checked against the mask: cheaper than gathering every matched one's ceiling."""
-    margin = _TOLERANCE * (1.0 + abs(threshold))
+    (or that have no ceiling, being ``loose``, by number). With ``matched`` a mask over
+    every passage, the whole ceiling array is compared at once, and only the few passages
+    reaching it are checked against the mask: cheaper than gathering every matched one's."""
+    margin = _margin(threshold)
     if matched.dtype == bool:
         reach = ceiling >= threshold - margin
         if loose is not None:
-            reach |= loose
+            reach[loose] = True
         rest = np.flatnonzero(reach)
         rest = rest[matched[rest]]
     else:
         near = ceiling[matched] >= threshold - margin
         if loose is not None:
-            near |= loose[matched]
+            is_loose = np.zeros(len(ceiling), dtype=bool)
+            is_loose[loose] = True
+            near |= is_loose[matched]
         rest = matched[near]
-    done = np.sort(scored if isinstance(scored, np.ndarray) else np.fromiter(scored, np.intp))
-    if not len(done) or not len(rest):
-        return rest
-    # Not np.isin: for a few hundred passages its set-up costs more than a binary search.
-    at = np.minimum(np.searchsorted(done, rest), len(done) - 1)
-    return rest[done[at] != rest]
+    done = scored if isinstance(scored, np.ndarray) else np.fromiter(scored, np.intp)
+    return _without(rest, done)
+
+
+def _without(docs: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """``docs`` but those in ``done``. Not np.isin: for a few hundred passages its set-up
+    costs more than a binary search."""
+    if not len(done) or not len(docs):
+        return docs
+    done = np.sort(done)
+    at = np.minimum(np.searchsorted(done, docs), len(done) - 1)
+    return docs[done[at] != docs]
 
 
 def ranked(

@@ -114,7 +114,7 @@ class Retriever:
 
         # Kept as arrays, not sets per sentence: see retrieval.fact_table.
         self._table = FactTable(facts())
-        self._loose = np.array(loose, dtype=bool) if any(loose) else None
+        self._loose = np.flatnonzero(loose) if any(loose) else None
         # Question analysis (typos, synonyms, names) reads the article's vocabulary only.
         self._questions = QuestionAnalyzer(
             self.index,
@@ -216,7 +216,7 @@ class Retriever:
             )
         else:  # the most promising first: the highest ceilings
             ceiling, held = scoring.ceilings_in_one_pass(self.index, found)
-            scored = candidates.bounded(scoring, held, ceiling, k, m, lambda: ceiling, self._loose)
+            scored = candidates.bounded(scoring, held, ceiling, k, m, None, self._loose)
         coverage_mass = self.coverage_mass(query)
         covering = self.covering(query)
         # Coverage asks only whether a passage holds the question's terms and their relatives.
