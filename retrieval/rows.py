@@ -54,12 +54,16 @@ def ceilings(
     if not found:
         return np.zeros(size), np.zeros(size, dtype=bool)
     at = np.concatenate([passages for _, passages, _, _ in found])
-    values = np.concatenate([data if w == 1 else w * data for _, _, data, w in found])
-    added = [extra.get(term, 0.0) for term, _, _, _ in found]
-    if any(added):
-        values += np.repeat(added, [len(passages) for _, passages, _, _ in found])
+    values = np.concatenate(
+        [_plus(data if w == 1 else w * data, extra.get(t, 0.0)) for t, _, data, w in found]
+    )
     total = np.bincount(at, weights=values, minlength=size)
     return total, total > 0
+
+
+def _plus(values: np.ndarray, added: float) -> np.ndarray:
+    """``values + added`` (``values`` itself when ``added`` is 0)."""
+    return values + added if added else values
 
 
 class RowScores:
