@@ -1,7 +1,7 @@
 """Check that ``retrieval.candidates`` changes speed only: the same answers at two settings.
 
     python benchmarks/same_answers.py corpus/questions/*.jsonl ../shared/data/squad-v2-dev-head.json
-    python benchmarks/same_answers.py FILE --candidates 100 --against 1000000
+    python benchmarks/same_answers.py FILE --candidates 30 --against 1000000
 
 Runs ``ecpat-bot eval FILE --json`` once with each number of candidates (through
 ``ECPAT_BOT_RETRIEVAL_CANDIDATES``) and compares, question by question, the answer given,
@@ -55,7 +55,7 @@ def differences(ours: list[dict], theirs: list[dict]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", help="question sets (JSONL or SQuAD JSON)")
-    parser.add_argument("--candidates", type=int, default=100, help="the setting checked")
+    parser.add_argument("--candidates", type=int, default=30, help="the setting checked")
     # The most the configuration allows (retrieval.candidates): more than any article here has
     # passages, so every matching passage is scored.
     parser.add_argument("--against", type=int, default=10**6, help="the reference setting")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from retrieval import rows
 from retrieval.bm25 import BM25Index
 from retrieval.fact_table import FactTable
 
@@ -34,6 +35,8 @@ _BITS = 63  # question terms per mask word (uint64, the top bit unused)
 # of them cached): there, numpy's per-call cost is more than the Python it saves.
 FEW = 256
 _BATCH = 4096  # passages gathered at once (bounds the temporary arrays)
+_EXACT_BITS = 52  # question terms whose masks are summed as float64 powers of two, exactly
+_LOOKUP = 1 << 12  # masks below this are looked up in a table (4,096 floats) instead of sorted
 
 
 class Scoring(NamedTuple):
@@ -47,7 +50,7 @@ class Scoring(NamedTuple):
     """
 
     table: FactTable
-    bm25: np.ndarray
+    bm25: np.ndarray | rows.RowScores
     weighted: Mapping[str, float]
     mass: float
     unit: float
@@ -94,9 +97,28 @@ class Scoring(NamedTuple):
     def ceilings(self, index: BM25Index) -> np.ndarray:
         """Each passage's BM25 score plus the most every kind of evidence could add to it."""
         bound = self.bm25.copy()
+        bound += index.presence(self.term_ceilings())
         for kind in self.in_use():
             kind.add_ceiling(self, index, bound)
         return bound
+
+    def ceilings_in_one_pass(
+        self, index: BM25Index, found: list[rows.Row]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`ceilings` in one pass over the question's rows ``found``, and whether each
+        passage holds a question term (a mask; see :mod:`retrieval.rows`)."""
+        bound, held = rows.ceilings(found, self.term_ceilings(), index.size)
+        for kind in self.in_use():
+            kind.add_ceiling(self, index, bound)
+        return bound, held
+
+    def term_ceilings(self) -> dict[str, float]:
+        """The most evidence adds for each question term a passage holds, over every kind."""
+        out: dict[str, float] = {}
+        for kind in self.in_use():
+            for term, ceiling in kind.term_ceilings(self).items():
+                out[term] = out.get(term, 0.0) + ceiling
+        return out
 
     def in_use(self) -> list[Evidence]:
         """The kinds of evidence that can add anything for this question."""
@@ -116,13 +138,27 @@ def ranges(bounds: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return positions, owner, counts
 
 
-def held_masks(ids: np.ndarray, owner: np.ndarray, wanted: Sequence[int], rows: int) -> np.ndarray:
+def held_masks(
+    ids: np.ndarray,
+    owner: np.ndarray,
+    wanted: Sequence[int],
+    rows: int,
+    vocabulary: int | None = None,
+) -> np.ndarray:
     """For each of ``rows`` rows, a bit mask (uint64 words) of which ``wanted`` ids it holds;
-    ``ids[i]`` belongs to row ``owner[i]``. A wanted id listed twice sets both its bits."""
+    ``ids[i]`` belongs to row ``owner[i]``, and a row lists an id at most once (a set). A
+    wanted id listed twice sets both its bits. ``vocabulary``: more than any id, if known."""
     words = max(1, -(-len(wanted) // _BITS))
     masks = np.zeros((rows, words), dtype=np.uint64)
     known = [(w, j) for j, w in enumerate(wanted) if w >= 0]
     if not known or not len(ids):
+        return masks
+    if vocabulary and len(wanted) <= _EXACT_BITS and len({w for w, _ in known}) == len(known):
+        # Each row holds each bit at most once, so the OR of its bits is their sum: each id's
+        # bit looked up in a table, then one bincount (exact in float64 below 2**53).
+        bits = np.zeros(vocabulary)
+        bits[[w for w, _ in known]] = [2.0**j for _, j in known]
+        masks[:, 0] = np.bincount(owner, weights=bits[ids], minlength=rows).astype(np.uint64)
         return masks
     keys = np.array([w for w, _ in known], dtype=np.int64)
     bit = np.array([j for _, j in known], dtype=np.int64)
@@ -146,7 +182,15 @@ def held_masks(ids: np.ndarray, owner: np.ndarray, wanted: Sequence[int], rows: 
 def per_mask(masks: np.ndarray, value: Callable[[list[int]], float]) -> np.ndarray:
     """``value(held bit numbers)`` for each row's mask, computed once per distinct mask."""
     if masks.shape[1] == 1:
-        distinct, inverse = np.unique(masks[:, 0], return_inverse=True)
+        flat = masks[:, 0]
+        if len(flat) and int(flat.max()) < _LOOKUP:  # few bits: a lookup table, not a sort
+            seen = np.zeros(_LOOKUP, dtype=bool)
+            seen[flat] = True
+            distinct = np.flatnonzero(seen).tolist()
+            table = np.zeros(_LOOKUP)
+            table[distinct] = [value(_bits([m])) for m in distinct]
+            return table[flat]
+        distinct, inverse = np.unique(flat, return_inverse=True)
         rows = [[int(m)] for m in distinct.tolist()]
     else:
         distinct, inverse = np.unique(masks, axis=0, return_inverse=True)
@@ -156,7 +200,15 @@ def per_mask(masks: np.ndarray, value: Callable[[list[int]], float]) -> np.ndarr
 
 
 def _bits(words: list[int]) -> list[int]:
-    return [w * _BITS + b for w, word in enumerate(words) for b in range(_BITS) if word >> b & 1]
+    """The numbers of the bits set in ``words`` (63 a word), ascending: only the set ones
+    are visited (a question's sentence holds a few of its terms, not 63)."""
+    out = []
+    for w, word in enumerate(words):
+        while word:
+            low = word & -word
+            out.append(w * _BITS + low.bit_length() - 1)
+            word ^= low
+    return out
 
 
 def best_sentences(
@@ -174,7 +226,8 @@ def best_sentences(
     positions, term_owner, _ = ranges(table.own_bounds, sentences)
     terms = list(weighted)
     values = [weighted[t] for t in terms]
-    masks = held_masks(table.own[positions], term_owner, table.term_ids(terms), len(sentences))
+    ids = table.own[positions]
+    masks = held_masks(ids, term_owner, table.term_ids(terms), len(sentences), len(table.terms))
     scores = per_mask(masks, lambda held: fsum(values[j] for j in held))
     if kind is not None or subject:
         holds = np.zeros(len(sentences), dtype=bool)
@@ -202,35 +255,16 @@ def phrase_scores(
 ) -> np.ndarray:
     """Each passage's phrase evidence: the mean idf of each question pair it holds side by
     side, added in the question's order from 0 (``sum`` over ``pairs``, as the ranker adds
-    them; adding 0.0 for a pair a passage lacks changes no bit)."""
-    wanted = [table.pair_id(a, b) for a, b in pairs]
-    known = sorted({w for w in wanted if w >= 0})
+    them; adding 0.0 for a pair a passage lacks changes no bit). Whether a passage holds a
+    pair is a binary search in the pair's passages."""
     total = np.zeros(len(docs))
-    if not known or not len(docs):
+    if not len(docs):
         return total
-    held = holds_each(table.pairs, table.pair_bounds, docs, np.array(known, dtype=np.int32))
-    column = {w: j for j, w in enumerate(known)}
-    for w, (a, b) in zip(wanted, pairs, strict=True):
-        if w >= 0:
-            total += np.where(held[:, column[w]], (idf(a) + idf(b)) / 2, 0.0)
+    for a, b in pairs:
+        pair = table.pair_id(a, b)
+        if pair >= 0:
+            held = table.pair_docs_of(pair)
+            at = np.searchsorted(held, docs)
+            np.minimum(at, len(held) - 1, out=at)
+            total += np.where(held[at] == docs, (idf(a) + idf(b)) / 2, 0.0)
     return total
-
-
-def holds_each(
-    values: np.ndarray, bounds: np.ndarray, rows: np.ndarray, keys: np.ndarray
-) -> np.ndarray:
-    """Whether each of ``rows`` holds each of ``keys`` (a rows x keys array of booleans); each
-    row ``values[bounds[r]:bounds[r + 1]]`` is ascending: one binary search per row and key,
-    all of them side by side."""
-    start = np.repeat(bounds[rows], len(keys))
-    end = np.repeat(bounds[rows + 1], len(keys))
-    key = np.tile(keys, len(rows))
-    lo, hi = start.copy(), end.copy()
-    last = len(values) - 1
-    while (open_ := lo < hi).any():
-        mid = (lo + hi) >> 1
-        right = open_ & (values[np.minimum(mid, last)] < key)
-        lo = np.where(right, mid + 1, lo)
-        hi = np.where(open_ & ~right, mid, hi)
-    found = (lo < end) & (values[np.minimum(lo, last)] == key)
-    return found.reshape(len(rows), len(keys))

@@ -146,6 +146,9 @@ class BM25Index:
         if isinstance(model, BM25Plus):
             idf = np.fromiter(model.idf.values(), dtype=np.float64, count=len(self._ids))
             self._floor = idf * model.delta
+        # Every contribution above 0 (Lucene's idf always is): a passage then holds one of a
+        # query's positively weighted terms exactly when its sum is above 0 (retrieval.rows).
+        self.positive: bool = self._floor is None and bool((self._data > 0).all())
 
     def contains(self, term: str, doc: int) -> bool:
         """Whether passage ``doc`` holds ``term`` (a binary search in the term's row)."""
@@ -157,6 +160,15 @@ class BM25Index:
         start, end = self._bounds[t], self._bounds[t + 1]
         at = bisect_left(self._indices, doc, start, end)
         return at < end and int(self._indices[at]) == doc
+
+    def row(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The passages holding ``term`` (ascending) and its contributions to their scores,
+        as views; None for a term no passage holds."""
+        t = self._ids.get(term)
+        if t is None:
+            return None
+        start, end = self._bounds[t], self._bounds[t + 1]
+        return self._indices[start:end], self._data[start:end]
 
     def term_scores(self, term: str) -> np.ndarray:
         """rank-bm25's score of every document for the one-term query ``[term]`` (a new array)."""
@@ -244,17 +256,6 @@ class BM25Index:
             if (t := ids.get(term)) is not None and weight
         ]
         return self._sum_rows(rows, [np.full(e - s, w) for s, e, w in rows])
-
-    def holding_both(self, a: str, b: str) -> np.ndarray:
-        """The passages holding both ``a`` and ``b``, ascending."""
-        ta, tb = self._ids.get(a), self._ids.get(b)
-        if ta is None or tb is None:
-            return np.zeros(0, dtype=np.intp)
-        bounds, indices = self._bounds, self._indices
-        mask = np.zeros(self.size, dtype=bool)
-        mask[indices[bounds[ta] : bounds[ta + 1]]] = True
-        row = indices[bounds[tb] : bounds[tb + 1]]
-        return row[mask[row]]
 
     def idf(self, term: str) -> float:
         """Lucene idf of ``term`` (also for unseen terms: they are the rarest of all)."""

@@ -7,8 +7,10 @@ question, all read from the :class:`~retrieval.batch.Scoring` made for it:
 * ``one``: what it adds to one passage, from the passage's facts (the reference computation,
   and the faster one on a small article);
 * ``add_many``: the same for many passages at once, in numpy, bit for bit equal;
-* ``add_ceiling``: the most it could add to each passage, which the candidate bound
-  (:mod:`retrieval.candidates`) relies on to leave a passage unscored.
+* ``term_ceilings`` and ``add_ceiling``: the most it could add to each passage, which the
+  candidate bound (:mod:`retrieval.candidates`) relies on to leave a passage unscored: so much
+  for each question term the passage holds (summed in the same pass over the terms' rows as
+  BM25, :mod:`retrieval.rows`), plus what ``add_ceiling`` adds to the passages' array.
 
 The ranker adds the kinds to BM25 in :data:`EVIDENCE` order. ``retrieval.evidence`` in the
 config names the kinds in use, so an ablation is one config line, and a new kind is one class
@@ -17,6 +19,7 @@ here and one line in :data:`EVIDENCE`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -45,6 +48,10 @@ class Evidence:
     def add_many(self, s: Scoring, docs: np.ndarray, total: np.ndarray) -> None:
         raise NotImplementedError
 
+    def term_ceilings(self, s: Scoring) -> Mapping[str, float]:
+        """The most it adds to a passage for each question term the passage holds."""
+        return {}
+
     def add_ceiling(self, s: Scoring, index: BM25Index, bound: np.ndarray) -> None:
         raise NotImplementedError
 
@@ -65,8 +72,10 @@ class Sentences(Evidence):
         best = best_sentences(s.table, docs, s.weighted, s.kind, s.bonus, s.subject)
         total += s.unit * best / s.mass
 
+    def term_ceilings(self, s: Scoring) -> Mapping[str, float]:
+        return term_ceilings(s.weighted, s.mass, s.unit)
+
     def add_ceiling(self, s: Scoring, index: BM25Index, bound: np.ndarray) -> None:
-        bound += index.presence(term_ceilings(s.weighted, s.mass, s.unit))
         bound += type_ceiling(s.unit, s.kind is not None or bool(s.subject))
 
 
@@ -88,8 +97,9 @@ class Phrases(Evidence):
     def add_ceiling(self, s: Scoring, index: BM25Index, bound: np.ndarray) -> None:
         idf = {t: s.idf(t) for pair in s.pairs for t in pair}
         for (a, b), ceiling in pair_ceilings(s.pairs, s.phrase_weight, idf).items():
-            if ceiling:
-                bound[index.holding_both(a, b)] += ceiling
+            pair = s.table.pair_id(a, b)
+            if ceiling and pair >= 0:  # the passages holding the pair side by side
+                bound[s.table.pair_docs_of(pair)] += ceiling
 
 
 class FollowUp(Evidence):

@@ -6,8 +6,10 @@ passages, and pickled and loaded as millions of small objects. Here every term i
 (one shared vocabulary) and each kind of fact is one array of term ids with row bounds
 (compressed sparse rows), the way :mod:`retrieval.bm25` keeps its postings:
 
-* per passage: its sentences (``sentences[p]:sentences[p + 1]``), the terms it holds
-  (``held``) and its adjacent term pairs (``pairs``: ids into one sorted table of pairs);
+* per passage: its sentences (``sentences[p]:sentences[p + 1]``) and the terms it holds
+  (``held``);
+* per adjacent term pair (ids into one sorted table of pairs): the passages holding it
+  (``pair_docs``), so phrase evidence and its ceiling read a question pair's passages directly;
 * per sentence: its own terms (``own``), whether it carries the one before on, and the kinds
   of answer it can give and the subject it defines (codes into small tables of distinct sets);
 * only for a sentence whose opening pronoun stands for an earlier subject: its resolved terms.
@@ -47,9 +49,9 @@ class FactTable:
         "ids",
         "own",
         "own_bounds",
-        "pair_bounds",
+        "pair_doc_bounds",
+        "pair_docs",
         "pair_keys",
-        "pairs",
         "resolved",
         "resolved_bounds",
         "resolved_sentences",
@@ -93,13 +95,19 @@ class FactTable:
         at = int(np.searchsorted(self.pair_keys, key))
         return at if at < len(self.pair_keys) and int(self.pair_keys[at]) == key else -1
 
+    def pair_docs_of(self, pair: int) -> np.ndarray:
+        """The passages holding the pair with id ``pair`` (ascending)."""
+        return self.pair_docs[self.pair_doc_bounds[pair] : self.pair_doc_bounds[pair + 1]]
+
     def pair_set(self) -> AbstractSet[tuple[str, str]]:
         """Every adjacent pair of the article, as a read-only set of (term, term) (a frozenset
         on a small article, where it is faster to read and takes little memory)."""
         return frozenset(PairSet(self)) if len(self) <= _CACHED else PairSet(self)
 
-    def held_terms(self, doc: int) -> frozenset[str]:
-        """The terms passage ``doc`` holds, its heading's included."""
+    def held_terms(self, doc: int, among: AbstractSet[int] | None = None) -> frozenset[str]:
+        """The terms passage ``doc`` holds, its heading's included; with ``among`` (term ids),
+        at least those of them (cheaper on a large article: a passage holds dozens of terms, a
+        question asks about a few)."""
         if self._every is not None:
             return self._every[doc].held
         found = self._cache.get(doc)
@@ -107,6 +115,8 @@ class FactTable:
             return found.held
         terms = self.terms
         ids = self.held[self.held_bounds[doc] : self.held_bounds[doc + 1]].tolist()
+        if among is not None:
+            return frozenset([terms[i] for i in ids if i in among])
         return frozenset([terms[i] for i in ids])
 
     def every_passage(self) -> tuple[PassageFacts, ...] | None:
@@ -184,7 +194,9 @@ class PairSet:
 
 class PassagePairs(AbstractSet[tuple[str, str]]):
     """One passage's adjacent term pairs, read from the table when asked (rarely: the sets
-    are made only for the passages an answer is chosen from, and few of those read pairs)."""
+    are made only for the passages an answer is chosen from, and few of those read pairs).
+    Membership is a binary search in the pair's passages; listing them all reads every pair's
+    passages, which only a small article's cached sets and tests do."""
 
     __slots__ = ("_doc", "_table")
 
@@ -192,14 +204,19 @@ class PassagePairs(AbstractSet[tuple[str, str]]):
         self._table, self._doc = table, doc
 
     def _ids(self) -> np.ndarray:
-        bounds = self._table.pair_bounds
-        return self._table.pairs[bounds[self._doc] : bounds[self._doc + 1]]
+        table = self._table
+        at = np.flatnonzero(table.pair_docs == self._doc)
+        return np.searchsorted(table.pair_doc_bounds, at, side="right") - 1
 
     def __contains__(self, pair: object) -> bool:
         if not (isinstance(pair, tuple) and len(pair) == 2):
             return False
         at = self._table.pair_id(*pair)
-        return at >= 0 and bool((self._ids() == at).any())
+        if at < 0:
+            return False
+        docs = self._table.pair_docs_of(at)
+        i = int(np.searchsorted(docs, self._doc))
+        return i < len(docs) and int(docs[i]) == self._doc
 
     def __len__(self) -> int:
         return len(self._ids())
@@ -270,15 +287,17 @@ class _Builder:
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
         set_(table, "pair_keys", keys[order])
-        # Each passage's pair ids ascending, so one is found by binary search (retrieval.batch).
-        pairs = rank[np.frombuffer(self.pairs, dtype=np.int32)].astype(np.int32)
+        # Each pair's passages ascending, so one is found by binary search (retrieval.batch).
+        pairs = rank[np.frombuffer(self.pairs, dtype=np.int32)]
         per_doc = np.diff(np.frombuffer(self.pair_bounds, dtype=np.int64))
-        owner = np.repeat(np.arange(len(per_doc)), per_doc)
-        set_(table, "pairs", pairs[np.lexsort((pairs, owner))])
+        owner = np.repeat(np.arange(len(per_doc), dtype=np.int32), per_doc)
+        set_(table, "pair_docs", owner[np.argsort(pairs, kind="stable")])
+        bounds = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pairs, minlength=len(keys)), out=bounds[1:])
+        set_(table, "pair_doc_bounds", bounds)
         for name in ("sentences", "own_bounds", "resolved_sentences", "resolved_bounds"):
             set_(table, name, _array(getattr(self, name), np.int64))
-        for name in ("held_bounds", "pair_bounds"):
-            set_(table, name, _array(getattr(self, name), np.int64))
+        set_(table, "held_bounds", _array(self.held_bounds, np.int64))
         for name in ("own", "resolved", "held"):
             set_(table, name, _array(getattr(self, name), np.int32))
         set_(table, "continuing", np.frombuffer(bytes(self.continuing), dtype=bool).copy())

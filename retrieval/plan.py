@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from retrieval.analyzer import analyze
-from retrieval.answer_type import expected_type
+from retrieval.answer_type import asked_kind, expected_type
 from retrieval.bm25 import BM25Index
 from retrieval.definitions import definition_subject
 from retrieval.records import Query
@@ -20,12 +20,14 @@ class Plan:
     """``weighted``: each term's weight x idf; ``mass``: their sum, with a word the article
     never uses weighing a rare word's idf; ``kind``: the answer type asked for (see
     :func:`retrieval.answer_type.expected_type`); ``subject``: the terms of what a "What is
-    X?" question asks to define."""
+    X?" question asks to define; ``asked``: :func:`retrieval.answer_type.asked_kind`, which
+    choosing each candidate's sentences reads."""
 
     weighted: dict[str, float]
     mass: float
     kind: str | None
     subject: frozenset[str]
+    asked: str | None = None
 
 
 def make_plan(query: Query, index: BM25Index) -> Plan | None:
@@ -42,4 +44,4 @@ def make_plan(query: Query, index: BM25Index) -> Plan | None:
         return None
     asks_for = definition_subject(query.text)
     subject = frozenset(analyze(asks_for)) & terms.keys() if asks_for else frozenset()
-    return Plan(weighted, mass, expected_type(query.text), subject)
+    return Plan(weighted, mass, expected_type(query.text), subject, asked_kind(query.text))

@@ -27,7 +27,7 @@ sentence that answers.
 
 Evidence is read from each passage's facts (kept as arrays, :mod:`retrieval.fact_table`, and
 scored for many passages at once, :mod:`retrieval.batch`). On a large article it is scored for
-BM25's best ``candidates`` and for any other passage whose BM25 score plus the most its
+the ``candidates`` most promising and for any other passage whose BM25 score plus the most its
 evidence could add still reaches the k-th best exact score: evidence only adds and each part
 is bounded, so every ranking is the one scoring all passages would give
 (:mod:`retrieval.candidates` says why).
@@ -49,9 +49,9 @@ from dataclasses import replace
 import numpy as np
 
 from corpus.records import Passage
-from retrieval import batch, candidates, evidence, evidence_kinds
+from retrieval import batch, candidates, evidence, evidence_kinds, rows
 from retrieval.analyzer import analyze, stem, words
-from retrieval.answer_type import ANSWER_TYPE_SHARE, asked_kind
+from retrieval.answer_type import ANSWER_TYPE_SHARE
 from retrieval.answering import answering_sentences, pick_sentences
 from retrieval.bm25 import BM25Index
 from retrieval.budget import Deadline
@@ -114,7 +114,7 @@ class Retriever:
 
         # Kept as arrays, not sets per sentence: see retrieval.fact_table.
         self._table = FactTable(facts())
-        self._loose = np.array(loose, dtype=bool) if any(loose) else None
+        self._loose = np.flatnonzero(loose) if any(loose) else None
         # Question analysis (typos, synonyms, names) reads the article's vocabulary only.
         self._questions = QuestionAnalyzer(
             self.index,
@@ -163,7 +163,7 @@ class Retriever:
     ) -> tuple[Hit, ...]:
         """Passages ranked best first (ties: article order); only those matching a term.
 
-        With ``k``, evidence is scored for BM25's best ``settings.candidates`` and for any
+        With ``k``, evidence is scored for the ``settings.candidates`` most promising and for any
         other passage that could still be among the first ``k`` (:mod:`retrieval.candidates`
         says why the result is the same as scoring them all); only the ``k`` returned are given
         their coverage, none their answering sentences (:meth:`choose` picks those for the
@@ -180,19 +180,19 @@ class Retriever:
         # counts name_weight times. Sentence evidence, the answering sentence and coverage
         # weigh it like any other word.
         named = settings.name_weight
-        bm25 = self.index.scores(
+        weights = (
             {t: w * named if t in query.names else w for t, w in terms.items()}
             if named != 1 and query.names
             else terms
         )
-        matched = self.index.matching(terms)
         unit = settings.sentence_weight * self.index.rare_idf
         preferred = self._doc.get(prefer) if prefer is not None else None
         boost = lift * self.index.rare_idf
-
+        # On a large article, one pass over the terms' rows (retrieval.rows) when it can.
+        found = rows.rows(self.index, weights) if k and len(self._table) > batch.FEW else None
         scoring = batch.Scoring(
             self._table,
-            bm25,
+            self.index.scores(weights) if found is None else rows.RowScores(found),
             weighted,
             mass,
             unit,
@@ -207,26 +207,26 @@ class Retriever:
             self._evidence,
         )
         m = max(settings.candidates, k or 0)
-        first = matched if k is None else candidates.best_by_bm25(bm25, matched, m)
-        first_totals = scoring.totals(first)
-        scored = candidates.ranked(first, first_totals, k)
-        if k and len(first) < len(matched) and len(first) >= k:
-            ceiling = scoring.ceilings(self.index)
-            threshold = scored[k - 1][2]
-            rest = candidates.to_score(matched, first.tolist(), ceiling, threshold, self._loose)
-            if len(rest):
-                both = np.concatenate([first, rest])
-                totals = np.concatenate([first_totals, scoring.totals(rest)])
-                scored = candidates.ranked(both, totals, k)
+        if found is None:
+            bm25 = scoring.bm25
+            assert isinstance(bm25, np.ndarray)
+            matched = self.index.matching(terms)
+            scored = candidates.bounded(
+                scoring, matched, bm25, k, m, lambda: scoring.ceilings(self.index), self._loose
+            )
+        else:  # the most promising first: the highest ceilings
+            ceiling, held = scoring.ceilings_in_one_pass(self.index, found)
+            scored = candidates.bounded(scoring, held, ceiling, k, m, None, self._loose)
         coverage_mass = self.coverage_mass(query)
         covering = self.covering(query)
+        # Coverage asks only whether a passage holds the question's terms and their relatives.
+        asked = frozenset(self._table.term_ids(frozenset(coverage_mass).union(*covering.values())))
+        held = self._table.held_terms
         return tuple(
             Hit(
                 self.passages[doc],
                 total,
-                evidence.coverage(
-                    self._table.held_terms(doc), coverage_mass, covering, query.unseen
-                ),
+                evidence.coverage(held(doc, asked), coverage_mass, covering, query.unseen),
                 (),
             )
             for _, doc, total in (scored if k is None else scored[:k])
@@ -267,7 +267,7 @@ class Retriever:
         extra = evidence.type_bonus(facts, sentence_scores, kind, bonus, subject)
         chosen = answering_sentences(
             query.text,
-            asked_kind(query.text),
+            plan.asked,
             sentence_scores,
             extra,
             max_sentences,

@@ -36,7 +36,7 @@ class RetrievalSettings:
     unknown_weight: float = 0.5
     name_weight: float = 2.0
     english_spelling: bool = True
-    candidates: int = 100
+    candidates: int = 30
     max_typo_chars: int = 30
     max_typo_words: int = 32
     evidence: tuple[str, ...] = ("sentence", "phrase", "followup")
