@@ -13,8 +13,8 @@ from fake_bot_api_updates import inline_query, text_message, user
 from telegram.error import TelegramError
 
 from bot.engine import Engine
-from bot.telegram.app import BriefNetworkErrors
 from bot.telegram.handlers import NO_CHAT
+from bot.telegram.redaction import BriefNetworkErrors
 from bot.telegram.sending import SORRY
 
 USER = 4545

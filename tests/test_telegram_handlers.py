@@ -23,8 +23,8 @@ from fake_bot_api_updates import (
 from telegram.error import NetworkError
 
 from bot.engine import Conversation, Engine
-from bot.telegram.app import BriefNetworkErrors, redacting
 from bot.telegram.handlers import CONVERSATION
+from bot.telegram.redaction import BriefNetworkErrors, redacting
 from bot.telegram.sending import SORRY
 
 USER = 4242

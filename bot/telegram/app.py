@@ -9,11 +9,9 @@ from every log record while the bot runs.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
@@ -39,8 +37,8 @@ from bot.telegram.handlers import Handlers
 from bot.telegram.journal_request import JournalingRequest
 from bot.telegram.limits import PacedRateLimiter, use_timedelta_periods
 from bot.telegram.persistence import JournaledProcessor, JournalingQueue, SqlitePersistence
+from bot.telegram.redaction import NETWORK_LOGGERS, BriefNetworkErrors, redacting
 from bot.telegram.runner import serve
-from bot.telegram.sending import transient
 from bot.telegram.store import Store
 
 log = logging.getLogger(__name__)
@@ -60,14 +58,6 @@ MEDIA = (
     | filters.CONTACT
 )
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
-# PTB loggers that report a failed connection attempt or an unreadable answer with a traceback.
-_NETWORK_LOGGERS = (
-    "telegram.ext",
-    "telegram.ext.Updater",
-    "telegram.ext.Application",
-    "telegram.request.BaseRequest",
-)
-_BRIEF_CHARS = 200  # an error may quote a whole HTML page
 
 
 def check_settings(settings: TelegramConfig) -> TelegramConfig:
@@ -217,71 +207,6 @@ def webhook_options(settings: TelegramConfig) -> dict[str, Any]:
     }
 
 
-def _scrub(text: str, secrets: tuple[str, ...]) -> str:
-    """``text`` with every non-empty secret replaced (an empty one would match everywhere)."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[REDACTED]")
-    return text
-
-
-@contextlib.contextmanager
-def redacting(*secrets: str) -> Iterator[None]:
-    """Replace ``secrets`` in every log record (message and traceback) while active."""
-    secrets = tuple(s for s in secrets if s)
-    previous = logging.getLogRecordFactory()
-
-    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = previous(*args, **kwargs)
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed log call; leave it to logging's own error reporting
-            return record
-        if any(secret in message for secret in secrets):
-            record.msg, record.args = _scrub(message, secrets), None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = _scrub(logging.Formatter().formatException(record.exc_info), secrets)
-        return record
-
-    logging.setLogRecordFactory(factory)
-    try:
-        yield
-    finally:
-        logging.setLogRecordFactory(previous)
-
-
-class BriefNetworkErrors(logging.Filter):
-    """PTB logs every failed connection attempt with a full traceback; say it in one line.
-
-    An answer that is not JSON is logged twice by PTB, each time with a traceback: the
-    answer it could not read, then the failed call; only the failed call is kept. The
-    tracebacks and the unreadable answer stay available with ``-vv`` (DEBUG), where they may
-    help. The line quotes the error's text, which :func:`redacting` never saw, so
-    ``secrets`` are scrubbed here.
-    """
-
-    def __init__(self, *secrets: str) -> None:
-        super().__init__()
-        self.secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        if logging.getLogger().isEnabledFor(logging.DEBUG):
-            return True
-        if record.name.startswith("telegram.request") and isinstance(error, ValueError):
-            return False
-        if transient(error):
-            # Scrubbed before shortening: a cut-off secret would no longer match.
-            message, reason = (_scrub(t, self.secrets) for t in (record.getMessage(), str(error)))
-            record.msg = f"{_brief(message)} ({_brief(reason)})"
-            record.args, record.exc_info, record.exc_text = None, None, None
-        return True
-
-
-def _brief(text: str) -> str:
-    return text if len(text) <= _BRIEF_CHARS else text[: _BRIEF_CHARS - 1] + "…"
-
-
 def run(config: Config) -> int:
     """Run the bot until SIGINT/SIGTERM; returns the exit code."""
     token = os.environ.get(TOKEN_ENV, "").strip()
@@ -293,7 +218,7 @@ def run(config: Config) -> int:
     settings = check_settings(config.telegram)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
     secrets = (token, settings.webhook_secret_token)
-    for name in _NETWORK_LOGGERS:
+    for name in NETWORK_LOGGERS:
         logging.getLogger(name).addFilter(BriefNetworkErrors(*secrets))
     with redacting(*secrets):
         try:
