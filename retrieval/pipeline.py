@@ -289,6 +289,8 @@ class Pipeline:
             lifted=question.prefer == best.passage.id,
             bm25_unit=asked.mass,
             idf=asked.idf,
-            said=tuple(t for i in chosen(best) for t in terms_of(best.passage.sentences[i].text)),
+            information=asked.information,
+            near=asked.near,
+            said=sum((terms_of(best.passage.sentences[i].text) for i in chosen(best)), ()),
             bigrams=query.bigrams,
         )
