@@ -59,6 +59,12 @@ class Logistic:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
 
+    def probabilities(
+        self, rows: Sequence[Mapping[str, float]], ignore: Collection[str] = frozenset()
+    ) -> list[float]:
+        """:meth:`probability` of each row."""
+        return [self.probability(values, ignore) for values in rows]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": LOGISTIC,
@@ -114,10 +120,17 @@ class Blend:
     def probability(
         self, values: Mapping[str, float], ignore: Collection[str] = frozenset()
     ) -> float:
-        return sum(
-            share * m.probability(values, ignore)
-            for share, m in zip(self.shares, self.models, strict=True)
-        )
+        return self.probabilities([values], ignore)[0]
+
+    def probabilities(
+        self, rows: Sequence[Mapping[str, float]], ignore: Collection[str] = frozenset()
+    ) -> list[float]:
+        """:meth:`probability` of each row, each model scoring all rows in one call."""
+        each = [m.probabilities(rows, ignore) for m in self.models]
+        return [
+            sum(share * p[i] for share, p in zip(self.shares, each, strict=True))
+            for i in range(len(rows))
+        ]
 
     def to_json(self) -> dict[str, Any]:
         return {

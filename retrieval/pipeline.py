@@ -174,16 +174,18 @@ class Pipeline:
     ) -> list[tuple[Hit, dict[str, float], float]]:
         """Each of the first ``settings.candidates`` passages with its quote chosen, its
         signals and the model's probability that quoting it answers the question."""
-        out = []
+        measured = []
         asked = asked_of(question, self.retriever) if ranked else None
         for i, hit in enumerate(ranked[: self.settings.candidates]):
             check(deadline, "weighing the answers")
             picked = self.choose(hit, question)
             if picked.passage.section == INFOBOX and chosen(picked) == (0,):
                 continue  # an infobox's first line is its name: it states nothing
-            values = measure(self.candidate(question, ranked, picked, i, asked))
-            out.append((picked, values, self.model.probability(values, self.settings.ignore)))
-        return out
+            measured.append((picked, measure(self.candidate(question, ranked, picked, i, asked))))
+        # The model weighs every candidate in one call (one pass over its trees, not one each).
+        rows = [values for _, values in measured]
+        chances = self.model.probabilities(rows, self.settings.ignore) if rows else []
+        return [(hit, values, p) for (hit, values), p in zip(measured, chances, strict=True)]
 
     def decide(
         self, question: Question, ranked: tuple[Hit, ...], deadline: Deadline | None = None
@@ -289,6 +291,8 @@ class Pipeline:
             lifted=question.prefer == best.passage.id,
             bm25_unit=asked.mass,
             idf=asked.idf,
-            said=tuple(t for i in chosen(best) for t in terms_of(best.passage.sentences[i].text)),
+            information=asked.information,
+            near=asked.near,
+            said=sum((terms_of(best.passage.sentences[i].text) for i in chosen(best)), ()),
             bigrams=query.bigrams,
         )

@@ -39,6 +39,8 @@ class Asked:
     absent: frozenset[str]
     mass: float
     idf: dict[str, float]
+    information: dict[str, float]  # each own word's, looked up once for every candidate
+    near: frozenset[str]  # the own terms and every term covering one (what is not news)
 
 
 def asked_of(question: Question, retriever: Retriever) -> Asked:
@@ -58,6 +60,8 @@ def asked_of(question: Question, retriever: Retriever) -> Asked:
         absent=frozenset(t for t, _ in words if t not in known and t not in alternatives),
         mass=sum(w * retriever.index.idf(t) for t, w in query.weights),
         idf={t: retriever.index.idf(t) for t, _ in words},
+        information={w: information(w) for _, w in words},
+        near=frozenset(t for t, _ in words).union(*covering.values()),
     )
 
 
@@ -94,6 +98,8 @@ class Candidate:
     lifted: bool
     bm25_unit: float
     idf: Mapping[str, float]  # each own word's idf in the article
+    information: Mapping[str, float]  # each own word's general information (by the word)
+    near: frozenset[str]  # the own terms and the terms covering them
     said: tuple[str, ...]  # the quote's own terms, in order (no heading, subject or pronoun)
     bigrams: tuple[tuple[str, str], ...]  # the question's adjacent word pairs
     _cache: dict[str, list[tuple[str, float, bool]]] = field(default_factory=dict, compare=False)
@@ -105,24 +111,33 @@ class Candidate:
             self._cache[which] = _covered(self, getattr(self, which))
         return self._cache[which]
 
+    def pairs_of(self, which: str) -> list[tuple[float, bool]]:
+        """:meth:`coverage_of` without the terms (what a share and a gap read), once."""
+        key = f"{which} pairs"
+        if key not in self._cache:
+            self._cache[key] = [(i, ok) for _, i, ok in self.coverage_of(which)]
+        return self._cache[key]  # type: ignore[return-value]
+
 
 def _held(c: Candidate) -> list[tuple[float, bool]]:
-    return [(i, ok) for _, i, ok in c.coverage_of("held")]
+    return c.pairs_of("held")
 
 
 def _quoted(c: Candidate) -> list[tuple[float, bool]]:
-    return [(i, ok) for _, i, ok in c.coverage_of("quoted")]
+    return c.pairs_of("quoted")
 
 
 def _covered(c: Candidate, terms: frozenset[str]) -> list[tuple[str, float, bool]]:
     """(term, information, covered) for each of the question's own words but the thing asked
     about ("which *city*": the kind of answer, met by "Bangkok"; see ``focus_gap``)."""
     out = []
+    skip = c.focus if len(c.words) > 1 else None
     for term, word in c.words:
-        if term == c.focus and len(c.words) > 1:
+        if term == skip:
             continue
-        near = c.covering.get(term, frozenset())
-        out.append((term, information(word), term in terms or not near.isdisjoint(terms)))
+        near = c.covering.get(term)
+        covered = term in terms or (near is not None and not near.isdisjoint(terms))
+        out.append((term, c.information[word], covered))
     return out
 
 
@@ -152,8 +167,8 @@ def _novel(c: Candidate) -> float:
     """The share of the quote's words the question does not have: an answer adds something."""
     if not c.said:
         return 0.0
-    asked = {t for t, _ in c.words} | {t for near in c.covering.values() for t in near}
-    return sum(t not in asked for t in c.said) / len(c.said)
+    near = c.near
+    return sum(t not in near for t in c.said) / len(c.said)
 
 
 def _focus_gap(c: Candidate) -> float:
@@ -166,12 +181,14 @@ def _focus_gap(c: Candidate) -> float:
     near = c.covering.get(c.counted, frozenset())
     if c.counted in c.quoted or not near.isdisjoint(c.quoted):
         return 0.0
-    return information(word) / MAX_ZIPF
+    return c.information[word] / MAX_ZIPF
 
 
 def _absent(c: Candidate) -> float:
+    if not c.absent:
+        return 0.0
     words = dict(c.words)
-    return max((information(words[t]) for t in c.absent if t in words), default=0.0) / MAX_ZIPF
+    return max((c.information[words[t]] for t in c.absent if t in words), default=0.0) / MAX_ZIPF
 
 
 def _heading(c: Candidate) -> float:

@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval.decision import Blend, Logistic, ModelError, load_model, model_from_json
@@ -43,6 +44,32 @@ def test_trees_add_the_leaves_each_walk_reaches() -> None:
     ignored = trees.probability({"coverage": 0.9, "score": 1}, {"coverage"})
     assert ignored == pytest.approx(sigmoid(-1))
     assert trees.splits() == {"coverage": 1, "score": 1}
+
+
+def _walk_one(trees: Trees, values: dict[str, float]) -> float:
+    """One row walked node by node in Python: what the numpy walk must give, to the bit."""
+    leaves = []
+    for root in trees.roots.tolist():
+        node = root
+        while trees.left[node] != node:
+            x = values.get(trees.features[trees.feature[node]], 0.0)
+            node = trees.left[node] if x <= trees.threshold[node] else trees.right[node]
+        leaves.append(trees.value[node])
+    total = trees.base + float(np.array(leaves).sum())
+    return 0.0 if total < -40 else 1.0 / (1.0 + math.exp(-total))
+
+
+def test_many_rows_at_once_give_each_row_its_own_probability_to_the_bit() -> None:
+    model = load_model()
+    assert isinstance(model, Blend)
+    trees = next(m for m in model.models if isinstance(m, Trees))
+    rng = np.random.default_rng(7)
+    picks = rng.choice([0.0, 0.3, 1.0, 3.0], (5, len(model.features)))
+    rows = [dict(zip(model.features, row.tolist(), strict=True)) for row in picks]
+    assert trees.probabilities(rows) == [_walk_one(trees, r) for r in rows]
+    assert model.probabilities(rows) == [model.probability(r) for r in rows]
+    assert model.probabilities(rows, {"score"}) == [model.probability(r, {"score"}) for r in rows]
+    assert model.probabilities([]) == []
 
 
 def test_trees_survive_json_and_infinite_thresholds() -> None:
