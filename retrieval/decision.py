@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.trees import KIND as TREES
-from retrieval.trees import Trees
+from retrieval.trees import Trees, sigmoid
 
 _MODEL = "decision.json"
 
@@ -55,9 +55,7 @@ class Logistic:
         ):
             if name not in ignore:
                 z += weight * (values.get(name, 0.0) - mean) / scale
-        if z < -40:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-z))
+        return sigmoid(z)
 
     def probabilities(
         self, rows: Sequence[Mapping[str, float]], ignore: Collection[str] = frozenset()

@@ -11,9 +11,10 @@ are folded by the analyzer, not here.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from functools import cache
 from pathlib import Path
+
+from retrieval.wordstats import table_row
 
 _GROUPS = """
 found establish start begin launch create form inception origin originate
@@ -86,11 +87,8 @@ def _wordnet_lines() -> list[str]:
 
 def _wordnet(term: str) -> frozenset[str]:
     """``term``'s row of the WordNet table (:mod:`retrieval.wordnet`), found by bisection."""
-    lines, key = _wordnet_lines(), term + "\t"
-    at = bisect_left(lines, key)
-    if at < len(lines) and lines[at].startswith(key):
-        return frozenset(lines[at][len(key) :].split())
-    return frozenset()
+    row = table_row(_wordnet_lines(), term)
+    return frozenset(row.split()) if row is not None else frozenset()
 
 
 def related_terms(term: str) -> frozenset[str]:

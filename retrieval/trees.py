@@ -86,7 +86,7 @@ class Trees:
             node = flat[node]
         leaves = walk.value[node - offsets]
         # One row's sum at a time: the same pairwise summation as a single row's.
-        return [_sigmoid(self.base + float(leaf.sum())) for leaf in leaves]
+        return [sigmoid(self.base + float(leaf.sum())) for leaf in leaves]
 
     def splits(self) -> dict[str, int]:
         """How many splits each signal makes (what the training report shows)."""
@@ -160,7 +160,8 @@ class _Walk(NamedTuple):
         )
 
 
-def _sigmoid(z: float) -> float:
+def sigmoid(z: float) -> float:
+    """The logistic function; 0 far below zero, where ``exp`` would overflow."""
     return 0.0 if z < -40 else 1.0 / (1.0 + math.exp(-z))
 
 

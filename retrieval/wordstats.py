@@ -44,13 +44,19 @@ def zipf(word: str) -> float:
     return _zipf(word) if len(word) > CACHED_WORD_CHARS else remembered_zipf(word)
 
 
-def _zipf(word: str) -> float:
-    lines = _lines()
-    key = word + "\t"
+def table_row(lines: list[str], key: str) -> str | None:
+    """The value of ``key`` in sorted ``key<TAB>value`` lines, found by bisection (None when
+    absent): how the shipped tables are read without building a dict at start."""
+    key += "\t"
     at = bisect_left(lines, key)
     if at < len(lines) and lines[at].startswith(key):
-        return int(lines[at][len(key) :]) / 10
-    return 0.0
+        return lines[at][len(key) :]
+    return None
+
+
+def _zipf(word: str) -> float:
+    row = table_row(_lines(), word)
+    return int(row) / 10 if row is not None else 0.0
 
 
 # Bounded in number and, as only words up to CACHED_WORD_CHARS long are kept, in size:
