@@ -62,6 +62,7 @@ class AnswerConfig:
     min_confidence: float = 0.5
     model: str = ""
     ignore_signals: tuple[str, ...] = ()
+    associations: bool = True
     min_coverage: float = 0.35
     max_sentences: int = 2
     max_question_chars: int = 4096

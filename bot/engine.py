@@ -138,6 +138,7 @@ class Engine:
             followup_lift=c.followup_lift,
             article_lift=c.article_lift,
             ignore=frozenset(a.ignore_signals),
+            associations=a.associations,
             max_repeats=a.max_repeats,
         )
         self.pipeline = Pipeline(

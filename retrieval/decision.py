@@ -23,6 +23,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from retrieval import associations
 from retrieval.trees import KIND as TREES
 from retrieval.trees import Trees, sigmoid
 
@@ -167,9 +168,19 @@ def model_from_json(data: Any) -> Model:
     """The model a decision file holds, of the ``kind`` it names (logistic when unnamed)."""
     try:
         kind = _KINDS[data.get("kind", LOGISTIC)]
-        return kind.from_json(data)
+        model = kind.from_json(data)
+        learned_associations(model)
+        return model
     except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as err:
         raise ModelError(f"decision model is malformed: {err}") from None
+
+
+def learned_associations(model: Model) -> dict[str, dict[str, frozenset[str]]]:
+    """The word associations the model was trained with, per article
+    (:mod:`retrieval.associations`), kept with its other training facts; ValueError when
+    malformed."""
+    data = (model.meta or {}).get("associations")
+    return {} if data is None else associations.from_json(data)
 
 
 def load_model(path: str | Path | None = None) -> Model:

@@ -27,8 +27,9 @@ from corpus.records import Passage
 from retrieval.analyzer import analyze
 from retrieval.answer_type import asked_kind, asks_yes_no
 from retrieval.articles import ArticleTerms, lift_article
+from retrieval.associations import Associations, Tables, known, merged
 from retrieval.budget import Deadline, OverBudget, check
-from retrieval.decision import Model, load_model
+from retrieval.decision import Model, learned_associations, load_model
 from retrieval.definitions import definition_subject
 from retrieval.followup import inherited, is_followup
 from retrieval.quoting import INFOBOX, chosen, content, quote, sources, terms_of
@@ -77,9 +78,19 @@ class Pipeline:
         self.retriever = retriever or Retriever(passages, retrieval)
         self.settings = settings
         self.model = model or load_model()
+        self.associations: Associations = {}
+        self.familiar: frozenset[str] = frozenset()
+        self.use_associations(learned_associations(self.model) if settings.associations else {})
         self.title = title
         self._labels = labels  # infobox labels, read as labels, not as answer words
         self.articles = ArticleTerms(self.retriever.passages, title)
+
+    def use_associations(self, tables: Tables) -> None:
+        """Read questions with ``tables``, learned stand-ins for question words per article
+        (:mod:`retrieval.associations`; by default the model's own)."""
+        titles = {p.article or self.title for p in self.retriever.passages}
+        self.familiar = known(tables, titles)
+        self.associations = merged(tables, titles)
 
     # -- 1. analyse -------------------------------------------------------------------------
 
@@ -175,7 +186,7 @@ class Pipeline:
         """Each of the first ``settings.candidates`` passages with its quote chosen, its
         signals and the model's probability that quoting it answers the question."""
         measured = []
-        asked = asked_of(question, self.retriever) if ranked else None
+        asked = asked_of(question, self.retriever, self.associations) if ranked else None
         for i, hit in enumerate(ranked[: self.settings.candidates]):
             check(deadline, "weighing the answers")
             picked = self.choose(hit, question)
@@ -262,7 +273,7 @@ class Pipeline:
     ) -> Candidate:
         """What the decision reads about quoting ``best``, ranked ``rank`` (from 0);
         ``asked``: what :func:`asked_of` says of the question (worked out once per question)."""
-        asked = asked or asked_of(question, self.retriever)
+        asked = asked or asked_of(question, self.retriever, self.associations)
         facts = self.retriever.facts(best.passage.id)
         # Every passage is about its article's subject, named or not.
         subject = self.articles.subject(best.passage.article)
@@ -293,6 +304,8 @@ class Pipeline:
             idf=asked.idf,
             information=asked.information,
             near=asked.near,
+            linked=asked.linked,
+            familiar=(best.passage.article or self.title) in self.familiar,
             said=sum((terms_of(best.passage.sentences[i].text) for i in chosen(best)), ()),
             bigrams=query.bigrams,
         )

@@ -109,6 +109,7 @@ class AnswerSettings:
     article_lift: float = 0.25  # a follow-up's lift for every passage of the previous article
     candidates: int = 3  # ranked passages the decision weighs
     ignore: frozenset[str] = frozenset()  # signals read as neutral (ablation)
+    associations: bool = True  # the model's learned word associations count in coverage
     max_repeats: int = 5  # a phrase said this many times in a row is no question
 
 

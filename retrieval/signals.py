@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from retrieval.answer_type import fits
+from retrieval.associations import Associations
 from retrieval.quoting import terms_of
 from retrieval.ranker import Retriever
 from retrieval.reading import counted_term, focus_term
@@ -41,18 +42,27 @@ class Asked:
     idf: dict[str, float]
     information: dict[str, float]  # each own word's, looked up once for every candidate
     near: frozenset[str]  # the own terms and every term covering one (what is not news)
+    linked: dict[str, frozenset[str]]  # per own term, what covers it by association only
 
 
-def asked_of(question: Question, retriever: Retriever) -> Asked:
-    """What every candidate's signals read of the question itself (worked out once)."""
+def asked_of(
+    question: Question, retriever: Retriever, associations: Associations | None = None
+) -> Asked:
+    """What every candidate's signals read of the question itself (worked out once).
+    ``associations``: learned stand-ins for question words (:mod:`retrieval.associations`)."""
     query = question.query
     words = question.words
     known = retriever.index.doc_freq
     alternatives = {t for t, alts in query.alternatives if alts}
     covering = retriever.covering(query)
+    linked: dict[str, frozenset[str]] = {}
     for term, _ in words:  # a follow-up's inherited words are covered by relatives too
         if term not in covering and (near := related_terms(term) & known.keys()):
             covering[term] = near
+        if associations and (found := associations.get(term, frozenset()) & known.keys()):
+            linked[term] = found - covering.get(term, frozenset())
+            covering[term] = covering.get(term, frozenset()) | found
+            alternatives.add(term)  # what it stands for is in the article: it is not absent
     return Asked(
         focus=focus_term(query.text),
         counted=counted_term(query.text),
@@ -62,6 +72,7 @@ def asked_of(question: Question, retriever: Retriever) -> Asked:
         idf={t: retriever.index.idf(t) for t, _ in words},
         information={w: information(w) for _, w in words},
         near=frozenset(t for t, _ in words).union(*covering.values()),
+        linked=linked,
     )
 
 
@@ -100,6 +111,8 @@ class Candidate:
     idf: Mapping[str, float]  # each own word's idf in the article
     information: Mapping[str, float]  # each own word's general information (by the word)
     near: frozenset[str]  # the own terms and the terms covering them
+    linked: Mapping[str, frozenset[str]]  # per own term, what covers it by association only
+    familiar: bool  # its article has learned associations (retrieval.associations)
     said: tuple[str, ...]  # the quote's own terms, in order (no heading, subject or pronoun)
     bigrams: tuple[tuple[str, str], ...]  # the question's adjacent word pairs
     _cache: dict[str, list[tuple[str, float, bool]]] = field(default_factory=dict, compare=False)
@@ -191,6 +204,21 @@ def _absent(c: Candidate) -> float:
     return max((c.information[words[t]] for t in c.absent if t in words), default=0.0) / MAX_ZIPF
 
 
+def _learned(c: Candidate) -> float:
+    """The share of the question's information the quote covers only through learned
+    associations, so the model can trust them apart from words the article itself uses."""
+    pairs = []
+    for term, info, ok in c.coverage_of("quoted"):
+        linked = c.linked.get(term)
+        if not ok or not linked:
+            pairs.append((info, False))
+            continue
+        own = c.covering.get(term, frozenset()) - linked
+        pairs.append((info, term not in c.quoted and own.isdisjoint(c.quoted)))
+    total = sum(i for i, _ in pairs)
+    return sum(i for i, ok in pairs if ok) / total if total else 0.0
+
+
 def _heading(c: Candidate) -> float:
     """The share of the question's information its passage's heading holds: "What is The
     Code?" asked of the section headed "The code of conduct ...", not of one naming it."""
@@ -215,6 +243,8 @@ SIGNALS: tuple[tuple[str, Signal], ...] = (
     ("quote_idf", _quote_idf),
     ("quote_pairs", _quote_pairs),
     ("heading", _heading),
+    ("learned", _learned),
+    ("familiar", lambda c: float(c.familiar)),
     ("novel", _novel),
     ("quote_words", lambda c: min(len(c.said), 60) / 60),
     # A rare word the article never uses asks about something else.

@@ -233,10 +233,20 @@ def test_only_a_capitalised_unknown_word_is_a_name(ecpat: Retriever) -> None:
     )
 
 
-def test_engine_declines_the_unknown_name_and_answers_the_unknown_word(engine: Engine) -> None:
-    assert_declined(engine.ask("When was ECPAT USA founded?"))
-    assert_declined(engine.ask("When was ECPAT Japan founded?"))
-    assert_answered(engine.ask("When was ECPAT qzx founded?"), FOUNDED, "Infobox")
+def test_engine_declines_the_unknown_name_and_trusts_the_unknown_word_more(
+    engine: Engine,
+) -> None:
+    usa, japan = (
+        engine.ask("When was ECPAT USA founded?"),
+        engine.ask("When was ECPAT Japan founded?"),
+    )
+    assert_declined(usa)
+    assert_declined(japan)
+    # A word nobody uses ("qzx") is no name of another thing: it costs the answer less. (Whether
+    # it costs the answer altogether is the trained model's call.)
+    word = engine.ask("When was ECPAT qzx founded?")
+    assert word.answer is not None and usa.answer is not None and japan.answer is not None
+    assert word.answer.confidence > max(usa.answer.confidence, japan.answer.confidence)
 
 
 def test_coverage_falls_as_unknown_weight_rises() -> None:

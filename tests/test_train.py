@@ -11,7 +11,8 @@ from cli_helpers import run_main
 from test_eval_squad import TINY_SQUAD
 
 from bot.config import Config
-from bot.evaluation.train import Row, collect, cross_validate, figures, train, weights
+from bot.evaluation.train import cross_validate, figures, train, weights
+from bot.evaluation.training_rows import Row, collect
 from retrieval.decision import load_model
 from retrieval.signals import NAMES
 

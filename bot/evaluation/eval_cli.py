@@ -98,6 +98,12 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
         help="the trees' share of a blend's probability, 0 to 1 (default 0.7)",
     )
     tr.add_argument("--l2", type=float, default=1.0, help="L2 penalty (default 1.0)")
+    tr.add_argument(
+        "--no-associations",
+        dest="associations",
+        action="store_false",
+        help="learn no word associations (retrieval/associations.py)",
+    )
     tr.add_argument("--write", metavar="PATH", help="write the model (JSON) to PATH")
     tr.add_argument("--shipped", action="store_true", help="write it as the shipped model")
     add_common_flags(tr)

@@ -1,38 +1,26 @@
 """``ecpat-bot train``: fit the answer-or-decline model on question sets, with held-out figures.
 
-Every question runs through the real pipeline (the same ``Pipeline.answer`` the engine calls),
-and its best candidate's signals become one row, labelled 1 when the quote holds a gold answer.
-Rows come from
-
-* question sets about the configured article (JSONL; unanswerable rows are negatives),
-* a SQuAD file: each answerable question against its own article, and
-* cross-article negatives: each SQuAD question against the configured article and against
-  another SQuAD article, and each JSONL question against a SQuAD article - realistic
-  questions that share words with an article yet ask about something else.
-
-Each source counts about equally (rows are weighted), whatever its size. The figures shown
-are cross-validated by whole source: the model that scores a question set or a SQuAD article
-never saw it, nor the cross-article rows made from it.
+The rows are each question's candidates, asked through the real pipeline
+(:mod:`bot.evaluation.training_rows`), read with word associations learned from the other
+sources (:mod:`bot.evaluation.associate`). Each source counts about equally (rows are
+weighted), whatever its size. The figures shown are cross-validated by whole source: the
+model that scores a question set or a SQuAD article never saw it, nor the cross-article rows
+made from it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.config import Config
-from bot.engine import Engine
+from bot.evaluation.associate import folded_rows
 from bot.evaluation.boosting import TreeSettings, fit_trees
-from bot.evaluation.questions import Question, contains_answer, load_questions
-from bot.intents import intent
-from corpus import article_from_paragraphs, load_collection
+from bot.evaluation.training_rows import Row, rows_of, sources
+from retrieval.associations import Tables, to_json
 from retrieval.decision import Blend, Model, fit
-from retrieval.pipeline import Context, Decision, Pipeline
-from retrieval.quoting import quote
-from retrieval.records import Hit
 from retrieval.signals import NAMES
 from retrieval.trees import Trees
 
@@ -42,87 +30,6 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 PER_SET_THRESHOLD = 0.5  # answer.min_confidence's default
 # Weight of each family of sources in the fit (sources share their family's weight).
 FAMILY_WEIGHT = {"article": 2.0, "squad": 1.0, "cross": 1.0}
-
-
-@dataclass(frozen=True)
-class Row:
-    """One question's best candidate: where it came from, its signals and whether it is right."""
-
-    source: str  # the question set or SQuAD article the question belongs to (the CV group)
-    family: str  # article, squad or cross
-    answerable: bool
-    label: int
-    values: dict[str, float]
-    question: str = ""  # which question (family:source:id): its candidates share it
-    share: float = 1.0  # of its question's weight
-
-
-def _context(decision: Decision) -> Context | None:
-    if decision.best is None:
-        return None
-    question = decision.question
-    return Context(question.query.weights, decision.best.passage.id, question.words)
-
-
-def ask(
-    pipeline: Pipeline, question: Question, context: bool = True
-) -> list[tuple[Hit, dict[str, float], float]]:
-    """Every candidate the decision weighs for ``question``, asked after its context."""
-    if intent(question.question) is not None:
-        return []
-    previous = None
-    for earlier in question.context if context else ():
-        if intent(earlier) is None:
-            previous = _context(pipeline.answer(earlier, previous))
-    analysed = pipeline.analyse(question.question, previous)
-    return pipeline.assess(analysed, pipeline.rank(analysed))
-
-
-def _rows(
-    pipeline: Pipeline, questions: Iterable[Question], source: str, family: str, own: bool = True
-) -> list[Row]:
-    """One row per candidate; a question's candidates share one question's weight."""
-    rows = []
-    for q in questions:
-        candidates = ask(pipeline, q, context=own)
-        answerable = own and not q.unanswerable
-        for hit, values, _ in candidates:
-            right = answerable and contains_answer(quote(hit), q.answers)
-            share = 1 / len(candidates)
-            key = f"{family}:{source}:{q.id}"
-            rows.append(Row(source, family, answerable, int(right), values, key, share))
-    return rows
-
-
-def collect(config: Config, sets: Sequence[str], squad: str | None) -> list[Row]:
-    """The training rows of ``sets`` (JSONL about the configured article) and ``squad``."""
-    article = load_collection(
-        config.article.path, config.article.max_passage_chars, config.article.max_file_bytes
-    )
-    home = Engine(article, config).pipeline
-    rows: list[Row] = []
-    others: list[tuple[str, Pipeline, tuple[Question, ...]]] = []
-    if squad:
-        qset = load_questions(squad, "squad")
-        for title, paragraphs in qset.articles:
-            pipeline = Engine(article_from_paragraphs(title, list(paragraphs)), config).pipeline
-            own = tuple(q for q in qset.questions if q.article == title)
-            others.append((f"squad:{title}", pipeline, own))
-    for path in sets:
-        name = Path(path).name
-        questions = load_questions(path, "jsonl").questions
-        rows += _rows(home, questions, name, "article")
-        for i, q in enumerate(questions):  # each question against one other article in turn
-            if others:
-                source, pipeline, _ = others[i % len(others)]
-                rows += _rows(pipeline, [q], name, "cross", own=False)
-    for n, (source, pipeline, questions) in enumerate(others):
-        rows += _rows(pipeline, [q for q in questions if not q.unanswerable], source, "squad")
-        rows += _rows(home, questions, source, "cross", own=False)
-        _, other, _ = others[(n + 1) % len(others)]
-        if len(others) > 1:
-            rows += _rows(other, questions, source, "cross", own=False)
-    return rows
 
 
 def weights(rows: Sequence[Row]) -> list[float]:
@@ -150,10 +57,17 @@ TREES_SHARE = 0.7
 
 
 def train(
-    rows: Sequence[Row], l2: float = 1.0, learner: str = "blend", trees_share: float = TREES_SHARE
+    rows: Sequence[Row],
+    l2: float = 1.0,
+    learner: str = "blend",
+    trees_share: float = TREES_SHARE,
+    associations: Tables | None = None,
 ) -> Model:
-    """The model fitted on all ``rows``: boosted trees, a logistic model, or their blend."""
-    meta = {"rows": len(rows), "sources": sorted({r.source for r in rows})}
+    """The model fitted on all ``rows``: boosted trees, a logistic model, or their blend;
+    ``associations``: the word associations its rows were read with, kept in the model."""
+    meta: dict[str, Any] = {"rows": len(rows), "sources": sorted({r.source for r in rows})}
+    if associations:
+        meta["associations"] = to_json(associations)
     values, labels, weighting = [r.values for r in rows], [r.label for r in rows], weights(rows)
     if learner == "logistic":
         return fit(values, labels, NAMES, weighting, l2, {**meta, "learner": learner, "l2": l2})
@@ -255,10 +169,18 @@ def run_train(args: Any, config: Config) -> int:
     for path in [*args.sets, *([args.squad] if args.squad else [])]:
         if not Path(path).is_file():
             raise UsageError(f"question set not found: {path}")
-    rows = collect(config, args.sets, args.squad)
+    given = sources(config, args.sets, args.squad)
+    if args.associations:
+        rows, table = folded_rows(given)
+    else:
+        rows, table = rows_of(given, {}), {}
     if len({r.label for r in rows}) < 2 or len({r.source for r in rows}) < 2:
         raise UsageError("train needs right and wrong answers from at least two sources")
-    model = train(rows, args.l2, args.learner, share)
+    model = train(rows, args.l2, args.learner, share, table)
+    if table:
+        print(
+            f"learned associations: {', '.join(f'{k} ({len(t)} words)' for k, t in table.items())}"
+        )
     print(report(rows, cross_validate(rows, args.l2, args.learner, share), model))
     target = shipped_path() if args.shipped else (Path(args.write) if args.write else None)
     if target is not None:
