@@ -63,7 +63,9 @@ class LearnSettings:
 _DEFAULT = LearnSettings()
 
 
-def learn(examples: Iterable[Example], settings: LearnSettings = _DEFAULT) -> dict:
+def learn(
+    examples: Iterable[Example], settings: LearnSettings = _DEFAULT
+) -> dict[str, dict[str, frozenset[str]]]:
     """Each article's table, learned from ``examples`` (articles without one are left out)."""
     by_article: defaultdict[str, list[Example]] = defaultdict(list)
     for e in examples:

@@ -78,12 +78,12 @@ class Pipeline:
         self.retriever = retriever or Retriever(passages, retrieval)
         self.settings = settings
         self.model = model or load_model()
-        self.associations: Associations = {}
-        self.familiar: frozenset[str] = frozenset()
-        self.use_associations(learned_associations(self.model) if settings.associations else {})
         self.title = title
         self._labels = labels  # infobox labels, read as labels, not as answer words
         self.articles = ArticleTerms(self.retriever.passages, title)
+        self.associations: Associations = {}
+        self.familiar: frozenset[str] = frozenset()
+        self.use_associations(learned_associations(self.model) if settings.associations else {})
 
     def use_associations(self, tables: Tables) -> None:
         """Read questions with ``tables``, learned stand-ins for question words per article

@@ -154,9 +154,9 @@ def _covered(c: Candidate, terms: frozenset[str]) -> list[tuple[str, float, bool
     return out
 
 
-def _share(pairs: list[tuple[float, bool]]) -> float:
+def _share(pairs: list[tuple[float, bool]], empty: float = 1.0) -> float:
     total = sum(i for i, _ in pairs)
-    return sum(i for i, ok in pairs if ok) / total if total else 1.0
+    return sum(i for i, ok in pairs if ok) / total if total else empty
 
 
 def _gap(pairs: list[tuple[float, bool]]) -> float:
@@ -209,14 +209,12 @@ def _learned(c: Candidate) -> float:
     associations, so the model can trust them apart from words the article itself uses."""
     pairs = []
     for term, info, ok in c.coverage_of("quoted"):
-        linked = c.linked.get(term)
-        if not ok or not linked:
-            pairs.append((info, False))
-            continue
+        linked = c.linked.get(term, frozenset())
         own = c.covering.get(term, frozenset()) - linked
-        pairs.append((info, term not in c.quoted and own.isdisjoint(c.quoted)))
-    total = sum(i for i, _ in pairs)
-    return sum(i for i, ok in pairs if ok) / total if total else 0.0
+        pairs.append(
+            (info, ok and bool(linked) and term not in c.quoted and own.isdisjoint(c.quoted))
+        )
+    return _share(pairs, empty=0.0)
 
 
 def _heading(c: Candidate) -> float:

@@ -178,9 +178,8 @@ def run_train(args: Any, config: Config) -> int:
         raise UsageError("train needs right and wrong answers from at least two sources")
     model = train(rows, args.l2, args.learner, share, table)
     if table:
-        print(
-            f"learned associations: {', '.join(f'{k} ({len(t)} words)' for k, t in table.items())}"
-        )
+        learned = ", ".join(f"{key} ({len(words)} words)" for key, words in table.items())
+        print(f"learned associations: {learned}")
     print(report(rows, cross_validate(rows, args.l2, args.learner, share), model))
     target = shipped_path() if args.shipped else (Path(args.write) if args.write else None)
     if target is not None:
