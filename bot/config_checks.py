@@ -68,6 +68,7 @@ RANGES: dict[str, Range] = {
     "retrieval.top_k": Range(1, 50),
     "retrieval.max_typo_chars": Range(0, 1000),
     "retrieval.max_typo_words": Range(0, 10_000),
+    "retrieval.nonword_zipf": Range(0, 8),
     "answer.min_confidence": Range(0, 1),
     "answer.min_coverage": Range(0, 1),
     "answer.max_sentences": Range(1, 5),

@@ -93,11 +93,16 @@ class QuestionAnalyzer:
             self._forms = {key: word for key, (_, word) in best.items()}
         return self._forms.get(term)
 
-    def _spell(self, word: str) -> str | None:
+    def _spell(self, word: str, loose: bool = False) -> str | None:
         if self._speller is None:  # built on first need: most questions never ask for it
             settings = self.settings
             self._speller = Speller(self._word_counts, settings.max_edits, settings.max_typo_chars)
-        return self._speller.correct(word)
+        return self._speller.correct(word, loose)
+
+    def _nonword(self, word: str) -> bool:
+        """Whether ``word`` is no English word, nor a form of one ("govts" is "govt"s)."""
+        floor = self.settings.nonword_zipf
+        return zipf(word) < floor and zipf(stem(word)) < floor
 
     def _correctable(self, word: str, tried: int) -> bool:
         """Whether to try correcting ``word``: not when it is too long to be a slip, nor once
@@ -107,11 +112,21 @@ class QuestionAnalyzer:
 
     def _fix(self, word: str) -> str | None:
         """The article's own words first; then common English ("chiarperson", "hw mny ppl",
-        "wat", "thier"), so a slip or chat spelling is read as the word meant."""
+        "wat", "thier"), so a slip or chat spelling is read as the word meant. A word that is
+        no English word is read as an English word one edit away whose stem the article uses
+        ("colect": collect, as in "collected"), else as an article word two edits away
+        ("fundet": founded, not the English "funded")."""
         fixed = self._spell(word) or self._split(word)
-        if fixed is None and self.settings.english_spelling:
-            fixed = english_spelling(word) or function_word_spelling(word, STOP_WORDS)
-        return fixed
+        if fixed is not None:
+            return fixed
+        english = None
+        if self.settings.english_spelling:
+            english = english_spelling(word) or function_word_spelling(word, STOP_WORDS)
+        if english is not None and (english in STOP_WORDS or stem(english) in self.index.doc_freq):
+            return english
+        if self._nonword(word):
+            fixed = self._spell(word, loose=True)
+        return fixed or english
 
     def _split(self, word: str) -> str | None:
         """Two words the article writes side by side, run together ("bodyshop": body shop)."""

@@ -22,8 +22,9 @@ class RetrievalSettings:
     ``max_typo_chars``: longer words are never corrected (a slip is in a real word; each
     letter of a word costs the corrector more look-ups, and a 20,000-letter "word" is no slip);
     ``max_typo_words``: at most this many words of one question are corrected, for the same
-    reason. ``evidence``: the kinds of evidence added to BM25 (:mod:`retrieval.evidence_kinds`);
-    leaving one out is an ablation.
+    reason. ``nonword_zipf``: a word rarer than this in English (Zipf scale) is no word but a
+    slip, read loosely (:mod:`retrieval.typos`; 0 turns that off). ``evidence``: the kinds of
+    evidence added to BM25 (:mod:`retrieval.evidence_kinds`); leaving one out is an ablation.
     """
 
     variant: str = "lucene"
@@ -39,6 +40,7 @@ class RetrievalSettings:
     candidates: int = 30
     max_typo_chars: int = 30
     max_typo_words: int = 32
+    nonword_zipf: float = 2.0
     evidence: tuple[str, ...] = ("sentence", "phrase", "followup")
 
 

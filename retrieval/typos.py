@@ -8,6 +8,10 @@ typo, and one changed letter turns a short real word into another ("name" -> "ga
 -> "long", "finding" -> "funding"). So a correction must keep the first letter (typing slips
 rarely hit it), a word of up to five letters may only have two letters swapped, and a single
 substituted letter is accepted only in words of eight letters or more.
+
+A word that is no English word at all ("fundet", "petion") is surely a slip, and in a question
+about the article most likely of one of its words: such a word is read loosely, up to two edits
+of any kind from five letters on, only the first letter kept ("founded", not "funded").
 """
 
 from __future__ import annotations
@@ -22,6 +26,13 @@ CACHE_SIZE = 4096
 # The Telegram bot answers in worker threads: a look-up and an eviction must not interleave.
 # One lock for every speller, as a lock cannot be pickled with an index.
 _CACHE_LOCK = threading.Lock()
+
+
+# Shortest word read loosely: a four-letter non-word is two edits from too many words.
+LOOSE_MIN_CHARS = 5
+# Below this length two edits can hide from the one-deletion index (from eight letters on they
+# were always allowed, as the index found them); a longer word is not scanned for.
+LOOSE_FULL_CHARS = 8
 
 
 def _deletes(word: str) -> set[str]:
@@ -66,6 +77,19 @@ def _is_transposition(a: str, b: str) -> bool:
     )
 
 
+def _kept(typed: str, meant: str) -> int:
+    """How many of the letters typed are, in order, letters of the word meant (the longest
+    common subsequence): between words equally far, a dropped letter is the likelier slip
+    ("petion" is "petition", not "person")."""
+    prev = [0] * (len(meant) + 1)
+    for a in typed:
+        cur = [0]
+        for j, b in enumerate(meant):
+            cur.append(prev[j] + 1 if a == b else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
 def allowed_edits(word: str, max_edits: int) -> int:
     """Short words are too easy to confuse: none under 4 letters, one up to 7, else two."""
     if len(word) < 4 or word.isdigit():
@@ -86,36 +110,55 @@ class Speller:
         for word in self._counts:
             for key in _deletes(word) | {word}:
                 self._keys.setdefault(key, set()).add(word)
-        self._cache: OrderedDict[str, str | None] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, bool], str | None] = OrderedDict()
+        self._initials: dict[str, set[str]] | None = None
 
-    def correct(self, word: str) -> str | None:
-        """The closest known word within the allowed edits, or None (ties: commoner word)."""
+    def _starting(self, letter: str) -> set[str]:
+        """The known words starting with ``letter``: a one-deletion index misses words two
+        edits away ("fundet" shares no key with "founded"), so a loose reading of a short word
+        checks them all (built on first need)."""
+        if self._initials is None:
+            initials: dict[str, set[str]] = {}
+            for known in self._counts:
+                initials.setdefault(known[:1], set()).add(known)
+            self._initials = initials
+        return self._initials.get(letter, set())
+
+    def correct(self, word: str, loose: bool = False) -> str | None:
+        """The closest known word within the allowed edits, or None (ties: the one keeping more
+        of the letters typed, then the commoner).
+        ``loose``: ``word`` is no English word, so read it loosely (module docstring)."""
         if word in self._counts:
             return word
         if len(word) > self._max_chars:
             return None
+        asked = (word, loose)
         with _CACHE_LOCK:
-            if word in self._cache:
-                self._cache.move_to_end(word)
-                return self._cache[word]
+            if asked in self._cache:
+                self._cache.move_to_end(asked)
+                return self._cache[asked]
         limit = allowed_edits(word, self._max_edits)
-        best: tuple[int, int, str] | None = None
+        if loose and len(word) >= LOOSE_MIN_CHARS:
+            limit = self._max_edits
+        best: tuple[int, int, int, str] | None = None
         if limit:
             candidates: set[str] = set()
             for key in _deletes(word) | {word}:
                 candidates |= self._keys.get(key, set())
+            if limit > 1 and len(word) < LOOSE_FULL_CHARS:
+                candidates |= self._starting(word[0])
             for cand in candidates:
                 if abs(len(cand) - len(word)) > limit or len(cand) < 4:
                     continue
-                if not plausible_slip(word, cand):
+                if cand[0] != word[0] or not (loose or plausible_slip(word, cand)):
                     continue
                 dist = osa_distance(word, cand)
                 if dist <= limit:
-                    rank = (dist, -self._counts[cand], cand)
+                    rank = (dist, -_kept(word, cand), -self._counts[cand], cand)
                     best = rank if best is None or rank < best else best
-        result = best[2] if best else None
+        result = best[3] if best else None
         with _CACHE_LOCK:
-            self._cache[word] = result
+            self._cache[asked] = result
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return result

@@ -265,6 +265,42 @@ def test_typing_slips_are_plausible(typo: str, known: str) -> None:
     assert plausible_slip(typo, known)
 
 
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("fundet", "founded"), ("petion", "petition"), ("comitee", "committee")],
+)
+def test_a_non_word_is_read_loosely_as_the_nearest_article_word(typo: str, meant: str) -> None:
+    speller = build_speller([["founded", "funding", "petition", "person", "committee"]])
+    assert speller.correct(typo) is None  # two edits from a short word: not as typed
+    assert speller.correct(typo, loose=True) == meant  # "petion" keeps all its letters in order
+
+
+def test_a_loose_reading_keeps_the_first_letter_and_skips_short_words() -> None:
+    speller = build_speller([["founded", "code"]])
+    assert speller.correct("pounded", loose=True) is None
+    assert speller.correct("kode", loose=True) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "typo", "meant"),
+    [
+        ("wen was ecpat fundet", "fundet", "founded"),  # not the English "funded"
+        ("hw many signitures did the petion get", "petion", "petition"),  # not "potion"
+        ("wat did the bodyshop campain colect", "colect", "collect"),  # English, as "collected"
+    ],
+)
+def test_a_non_word_is_read_as_the_word_the_article_uses(
+    ecpat: Retriever, question: str, typo: str, meant: str
+) -> None:
+    assert dict(ecpat.query(question).corrections)[typo] == meant
+
+
+def test_an_abbreviation_of_an_english_word_is_no_slip(ecpat: Retriever) -> None:
+    # "govts" is rare, but "govt" is English: not read loosely as the article's "goes".
+    query = ecpat.query("do they check if govts keep promises")
+    assert dict(query.corrections).get("govts") != "goes" and "govt" in query.terms
+
+
 def test_digit_groups_match_plain_numbers() -> None:
     assert analyze("1,300 operators") == analyze("1300 operators") == ["1300", "oper"]
     retriever = Retriever(
