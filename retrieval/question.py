@@ -186,13 +186,15 @@ class QuestionAnalyzer:
                 lower &= {stem(w) for w in words(" ".join(lowercase_words(text)))}
                 named = {t for p in pairwise(order) if p in self._all_bigrams for t in p}
                 lower -= named
+            # Set differences with the question's words test each alternative (a set minus the
+            # dict's keys would walk every word: a 4,000-word message made that quadratic).
             for term in dict.fromkeys(order):
-                alts = self._relatives(term) - weights.keys()
+                alts = {a for a in self._relatives(term) if a not in weights}
                 if term.isdigit() and len(term) == 2:  # "in 96": a year the article writes whole
                     alts |= {f"{century}{term}" for century in ("19", "20")} & known.keys()
                 if term in names and term not in known:
-                    alts |= self._names_by_prefix.get(term[:NAME_PREFIX], frozenset())
-                    alts -= weights.keys()
+                    prefixed = self._names_by_prefix.get(term[:NAME_PREFIX], frozenset())
+                    alts |= {a for a in prefixed if a not in weights}
                 if (term not in known or term in lower) and alts:
                     alternatives.append((term, alts))
         unseen = frozenset(t for t, _ in alternatives if t in known)
