@@ -210,6 +210,20 @@ _YES_NO = re.compile(
 )
 
 
+# "how do I report ...", "where can we donate", "how to volunteer": what the asker should do.
+_HOW_TO = re.compile(
+    r"\b(?:how|where)\s+(?:(?:do|can|could|should|shall|may|might)\s+(?:i|we|u|you|one)|"
+    r"(?:would)\s+(?:i|we)|to)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how_to(question: str) -> bool:
+    """Whether ``question`` asks how or where its asker can do something: an encyclopedic
+    article describes its subject and seldom tells a reader what to do."""
+    return _HOW_TO.search(question) is not None
+
+
 def asks_yes_no(question: str) -> bool:
     """Whether ``question`` is answered yes or no: about whatever it names, an article that
     never names it says nothing either way."""

@@ -25,7 +25,8 @@ from collections.abc import Sequence
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze
-from retrieval.answer_type import asked_kind, asks_yes_no
+from retrieval.analyzer import words as tokens
+from retrieval.answer_type import asked_kind, asks_how_to, asks_yes_no
 from retrieval.articles import ArticleTerms, lift_article
 from retrieval.associations import Associations, Tables, known, merged
 from retrieval.budget import Deadline, OverBudget, check
@@ -53,6 +54,8 @@ from retrieval.signals import Asked, Candidate, asked_of, margin, measure
 from retrieval.wordstats import information, is_english
 
 log = logging.getLogger(__name__)
+
+BARE_NAME_WORDS = 3  # the longest message read as nothing but a name ("ecpat international")
 
 
 class Pipeline:
@@ -100,7 +103,8 @@ class Pipeline:
         """Read ``text`` once; a follow-up of ``context`` inherits its terms and passage.
         ``deadline``: see :mod:`retrieval.budget`."""
         text = clean(text)
-        subject = definition_subject(text)
+        # A message that is only an article's coined name ("ecpat", "ECPAT?") asks what it is.
+        subject = definition_subject(text) or self._bare_name(text)
         title = (context.article if context else "") or self.title
         if subject and title:
             # "What is this article about?" and "What is ECPAT?" ask for the same overview.
@@ -147,6 +151,7 @@ class Pipeline:
             query=query,
             asked=asked_kind(query.text),
             yes_no=asks_yes_no(query.text),
+            how_to=asks_how_to(query.text),
             definition=definition_subject(query.text) is not None,
             followup=followup,
             foreign=retriever.foreign_names(query),
@@ -154,6 +159,13 @@ class Pipeline:
             within=within,
             words=words,
         )
+
+    def _bare_name(self, text: str) -> str | None:
+        """``text`` when it is nothing but the coined name of an article ("ecpat"), else None."""
+        found = tokens(text)
+        if not 0 < len(found) <= BARE_NAME_WORDS or any(is_english(w) for w in found):
+            return None
+        return text if self.articles.named(analyze(text)) is not None else None
 
     # -- 2. rank ----------------------------------------------------------------------------
 
@@ -287,6 +299,7 @@ class Pipeline:
             absent=asked.absent,
             foreign=bool(question.foreign),
             yes_no=question.yes_no,
+            how_to=question.how_to,
             asked=question.asked,
             definition=question.definition,
             followup=question.followup,

@@ -140,6 +140,7 @@ class Question:
     within: str | None = None  # the article a follow-up stays with (a collection's title)
     # (term, word) of what it asks about: its own words, or a follow-up's inherited ones
     words: tuple[tuple[str, str], ...] = ()
+    how_to: bool = False  # asks how or where the asker can do something
 
     @classmethod
     def unread(cls, text: str) -> Question:

@@ -94,6 +94,7 @@ class Candidate:
     absent: frozenset[str]
     foreign: bool
     yes_no: bool
+    how_to: bool
     asked: str | None
     definition: bool
     followup: bool
@@ -252,6 +253,8 @@ SIGNALS: tuple[tuple[str, Signal], ...] = (
     ("yes_no_foreign", lambda c: float(c.yes_no and c.foreign)),
     ("yes_no", lambda c: float(c.yes_no)),
     ("yes_no_absent", lambda c: _absent(c) if c.yes_no else 0.0),
+    # "How do I report ...": an encyclopedic article seldom says what a reader should do.
+    ("how_to", lambda c: float(c.how_to)),
     # The kind of answer asked for, and whether the quote holds one.
     ("kind_asked", lambda c: float(c.asked is not None)),
     ("kind_fits", _fits),

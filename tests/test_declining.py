@@ -14,7 +14,7 @@ from bot.config import AnswerConfig, Config, ConfigError, RetrievalConfig, build
 from bot.engine import Engine, Reply
 from corpus import Article, article_from_paragraphs, load_article
 from retrieval import RetrievalSettings, Retriever, analyze, words
-from retrieval.answer_type import asked_kind, asks_yes_no, expected_type, fits
+from retrieval.answer_type import asked_kind, asks_how_to, asks_yes_no, expected_type, fits
 from retrieval.definitions import definition_subject
 from retrieval.lemmas import IRREGULAR
 from retrieval.quoting import content as answer_content
@@ -688,3 +688,27 @@ def test_a_yes_no_question_about_a_name_the_article_never_uses_is_declined(
         assert engine.retriever.foreign_names(query) == {"hilton"}
         return
     assert (engine.ask(question).kind == "decline") is declined
+
+
+@pytest.mark.parametrize(
+    ("question", "how_to"),
+    [
+        ("how do i report abuse to ecpat", True),
+        ("where can we donate", True),
+        ("How would I volunteer?", True),
+        ("how to sign up to the code", True),
+        ("How does ECPAT monitor governments?", False),  # how the subject does it: described
+        ("how would you describe ecpat", False),
+        ("where is ecpat based", False),
+    ],
+)
+def test_asking_what_the_asker_should_do(question: str, how_to: bool) -> None:
+    assert asks_how_to(question) is how_to
+
+
+@pytest.mark.parametrize(
+    "question", ["how do i report abuse to ecpat", "how can i volunteer for ecpat"]
+)
+def test_a_question_on_what_the_asker_should_do_is_declined(engine: Engine, question: str) -> None:
+    # The research section speaks of "reports"; it tells no reader how to report anything.
+    assert engine.ask(question).kind == "decline"

@@ -141,10 +141,20 @@ def test_other_topics_sharing_a_word_are_declined(engine: Engine, question: str)
         ("whats the code?", "set of protocols"),
         ("<b>where is ecpat based</b>", "Bangkok"),
         ("What is this article about?", "global network"),
+        ("ecpat", "global network"),  # only the article's name: what is it?
+        ("ECPAT?", "global network"),
     ],
 )
 def test_questions_as_people_type_them(engine: Engine, question: str, fragment: str) -> None:
     answered(engine.ask(question), fragment)
+
+
+@pytest.mark.parametrize("message", ["unicef", "sweden", "bangkok"])
+def test_a_bare_name_the_article_is_not_about_is_no_definition_question(
+    engine: Engine, message: str
+) -> None:
+    question = engine.pipeline.analyse(message)
+    assert question.text == message and not question.definition
 
 
 def test_follow_ups_inherit_the_subject_and_passage(engine: Engine) -> None:
