@@ -162,6 +162,8 @@ class Pipeline:
 
     def _bare_name(self, text: str) -> str | None:
         """``text`` when it is nothing but the coined name of an article ("ecpat"), else None."""
+        if len(text.split()) > BARE_NAME_WORDS:  # most messages: no need to read their words
+            return None
         found = tokens(text)
         if not 0 < len(found) <= BARE_NAME_WORDS or any(is_english(w) for w in found):
             return None
