@@ -25,7 +25,6 @@ from collections.abc import Sequence
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze
-from retrieval.analyzer import words as tokens
 from retrieval.answer_type import asked_kind, asks_how_to, asks_yes_no
 from retrieval.articles import ArticleTerms, lift_article
 from retrieval.associations import Associations, Tables, known, merged
@@ -56,6 +55,7 @@ from retrieval.wordstats import information, is_english
 log = logging.getLogger(__name__)
 
 BARE_NAME_WORDS = 3  # the longest message read as nothing but a name ("ecpat international")
+_PUNCTUATION = "?!.,;:'\"()[]{}<>*_~`"
 
 
 class Pipeline:
@@ -103,7 +103,8 @@ class Pipeline:
         """Read ``text`` once; a follow-up of ``context`` inherits its terms and passage.
         ``deadline``: see :mod:`retrieval.budget`."""
         text = clean(text)
-        # A message that is only an article's coined name ("ecpat", "ECPAT?") asks what it is.
+        # A message that is only a coined name asks what it is: "ecpat" reads "What is ECPAT?"
+        # when it names an article (checked below, as for "What is ecpat?").
         subject = definition_subject(text) or self._bare_name(text)
         title = (context.article if context else "") or self.title
         if subject and title:
@@ -160,14 +161,16 @@ class Pipeline:
             words=words,
         )
 
-    def _bare_name(self, text: str) -> str | None:
-        """``text`` when it is nothing but the coined name of an article ("ecpat"), else None."""
-        if len(text.split()) > BARE_NAME_WORDS:  # most messages: no need to read their words
+    @staticmethod
+    def _bare_name(text: str) -> str | None:
+        """``text`` when every word of it is one no English speaker uses ("ecpat", "ECPAT?"),
+        stop words included: "where is ecpat" asks where, not what."""
+        found = text.split()
+        if not 0 < len(found) <= BARE_NAME_WORDS:
             return None
-        found = tokens(text)
-        if not 0 < len(found) <= BARE_NAME_WORDS or any(is_english(w) for w in found):
+        if any(is_english(w.strip(_PUNCTUATION).casefold()) for w in found):
             return None
-        return text if self.articles.named(analyze(text)) is not None else None
+        return text
 
     # -- 2. rank ----------------------------------------------------------------------------
 

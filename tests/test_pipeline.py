@@ -149,7 +149,9 @@ def test_questions_as_people_type_them(engine: Engine, question: str, fragment: 
     answered(engine.ask(question), fragment)
 
 
-@pytest.mark.parametrize("message", ["unicef", "sweden", "bangkok"])
+@pytest.mark.parametrize(
+    "message", ["unicef", "sweden", "bangkok", "where is ecpat", "when was ecpat founded"]
+)
 def test_a_bare_name_the_article_is_not_about_is_no_definition_question(
     engine: Engine, message: str
 ) -> None:
