@@ -145,7 +145,7 @@ class Speller:
             candidates: set[str] = set()
             for key in _deletes(word) | {word}:
                 candidates |= self._keys.get(key, set())
-            if limit > 1 and len(word) < LOOSE_FULL_CHARS:
+            if loose and limit > 1 and len(word) < LOOSE_FULL_CHARS:
                 candidates |= self._starting(word[0])
             for cand in candidates:
                 if abs(len(cand) - len(word)) > limit or len(cand) < 4:
