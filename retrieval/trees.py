@@ -7,9 +7,12 @@ held out by whole question sets and articles they answer more and decline more t
 logistic model (figures in docs/quality.md).
 
 Training (``ecpat-bot train``, scikit-learn) writes every tree as plain arrays; answering only
-walks them. All trees are walked at once, for every candidate of a question: one numpy pass
-over the split nodes finds where each sends each candidate, then each level is one gather,
-rather than a Python loop over hundreds of nodes.
+reads them. All trees are evaluated at once, for every candidate of a question, without walking
+them (the idea of QuickScorer, Lucchese et al. 2015): number each tree's leaves left to right;
+a split node that sends a row right rules out the leaves of its left branch, and the leaf the
+row reaches is the leftmost one no such node rules out. So one numpy pass compares every split
+node, one ``bitwise_and.reduceat`` gathers each tree's leaves still possible as a bit mask, and
+the lowest set bit names the leaf: no loop over the trees' depth, which grows with their size.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 KIND = "trees"
+MAX_LEAVES = 64  # a tree's leaves are the bits of one unsigned 64-bit mask
+_ALL = np.uint64(2**64 - 1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,10 +51,10 @@ class Trees:
     value: np.ndarray
     depth: int
     meta: Mapping[str, Any] | None = None
-    _walk: _Walk = field(init=False, repr=False)
+    _masks: _Masks = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_walk", _Walk.of(self))
+        object.__setattr__(self, "_masks", _Masks.of(self))
 
     def probability(
         self, values: Mapping[str, float], ignore: Collection[str] = frozenset()
@@ -70,23 +75,16 @@ class Trees:
                 for values in rows
             ]
         ).reshape(len(rows), len(self.features))
-        # Where every split node sends each row (one pass over them), then each tree's walk is
-        # one gather per level, for every row at once (on the rows laid end to end: numpy's
-        # two-dimensional fancy indexing is several times slower at this size).
-        walk, n = self._walk, len(self.feature)
-        offsets = (np.arange(len(rows)) * n)[:, None]
-        step = np.empty((len(rows), n), dtype=np.int64)
-        split = np.take(x, walk.feature, axis=1) <= walk.threshold
-        inner = len(walk.feature)
-        np.add(np.where(split, walk.left, walk.right), offsets, out=step[:, :inner])
-        np.add(walk.leaves, offsets, out=step[:, inner:])
-        node = walk.roots + offsets
-        flat = step.ravel()
-        for _ in range(self.depth):
-            node = flat[node]
-        leaves = walk.value[node - offsets]
-        # One row's sum at a time: the same pairwise summation as a single row's.
-        return [sigmoid(self.base + float(leaf.sum())) for leaf in leaves]
+        # Which split nodes send each row right (one pass over them all), the leaves each
+        # tree still allows (one AND per tree), and the leftmost of them (the lowest bit).
+        masks = self._masks
+        right = ~(np.take(x, masks.feature, axis=1) <= masks.threshold)
+        alive = np.bitwise_and.reduceat(np.where(right, masks.ruled, _ALL), masks.starts, axis=1)
+        lowest = alive & (~alive + np.uint64(1))
+        leaf = np.frexp(lowest.astype(np.float64))[1] - 1  # 2**k is exact in a float
+        leaves = masks.value[masks.first + leaf]
+        # One row's sum at a time, the trees in order: the same pairwise summation as a walk's.
+        return [sigmoid(self.base + float(row.sum())) for row in leaves]
 
     def splits(self) -> dict[str, int]:
         """How many splits each signal makes (what the training report shows)."""
@@ -115,49 +113,73 @@ class Trees:
         names = tuple(str(n) for n in data["features"])
         mean = tuple(float(v) for v in data["mean"])
         thresholds = [math.inf if t is None else float(t) for t in data["threshold"]]
+        whole = {key: np.asarray(data[key], dtype=np.int64) for key in _NODE_LISTS}
         return build(
             names,
             mean,
             float(data["base"]),
-            [int(r) for r in data["roots"]],
-            [int(f) for f in data["feature"]],
+            whole["roots"],
+            whole["feature"],
             thresholds,
-            [int(n) for n in data["left"]],
-            [int(n) for n in data["right"]],
-            [float(v) for v in data["value"]],
+            whole["left"],
+            whole["right"],
+            np.asarray(data["value"], dtype=float),
             data.get("meta") or {},
         )
 
 
-class _Walk(NamedTuple):
-    """The nodes renumbered split nodes first, leaves last: a walk compares only the split
-    nodes (about half), and reaches the same leaves in the same tree order."""
+_NODE_LISTS = ("roots", "feature", "left", "right")
 
-    roots: np.ndarray
-    feature: np.ndarray  # of the split nodes only, as are threshold, left and right
+
+class _Masks(NamedTuple):
+    """The trees as QuickScorer reads them (see the module docstring). Each tree's split nodes
+    come together, led by one that never sends a row right, so every tree has one."""
+
+    feature: np.ndarray  # of each split node, as threshold and ruled are
     threshold: np.ndarray
-    left: np.ndarray
-    right: np.ndarray
-    leaves: np.ndarray  # each leaf's own (new) number: where a walk that reached it stays
-    value: np.ndarray
+    ruled: np.ndarray  # the leaves a row sent right may still reach: all but the left branch's
+    starts: np.ndarray  # where each tree's split nodes begin
+    first: np.ndarray  # where each tree's leaves begin in value
+    value: np.ndarray  # the leaves' values, tree by tree, each tree's left to right
 
     @classmethod
-    def of(cls, trees: Trees) -> _Walk:
-        index = np.arange(len(trees.left))
-        split = (trees.left != index) | (trees.right != index)
-        old = np.concatenate([index[split], index[~split]])  # new number -> old
-        new = np.empty_like(old)
-        new[old] = np.arange(len(old))
-        inner = old[: int(split.sum())]
-        return cls(
-            new[trees.roots],
-            trees.feature[inner],
-            trees.threshold[inner],
-            new[trees.left[inner]],
-            new[trees.right[inner]],
-            np.arange(len(inner), len(old)),
-            trees.value[old],
-        )
+    def of(cls, trees: Trees) -> _Masks:
+        """Numbered level by level in numpy for every tree at once (a tree is at most
+        ``depth`` levels deep): each node's count of leaves below it, then the number of the
+        leftmost of them."""
+        nodes = np.arange(len(trees.left))
+        left, right, roots = trees.left, trees.right, trees.roots
+        split = left != nodes
+        inner = nodes[split]
+        below = (~split).astype(np.int64)  # leaves under each node
+        for _ in range(trees.depth):
+            below[inner] = below[left[inner]] + below[right[inner]]
+        if (below[roots] > MAX_LEAVES).any():
+            raise ValueError(f"a tree has more than {MAX_LEAVES} leaves")
+        start = np.zeros(len(nodes), dtype=np.int64)  # its leftmost leaf's number in its tree
+        tree = np.zeros(len(nodes), dtype=np.intp)
+        tree[roots] = np.arange(len(roots))
+        for _ in range(trees.depth):
+            start[left[inner]] = start[inner]
+            start[right[inner]] = start[inner] + below[left[inner]]
+            tree[left[inner]] = tree[inner]
+            tree[right[inner]] = tree[inner]
+        first = np.concatenate([[0], np.cumsum(below[roots])[:-1]])
+        leaves = nodes[~split]
+        value = np.empty(len(leaves))
+        value[first[tree[leaves]] + start[leaves]] = trees.value[leaves]
+        # A left branch of n leaves from number k: bits k to k + n - 1 (n < 64: the right
+        # branch holds one at least).
+        width = below[left[inner]].astype(np.uint64)
+        branch = ((np.uint64(1) << width) - np.uint64(1)) << start[inner].astype(np.uint64)
+        # Each tree's split nodes together, after one that never sends a row right.
+        order = np.lexsort((inner, tree[inner]))
+        lead = np.searchsorted(tree[inner][order], np.arange(len(roots)))
+        at = lead + np.arange(len(roots))  # where the leading ones land
+        feature = np.insert(trees.feature[inner][order], lead, 0)
+        threshold = np.insert(trees.threshold[inner][order], lead, math.inf)
+        ruled = np.insert(~branch[order], lead, _ALL)
+        return cls(feature, threshold, ruled, at, first, value)
 
 
 def sigmoid(z: float) -> float:
@@ -169,20 +191,22 @@ def build(
     features: Sequence[str],
     mean: Sequence[float],
     base: float,
-    roots: Sequence[int],
-    feature: Sequence[int],
+    roots: Sequence[int] | np.ndarray,
+    feature: Sequence[int] | np.ndarray,
     threshold: Sequence[float],
-    left: Sequence[int],
-    right: Sequence[int],
-    value: Sequence[float],
+    left: Sequence[int] | np.ndarray,
+    right: Sequence[int] | np.ndarray,
+    value: Sequence[float] | np.ndarray,
     meta: Mapping[str, Any] | None = None,
 ) -> Trees:
     """Trees from concatenated node arrays (leaves point to themselves), checked: every
-    index in range, every walk reaching a leaf, every number finite."""
+    index in range, every walk reaching a leaf, every node in one tree, every number finite."""
     n = len(feature)
-    if not (len(threshold) == len(left) == len(right) == len(value) == n) or not roots:
+    if not (len(threshold) == len(left) == len(right) == len(value) == n) or len(roots) == 0:
         raise ValueError("node arrays differ in length")
-    if len(mean) != len(features) or not all(math.isfinite(v) for v in (*mean, base, *value)):
+    values = np.asarray(value, dtype=float)
+    finite = all(math.isfinite(v) for v in (*mean, base)) and bool(np.isfinite(values).all())
+    if len(mean) != len(features) or not finite:
         raise ValueError("means, base or leaf values are not finite numbers")
     arrays = [np.asarray(a, dtype=np.int64) for a in (roots, feature, left, right)]
     if any(((a < 0) | (a >= n)).any() for a in (arrays[0], arrays[2], arrays[3])):
@@ -190,6 +214,11 @@ def build(
     if ((arrays[1] < 0) | (arrays[1] >= len(features))).any():
         raise ValueError("a node splits on an unknown signal")
     depth = _depth(arrays[0], arrays[2], arrays[3])
+    # Every node in exactly one tree: a root, or one split node's child, once.
+    inner = arrays[2] != np.arange(n)
+    parents = np.concatenate([arrays[0], arrays[2][inner], arrays[3][inner]])
+    if (np.bincount(parents, minlength=n) != 1).any():
+        raise ValueError("the nodes do not form separate trees")
     return Trees(
         tuple(features),
         tuple(float(v) for v in mean),
@@ -197,7 +226,7 @@ def build(
         *arrays[:2],
         np.asarray(threshold, dtype=float),
         *arrays[2:],
-        np.asarray(value, dtype=float),
+        values,
         depth,
         meta,
     )

@@ -72,6 +72,57 @@ def test_many_rows_at_once_give_each_row_its_own_probability_to_the_bit() -> Non
     assert model.probabilities([]) == []
 
 
+def test_every_leaf_is_found_as_a_walk_finds_it() -> None:
+    # Values on, just above and just below each threshold, and NaN (sent right by a walk).
+    model = load_model()
+    trees = next(m for m in model.models if isinstance(m, Trees))
+    rng = np.random.default_rng(11)
+    inner = trees.left != np.arange(len(trees.left))
+    cuts = np.unique(trees.threshold[inner])
+    picks = np.concatenate([cuts, np.nextafter(cuts, np.inf), np.nextafter(cuts, -np.inf)])
+    grid = rng.choice(np.append(picks, np.nan), (300, len(trees.features)))
+    rows = [dict(zip(trees.features, row.tolist(), strict=True)) for row in grid]
+    assert trees.probabilities(rows) == [_walk_one(trees, r) for r in rows]
+
+
+def _chain(splits: int) -> dict:
+    """One tree of ``splits`` split nodes in a row, each with a leaf on its right."""
+    feature, threshold, left, right, value = [], [], [], [], []
+    for i in range(splits):  # node 2i splits; 2i + 1 is its leaf; 2i + 2 the next split
+        nodes = [(float(i), 2 * i + 2, 2 * i + 1, 0.0), (None, 2 * i + 1, 2 * i + 1, float(i))]
+        for cut, low, high, leaf in nodes:
+            feature.append(0)
+            threshold.append(cut)
+            left.append(low)
+            right.append(high)
+            value.append(leaf)
+    end = 2 * splits  # the last split's left: a leaf
+    feature.append(0)
+    threshold.append(None)
+    left.append(end)
+    right.append(end)
+    value.append(-1.0)
+    data = stump().to_json()
+    return {
+        **data,
+        "roots": [0],
+        "feature": feature,
+        "threshold": threshold,
+        "left": left,
+        "right": right,
+        "value": value,
+    }
+
+
+def test_a_tree_of_sixty_four_leaves_is_read_and_more_is_a_model_error() -> None:
+    trees = model_from_json(_chain(63))
+    assert isinstance(trees, Trees)
+    for x in (-1.0, 0.5, 30.0, 62.5, 100.0):
+        assert trees.probability({"coverage": x}) == _walk_one(trees, {"coverage": x})
+    with pytest.raises(ModelError, match="more than 64 leaves"):
+        model_from_json(_chain(64))
+
+
 def test_trees_survive_json_and_infinite_thresholds() -> None:
     trees = stump()
     data = json.loads(json.dumps(trees.to_json()))  # strict JSON: no Infinity
@@ -88,6 +139,9 @@ def test_trees_survive_json_and_infinite_thresholds() -> None:
         ({"left": [1, 1, 2, 4, 4, 9]}, "outside"),
         ({"left": [1, 1, 2, 4, 3, 5], "right": [2, 1, 2, 5, 3, 5]}, "cycle"),
         ({"feature": [0, 0, 0, 7, 0, 0]}, "unknown signal"),
+        ({"roots": [0, 0]}, "separate trees"),
+        ({"roots": [0, 4]}, "separate trees"),
+        ({"left": [1, 1, 2, 4, 4, 5], "right": [1, 1, 2, 5, 4, 5]}, "separate trees"),
         ({"value": [0.0, -1.0, 1.0, 0.0, 0.0, None]}, "malformed"),
         ({"roots": []}, "length"),
         ({"base": "NaN"}, "finite"),
