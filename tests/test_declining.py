@@ -164,8 +164,10 @@ def test_name_asked_by_its_name_is_not_expanded(ecpat: Retriever, question: str)
 
 
 def test_synonym_answers_when_did_it_start(engine: Engine) -> None:
+    # "start" finds the founding sentence first; the decision may quote it or the infobox's
+    # founding year, both of which answer.
     reply = engine.ask("When did the organisation start?")
-    assert_answered(reply, FOUNDED_1990, "Lead")
+    assert reply.kind == "answer" and reply.text in (FOUNDED_1990, FOUNDED)
     assert reply.answer is not None
     assert [h.passage.id for h in reply.answer.hits[:2]] == ["lead-3", "infobox"]
 

@@ -11,7 +11,7 @@ from cli_helpers import run_main
 from test_eval_squad import TINY_SQUAD
 
 from bot.config import Config
-from bot.evaluation.train import cross_validate, figures, train, weights
+from bot.evaluation.train import FAMILY_WEIGHT, cross_validate, figures, train, weights
 from bot.evaluation.training_rows import Row, collect
 from retrieval.decision import load_model
 from retrieval.signals import NAMES
@@ -45,7 +45,9 @@ def test_rows_come_from_the_set_squad_and_cross_article_negatives(files) -> None
     w = weights(rows)
     assert sum(w) == pytest.approx(len(rows))
     by_family = {f: sum(x for x, r in zip(w, rows, strict=True) if r.family == f) for f in families}
-    assert by_family["article"] == pytest.approx(2 * by_family["cross"])
+    share = FAMILY_WEIGHT["article"] / FAMILY_WEIGHT["cross"]
+    assert by_family["article"] == pytest.approx(share * by_family["cross"])
+    assert by_family["article"] == pytest.approx(2 * by_family["squad"])
 
 
 def test_held_out_figures_use_a_model_that_never_saw_the_source() -> None:
@@ -77,6 +79,29 @@ def test_train_writes_a_model_the_bot_uses(files, isolated: Path, capsys) -> Non
     assert code == 0 and out.startswith("ECPAT International")
 
 
+def test_train_grows_the_trees_asked_for(files, isolated: Path, capsys) -> None:
+    questions, squad = files
+    target = isolated / "trees.json"
+    args = ("--learner", "trees", "--rounds", "3", "--leaves", "4", "--min-leaf", "2")
+    args += ("--learning-rate", "0.2")
+    code, _, err = run_main(
+        capsys, "train", str(questions), "--squad", str(squad), *args, "--write", str(target)
+    )
+    assert (code, err) == (0, "")
+    model = json.loads(target.read_text(encoding="utf-8"))
+    assert len(model["roots"]) == 3
+    meta = model["meta"]
+    assert (meta["rounds"], meta["leaves"], meta["min_leaf"], meta["learning_rate"]) == (
+        3,
+        4,
+        2,
+        0.2,
+    )
+    ends = zip(model["left"], model["right"], strict=True)
+    leaves = [i for i, (a, b) in enumerate(ends) if a == b == i]
+    assert 3 <= len(leaves) <= 3 * 4
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -84,6 +109,11 @@ def test_train_writes_a_model_the_bot_uses(files, isolated: Path, capsys) -> Non
         (("missing.jsonl",), "question set not found: missing.jsonl"),
         (("q.jsonl", "--trees-share", "1.5"), "--trees-share must be between 0 and 1"),
         (("q.jsonl", "--trees-share", "nan"), "--trees-share must be between 0 and 1"),
+        (("q.jsonl", "--rounds", "0"), "--rounds must be at least 1"),
+        (("q.jsonl", "--leaves", "1"), "--leaves must be at least 2"),
+        (("q.jsonl", "--min-leaf", "0"), "--min-leaf must be at least 1"),
+        (("q.jsonl", "--learning-rate", "0"), "--learning-rate must be above 0 and at most 1"),
+        (("q.jsonl", "--learning-rate", "nan"), "--learning-rate must be above 0 and at most 1"),
     ],
 )
 def test_train_usage_errors(isolated: Path, capsys, args, message) -> None:

@@ -98,6 +98,18 @@ def register(subparsers: Any, add_common_flags: Callable[[argparse.ArgumentParse
         help="the trees' share of a blend's probability, 0 to 1 (default 0.7)",
     )
     tr.add_argument("--l2", type=float, default=1.0, help="L2 penalty (default 1.0)")
+    for flag, what in (
+        ("--rounds", "trees grown"),
+        ("--leaves", "most leaves a tree has"),
+        ("--min-leaf", "fewest rows a leaf holds"),
+    ):
+        tr.add_argument(flag, type=int, metavar="N", help=f"{what} (default: the shipped model's)")
+    tr.add_argument(
+        "--learning-rate",
+        type=float,
+        metavar="R",
+        help="each tree's shrinkage, above 0 and at most 1 (default: the shipped model's)",
+    )
     tr.add_argument(
         "--no-associations",
         dest="associations",
