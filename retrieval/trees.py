@@ -18,8 +18,9 @@ the lowest set bit names the leaf: no loop over the trees' depth, which grows wi
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -52,9 +53,11 @@ class Trees:
     depth: int
     meta: Mapping[str, Any] | None = None
     _masks: _Masks = field(init=False, repr=False)
+    _pick: Callable[[Mapping[str, float]], Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_masks", _Masks.of(self))
+        object.__setattr__(self, "_pick", itemgetter(*self.features))
 
     def probability(
         self, values: Mapping[str, float], ignore: Collection[str] = frozenset()
@@ -66,15 +69,7 @@ class Trees:
         self, rows: Sequence[Mapping[str, float]], ignore: Collection[str] = frozenset()
     ) -> list[float]:
         """:meth:`probability` of each row, all rows walked at once (the same numbers)."""
-        x = np.array(
-            [
-                [
-                    mean if name in ignore else values.get(name, 0.0)
-                    for name, mean in zip(self.features, self.mean, strict=True)
-                ]
-                for values in rows
-            ]
-        ).reshape(len(rows), len(self.features))
+        x = self._table(rows, ignore)
         # Which split nodes send each row right (one pass over them all), the leaves each
         # tree still allows (one AND per tree), and the leftmost of them (the lowest bit).
         masks = self._masks
@@ -85,6 +80,26 @@ class Trees:
         leaves = masks.value[masks.first + leaf]
         # One row's sum at a time, the trees in order: the same pairwise summation as a walk's.
         return [sigmoid(self.base + float(row.sum())) for row in leaves]
+
+    def _table(self, rows: Sequence[Mapping[str, float]], ignore: Collection[str]) -> np.ndarray:
+        """The rows' signals in the model's order (an ignored one as its mean; a missing one
+        as 0); at once when every row has every signal, as measured rows do."""
+        if not ignore:
+            try:
+                return np.array([self._pick(v) for v in rows], dtype=float).reshape(
+                    len(rows), len(self.features)
+                )
+            except KeyError:
+                pass
+        return np.array(
+            [
+                [
+                    mean if name in ignore else values.get(name, 0.0)
+                    for name, mean in zip(self.features, self.mean, strict=True)
+                ]
+                for values in rows
+            ]
+        ).reshape(len(rows), len(self.features))
 
     def splits(self) -> dict[str, int]:
         """How many splits each signal makes (what the training report shows)."""
