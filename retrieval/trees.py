@@ -36,7 +36,7 @@ class Trees:
 
     The nodes of all trees are concatenated: ``feature`` and ``threshold`` say where a node
     splits (values ``<=`` the threshold go ``left``), ``value`` is a leaf's contribution, and
-    a leaf points to itself so a walk can run a fixed number of ``depth`` steps. ``roots``
+    a leaf points to itself; ``depth`` is the most steps from a root to a leaf. ``roots``
     indexes each tree's first node. ``mean`` is each signal's training mean, what an ignored
     signal reads (an ablation).
     """
@@ -68,7 +68,7 @@ class Trees:
     def probabilities(
         self, rows: Sequence[Mapping[str, float]], ignore: Collection[str] = frozenset()
     ) -> list[float]:
-        """:meth:`probability` of each row, all rows walked at once (the same numbers)."""
+        """:meth:`probability` of each row, all rows read at once (the same numbers)."""
         x = self._table(rows, ignore)
         # Which split nodes send each row right (one pass over them all), the leaves each
         # tree still allows (one AND per tree), and the leftmost of them (the lowest bit).
