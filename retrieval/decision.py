@@ -20,6 +20,7 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,29 @@ class Logistic:
     def probabilities(
         self, rows: Sequence[Mapping[str, float]], ignore: Collection[str] = frozenset()
     ) -> list[float]:
-        """:meth:`probability` of each row."""
-        return [self.probability(values, ignore) for values in rows]
+        """:meth:`probability` of each row; a measured row (every signal, none ignored) read
+        in one call, the sum taken in the same order."""
+        if ignore:
+            return [self.probability(values, ignore) for values in rows]
+        pick, terms = itemgetter(*self.features), self._terms
+        out = []
+        for values in rows:
+            try:
+                taken = pick(values)
+            except KeyError:
+                out.append(self.probability(values))
+                continue
+            z = self.bias
+            for x, (mean, scale, weight) in zip(
+                taken if len(terms) > 1 else (taken,), terms, strict=True
+            ):
+                z += weight * (x - mean) / scale
+            out.append(sigmoid(z))
+        return out
+
+    @property
+    def _terms(self) -> tuple[tuple[float, float, float], ...]:
+        return tuple(zip(self.mean, self.scale, self.weights, strict=True))
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -67,6 +67,10 @@ def test_many_rows_at_once_give_each_row_its_own_probability_to_the_bit() -> Non
     picks = rng.choice([0.0, 0.3, 1.0, 3.0], (5, len(model.features)))
     rows = [dict(zip(model.features, row.tolist(), strict=True)) for row in picks]
     assert trees.probabilities(rows) == [_walk_one(trees, r) for r in rows]
+    logistic = next(m for m in model.models if isinstance(m, Logistic))
+    assert logistic.probabilities(rows) == [logistic.probability(r) for r in rows]
+    partial = [{k: v for k, v in r.items() if k != "score"} for r in rows]  # a signal missing
+    assert logistic.probabilities(partial) == [logistic.probability(r) for r in partial]
     assert model.probabilities(rows) == [model.probability(r) for r in rows]
     assert model.probabilities(rows, {"score"}) == [model.probability(r, {"score"}) for r in rows]
     assert model.probabilities([]) == []
