@@ -111,6 +111,7 @@ def test_train_grows_the_trees_asked_for(files, isolated: Path, capsys) -> None:
         (("q.jsonl", "--trees-share", "nan"), "--trees-share must be between 0 and 1"),
         (("q.jsonl", "--rounds", "0"), "--rounds must be at least 1"),
         (("q.jsonl", "--leaves", "1"), "--leaves must be at least 2"),
+        (("q.jsonl", "--leaves", "65"), "--leaves must be at most 64"),
         (("q.jsonl", "--min-leaf", "0"), "--min-leaf must be at least 1"),
         (("q.jsonl", "--learning-rate", "0"), "--learning-rate must be above 0 and at most 1"),
         (("q.jsonl", "--learning-rate", "nan"), "--learning-rate must be above 0 and at most 1"),

@@ -23,7 +23,7 @@ from bot.evaluation.training_rows import Row, rows_of, sources
 from retrieval.associations import Tables, to_json
 from retrieval.decision import Blend, Model, fit
 from retrieval.signals import NAMES
-from retrieval.trees import Trees
+from retrieval.trees import MAX_LEAVES, Trees
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +181,8 @@ def run_train(args: Any, config: Config) -> int:
         least = 2 if key == "leaves" else 1
         if value is not None and value < least:
             raise UsageError(f"--{key.replace('_', '-')} must be at least {least}")
+    if args.leaves is not None and args.leaves > MAX_LEAVES:  # a tree's leaves are one mask
+        raise UsageError(f"--leaves must be at most {MAX_LEAVES}")
     rate = args.learning_rate
     if rate is not None and not 0 < rate <= 1:  # also false for NaN
         raise UsageError("--learning-rate must be above 0 and at most 1")
