@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from retrieval import associations
 from retrieval.trees import KIND as TREES
-from retrieval.trees import Trees, sigmoid
+from retrieval.trees import Trees, sigmoid, signal_getter
 
 _MODEL = "decision.json"
 
@@ -45,6 +44,15 @@ class Logistic:
     weights: tuple[float, ...]
     bias: float
     meta: Mapping[str, Any] | None = None
+    _pick: Callable[[Mapping[str, float]], tuple[float, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    _terms: tuple[tuple[float, float, float], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_pick", signal_getter(self.features))
+        terms = tuple(zip(self.mean, self.scale, self.weights, strict=True))
+        object.__setattr__(self, "_terms", terms)
 
     def probability(
         self, values: Mapping[str, float], ignore: Collection[str] = frozenset()
@@ -66,25 +74,18 @@ class Logistic:
         in one call, the sum taken in the same order."""
         if ignore:
             return [self.probability(values, ignore) for values in rows]
-        pick, terms = itemgetter(*self.features), self._terms
         out = []
         for values in rows:
             try:
-                taken = pick(values)
+                taken = self._pick(values)
             except KeyError:
                 out.append(self.probability(values))
                 continue
             z = self.bias
-            for x, (mean, scale, weight) in zip(
-                taken if len(terms) > 1 else (taken,), terms, strict=True
-            ):
+            for x, (mean, scale, weight) in zip(taken, self._terms, strict=True):
                 z += weight * (x - mean) / scale
             out.append(sigmoid(z))
         return out
-
-    @property
-    def _terms(self) -> tuple[tuple[float, float, float], ...]:
-        return tuple(zip(self.mean, self.scale, self.weights, strict=True))
 
     def to_json(self) -> dict[str, Any]:
         return {

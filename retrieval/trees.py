@@ -53,11 +53,11 @@ class Trees:
     depth: int
     meta: Mapping[str, Any] | None = None
     _masks: _Masks = field(init=False, repr=False)
-    _pick: Callable[[Mapping[str, float]], Any] = field(init=False, repr=False)
+    _pick: Callable[[Mapping[str, float]], tuple[float, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_masks", _Masks.of(self))
-        object.__setattr__(self, "_pick", itemgetter(*self.features))
+        object.__setattr__(self, "_pick", signal_getter(self.features))
 
     def probability(
         self, values: Mapping[str, float], ignore: Collection[str] = frozenset()
@@ -195,6 +195,13 @@ class _Masks(NamedTuple):
         threshold = np.insert(trees.threshold[inner][order], lead, math.inf)
         ruled = np.insert(~branch[order], lead, _ALL)
         return cls(feature, threshold, ruled, at, first, value)
+
+
+def signal_getter(features: Sequence[str]) -> Callable[[Mapping[str, float]], tuple[float, ...]]:
+    """A row's signals in the order of ``features``, read in one call (a measured row has every
+    signal); KeyError when the row lacks one."""
+    pick = itemgetter(*features)
+    return pick if len(features) > 1 else lambda values: (pick(values),)
 
 
 def sigmoid(z: float) -> float:

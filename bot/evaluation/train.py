@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config
+from bot.errors import UsageError
 from bot.evaluation.associate import folded_rows
 from bot.evaluation.boosting import TreeSettings, fit_trees
 from bot.evaluation.training_rows import Row, rows_of, sources
@@ -168,7 +169,6 @@ def report(rows: Sequence[Row], probabilities: Sequence[float], model: Model) ->
 
 
 def run_train(args: Any, config: Config) -> int:
-    from bot.errors import UsageError
     from retrieval.decision import shipped_path
 
     if not args.sets and not args.squad:
@@ -176,20 +176,7 @@ def run_train(args: Any, config: Config) -> int:
     share = TREES_SHARE if args.trees_share is None else args.trees_share
     if not 0 <= share <= 1:  # also false for NaN
         raise UsageError("--trees-share must be between 0 and 1")
-    grown = {"rounds": args.rounds, "leaves": args.leaves, "min_leaf": args.min_leaf}
-    for key, value in grown.items():
-        least = 2 if key == "leaves" else 1
-        if value is not None and value < least:
-            raise UsageError(f"--{key.replace('_', '-')} must be at least {least}")
-    if args.leaves is not None and args.leaves > MAX_LEAVES:  # a tree's leaves are one mask
-        raise UsageError(f"--leaves must be at most {MAX_LEAVES}")
-    rate = args.learning_rate
-    if rate is not None and not 0 < rate <= 1:  # also false for NaN
-        raise UsageError("--learning-rate must be above 0 and at most 1")
-    given_growth = {k: v for k, v in grown.items() if v is not None}
-    if rate is not None:
-        given_growth["learning_rate"] = rate
-    growth = TreeSettings(**given_growth, l2=args.l2)
+    growth = _growth(args)
     for path in [*args.sets, *([args.squad] if args.squad else [])]:
         if not Path(path).is_file():
             raise UsageError(f"question set not found: {path}")
@@ -212,3 +199,21 @@ def run_train(args: Any, config: Config) -> int:
         target.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
         print(f"\nmodel written to {target}")
     return 0
+
+
+def _growth(args: Any) -> TreeSettings:
+    """The trees' settings the flags give (the defaults for those not given); UsageError on
+    one out of range."""
+    given = {
+        key: value
+        for key in ("rounds", "leaves", "min_leaf", "learning_rate")
+        if (value := getattr(args, key)) is not None
+    }
+    for key, least in (("rounds", 1), ("leaves", 2), ("min_leaf", 1)):
+        if given.get(key, least) < least:
+            raise UsageError(f"--{key.replace('_', '-')} must be at least {least}")
+    if given.get("leaves", 0) > MAX_LEAVES:  # a tree's leaves are the bits of one mask
+        raise UsageError(f"--leaves must be at most {MAX_LEAVES}")
+    if not 0 < given.get("learning_rate", 1) <= 1:  # also false for NaN
+        raise UsageError("--learning-rate must be above 0 and at most 1")
+    return TreeSettings(**given, l2=args.l2)
