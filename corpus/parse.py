@@ -12,11 +12,8 @@ import unicodedata
 from dataclasses import replace
 
 from corpus.lines import REFERENCE, heading, is_chrome, is_prose, reference_url, trim
-from corpus.records import Article, Passage, Reference, Sentence
+from corpus.records import INFOBOX, LEAD, Article, Passage, Reference, Sentence
 from corpus.sentences import split_sentences, strip_markers
-
-LEAD = "Lead"
-INFOBOX = "Infobox"
 
 # Infobox labels known by name, longest first so "Area served" wins over a shorter prefix.
 # Any other "Label value" line is a fact too (_split_label); these are the ones recognised

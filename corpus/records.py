@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+# The sections the parser names itself: the text before the first heading, and the infobox.
+# Their names are not the article's words (see :attr:`Passage.heading`).
+LEAD = "Lead"
+INFOBOX = "Infobox"
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -43,6 +48,12 @@ class Passage:
     sentences: tuple[Sentence, ...]
     citations: tuple[int, ...] = ()
     article: str = ""
+
+    @property
+    def heading(self) -> str:
+        """Its section's heading as readers see it: none for the lead and the infobox, whose
+        names only the parser gives ("who leads ECPAT?" is not about the lead section)."""
+        return "" if self.section in (LEAD, INFOBOX) else self.section
 
 
 @dataclass(frozen=True)
@@ -126,7 +137,7 @@ def example_questions(article: Article) -> tuple[str, ...]:
         if label != "Name":
             found.append(f"What is the {label.casefold()} of {name}?")
             break
-    sections = [s for s in article.sections if s not in ("Lead", "Infobox")]
+    sections = [s for s in article.sections if s not in (LEAD, INFOBOX)]
     if sections:
         found.append(f"Tell me about {sections[0]}")
     return tuple(found)

@@ -68,7 +68,7 @@ def passage_facts(
         own[i] if len(stream) == len(analysed[i]) else frozenset(stream)
         for i, stream in enumerate(streams)
     )
-    section = analyze(passage.section) if section_terms is None else section_terms
+    section = analyze(passage.heading) if section_terms is None else section_terms
     one = (lambda x: x) if shared is None else (lambda x: shared.setdefault(x, x))
     pairs = {one(pair) for stream in streams for pair in pairwise(stream)}
     if heading:

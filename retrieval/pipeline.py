@@ -294,7 +294,7 @@ class Pipeline:
         facts = self.retriever.facts(best.passage.id)
         # Every passage is about its article's subject, named or not.
         subject = self.articles.subject(best.passage.article)
-        quoted = self._terms(best) | frozenset(terms_of(best.passage.section)) | subject
+        quoted = self._terms(best) | frozenset(terms_of(best.passage.heading)) | subject
         query = question.query
         return Candidate(
             words=question.words,

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from corpus.records import INFOBOX
 from retrieval.analyzer import analyze
 from retrieval.records import Hit
-
-INFOBOX = "Infobox"  # the section of an article's infobox facts (see corpus.parse)
 
 
 @lru_cache(maxsize=8192)

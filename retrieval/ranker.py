@@ -100,7 +100,7 @@ class Retriever:
         indexed = [[stem(w) for w in ws] for ws in surface]
         self.index = BM25Index(indexed, settings.variant, settings.k1, settings.b)
         # Everything a query needs per passage is computed once, here.
-        headings = {s: analyze(s) for s in dict.fromkeys(p.section for p in self.passages)}
+        headings = {h: analyze(h) for h in dict.fromkeys(p.heading for p in self.passages)}
         shared: dict = {}  # equal pairs and sets one object (see evidence.passage_facts)
         # Passages whose evidence reads terms they are not indexed under have no ceiling
         # (see retrieval.candidates): they are always scored.
@@ -108,7 +108,7 @@ class Retriever:
 
         def facts() -> Iterator[evidence.PassageFacts]:
             for p, terms in zip(self.passages, indexed, strict=True):
-                f = evidence.passage_facts(p, terms, self._sections, headings[p.section], shared)
+                f = evidence.passage_facts(p, terms, self._sections, headings[p.heading], shared)
                 loose.append(not frozenset().union(*f.resolved).issubset(terms))
                 yield f
 
@@ -121,12 +121,20 @@ class Retriever:
             settings,
             surface,
             # Each distinct text once: what is read from them are sets and first uses.
-            list(dict.fromkeys([*headings, *(s.text for p in self.passages for s in p.sentences)])),
+            list(
+                dict.fromkeys(
+                    [*filter(None, headings), *(s.text for p in self.passages for s in p.sentences)]
+                )
+            ),
             self._table.pair_set(),
         )
 
     def _indexed_text(self, passage: Passage) -> str:
-        return f"{passage.section} {passage.text}" if self._sections else passage.text
+        return (
+            f"{passage.heading} {passage.text}"
+            if self._sections and passage.heading
+            else passage.text
+        )
 
     def query(
         self,

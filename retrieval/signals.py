@@ -221,7 +221,7 @@ def _learned(c: Candidate) -> float:
 def _heading(c: Candidate) -> float:
     """The share of the question's information its passage's heading holds: "What is The
     Code?" asked of the section headed "The code of conduct ...", not of one naming it."""
-    heading = frozenset(terms_of(c.best.passage.section))
+    heading = frozenset(terms_of(c.best.passage.heading))
     return _share([(i, t in heading) for t, i, _ in c.coverage_of("held")])
 
 

@@ -174,6 +174,18 @@ def test_a_sentence_is_sourced_by_the_marker_closing_its_paragraph(engine: Engin
     assert [r.n for r in reply.answer.citation.references] == [4, 3]
 
 
+def test_the_names_the_parser_gives_sections_are_not_article_words(engine: Engine) -> None:
+    lead = engine.article.passages[1]
+    assert lead.section == "Lead" and lead.heading == ""
+    assert engine.article.passages[0].heading == ""  # the infobox
+    assert engine.pipeline.retriever.index.row("lead") is None
+    # "lead" is no word of the article: the lead section's network sentence does not answer.
+    reply = engine.ask("who leads ecpat")
+    assert "102 member organisations" not in reply.text
+    named = next(p for p in engine.article.passages if p.section not in ("Lead", "Infobox"))
+    assert named.heading == named.section
+
+
 def test_the_decision_is_one_record_with_its_reason(engine: Engine) -> None:
     decision = engine.pipeline.answer("When was ECPAT founded?")
     assert decision.answered and decision.reason is Reason.ANSWERED
