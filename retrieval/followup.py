@@ -15,6 +15,9 @@ _PRONOUNS = frozenset(
     "it its it's they them their theirs this these those there he she him his her hers "
     "that one same".split()
 )
+# The pronouns that stand for an organisation, a thing or a people: what a question opening a
+# conversation about one article means by them is the article's subject ("who founded it?").
+_SUBJECT_PRONOUNS = frozenset("it its it's they them their theirs".split())
 _OPENERS = re.compile(
     r"^\s*(?:and|also|but|so|then|what about|how about|and what about|what of|same for|"
     r"in which|in what|in how|of which|for which|for how)\b",
@@ -31,6 +34,13 @@ def is_followup(question: str, content_terms: int) -> bool:
         return True
     tokens = {t.casefold().replace("’", "'") for t in _WORD.findall(question)}
     return bool(tokens & _PRONOUNS)
+
+
+def names_by_pronoun(question: str) -> bool:
+    """True when ``question`` speaks of something only by a pronoun that could stand for an
+    article's subject ("when did they start?")."""
+    tokens = {t.casefold().replace("’", "'") for t in _WORD.findall(question)}
+    return bool(tokens & _SUBJECT_PRONOUNS)
 
 
 def inherited(terms: Mapping[str, float], weight: float) -> dict[str, float]:

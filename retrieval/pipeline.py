@@ -31,7 +31,7 @@ from retrieval.associations import Associations, Tables, known, merged
 from retrieval.budget import Deadline, OverBudget, check
 from retrieval.decision import Model, learned_associations, load_model
 from retrieval.definitions import definition_subject
-from retrieval.followup import inherited, is_followup
+from retrieval.followup import inherited, is_followup, names_by_pronoun
 from retrieval.quoting import INFOBOX, chosen, content, quote, sources, terms_of
 from retrieval.ranker import Retriever
 from retrieval.reading import (
@@ -87,6 +87,7 @@ class Pipeline:
         self.associations: Associations = {}
         self.familiar: frozenset[str] = frozenset()
         self.use_associations(learned_associations(self.model) if settings.associations else {})
+        self._referent = self._pronoun_referent()
 
     def use_associations(self, tables: Tables) -> None:
         """Read questions with ``tables``, learned stand-ins for question words per article
@@ -147,6 +148,12 @@ class Pipeline:
                 (t, w) for t, w in query.spelled if t not in query.inherited | query.measure
             )
             words = words or context.words
+        elif context is None and self._referent and names_by_pronoun(text):
+            # Opening a conversation about one article, "it" and "they" are its subject.
+            query = retriever.query(text, self._referent, deadline)
+            words = tuple(
+                (t, w) for t, w in query.spelled if t not in query.inherited | query.measure
+            )
         return Question(
             text=text,
             query=query,
@@ -160,6 +167,19 @@ class Pipeline:
             within=within,
             words=words,
         )
+
+    def _pronoun_referent(self) -> dict[str, float]:
+        """What "it" or "they" stands for in a conversation's first question: the term of the
+        article's name its passages use most ("ecpat", not "end" or "child"), weighed as a
+        follow-up's inherited terms. None for a collection, whose "it" is anyone's."""
+        if self.articles.several or not self.retriever.passages:
+            return {}
+        index = self.retriever.index
+        names = self.articles.names(self.retriever.passages[0].article)
+        held = {t: len(row[0]) for t in sorted(names) if (row := index.row(t)) is not None}
+        if not held:
+            return {}
+        return {max(held, key=held.__getitem__): self.settings.followup_weight}
 
     @staticmethod
     def _bare_name(text: str) -> str | None:

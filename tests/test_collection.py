@@ -183,6 +183,12 @@ def test_a_follow_up_stays_with_the_previous_article(shelf: Path) -> None:
     assert reply.answer.citation.article == GUILD_TITLE
 
 
+def test_in_a_collection_an_opening_pronoun_is_nobodys(shelf: Path) -> None:
+    engine = Engine.from_config(load_config(None, {"article.path": [str(shelf)]}, {}))
+    question = engine.pipeline.analyse("Who founded it?")
+    assert not question.query.inherited and set(question.query.terms) == {"found"}
+
+
 def test_sources_after_a_follow_up_cite_its_article(shelf: Path) -> None:
     engine = Engine.from_config(load_config(None, {"article.path": [str(shelf)]}, {}))
     _, conversation = engine.reply(Conversation(), SCHOOL, now=0)

@@ -166,6 +166,18 @@ def test_follow_ups_inherit_the_subject_and_passage(engine: Engine) -> None:
     answered(when, "1996")
 
 
+def test_an_opening_pronoun_stands_for_the_articles_subject(engine: Engine) -> None:
+    question = engine.pipeline.analyse("where do they have their main office")
+    assert question.query.terms.get("ecpat") == 0.5  # the name term the article uses most
+    assert "ecpat" in question.query.inherited and not question.followup
+    assert "ecpat" not in dict(question.words)  # what it asks about stays its own words
+    # "this" or "there" may point anywhere; only it / they and their forms stand for it.
+    assert "ecpat" not in engine.pipeline.analyse("where is this office").query.terms
+    # After an answer the pronoun is the previous answer's subject, as before.
+    context = engine.pipeline.answer("whats the code?").context()
+    assert "ecpat" not in engine.pipeline.analyse("who came up with it?", context).query.terms
+
+
 def test_a_sentence_is_sourced_by_the_marker_closing_its_paragraph(engine: Engine) -> None:
     reply = engine.ask("Where was the 1996 world congress held?")
     answered(reply, "Stockholm")
