@@ -87,7 +87,7 @@ class Pipeline:
         self.associations: Associations = {}
         self.familiar: frozenset[str] = frozenset()
         self.use_associations(learned_associations(self.model) if settings.associations else {})
-        self._referent = self._pronoun_referent()
+        self._opening = self._opening_context()
 
     def use_associations(self, tables: Tables) -> None:
         """Read questions with ``tables``, learned stand-ins for question words per article
@@ -104,6 +104,9 @@ class Pipeline:
         """Read ``text`` once; a follow-up of ``context`` inherits its terms and passage.
         ``deadline``: see :mod:`retrieval.budget`."""
         text = clean(text)
+        # A conversation's start lends only the subject of its pronouns; it is no follow-up.
+        opening = context if context is not None and context.opening else None
+        context = None if opening is not None else context
         # A message that is only a coined name asks what it is: "ecpat" reads "What is ECPAT?"
         # when it names an article (checked below, as for "What is ecpat?").
         subject = definition_subject(text) or self._bare_name(text)
@@ -148,9 +151,9 @@ class Pipeline:
                 (t, w) for t, w in query.spelled if t not in query.inherited | query.measure
             )
             words = words or context.words
-        elif context is None and self._referent and names_by_pronoun(text):
+        elif opening is not None and names_by_pronoun(text):
             # Opening a conversation about one article, "it" and "they" are its subject.
-            query = retriever.query(text, self._referent, deadline)
+            query = retriever.query(text, dict(opening.terms), deadline)
             words = tuple(
                 (t, w) for t, w in query.spelled if t not in query.inherited | query.measure
             )
@@ -168,18 +171,25 @@ class Pipeline:
             words=words,
         )
 
-    def _pronoun_referent(self) -> dict[str, float]:
-        """What "it" or "they" stands for in a conversation's first question: the term of the
-        article's name its passages use most ("ecpat", not "end" or "child"), weighed as a
-        follow-up's inherited terms. None for a collection, whose "it" is anyone's."""
+    def opening(self) -> Context | None:
+        """What a conversation's first question leans on: "it" and "they" stand for the
+        article's subject (None for a collection, whose "it" is anyone's). A question after
+        a declined one leans on nothing: its pronoun may be the declined question's topic."""
+        return self._opening
+
+    def _opening_context(self) -> Context | None:
+        """The term of the article's name its passages use most ("ecpat", not "end" or
+        "child"), weighed as a follow-up's inherited terms."""
         if self.articles.several or not self.retriever.passages:
-            return {}
+            return None
         index = self.retriever.index
-        names = self.articles.names(self.retriever.passages[0].article)
+        article = self.retriever.passages[0].article
+        names = self.articles.names(article)
         held = {t: len(row[0]) for t in sorted(names) if (row := index.row(t)) is not None}
         if not held:
-            return {}
-        return {max(held, key=held.__getitem__): self.settings.followup_weight}
+            return None
+        term = max(held, key=held.__getitem__)
+        return Context(((term, self.settings.followup_weight),), article=article, opening=True)
 
     @staticmethod
     def _bare_name(text: str) -> str | None:

@@ -123,6 +123,9 @@ class Context:
     passage: str | None = None
     words: tuple[tuple[str, str], ...] = ()  # the (term, word) pairs it was asked with
     article: str = ""  # the title of the passage's article (in a collection of articles)
+    # A conversation's start (see :meth:`retrieval.pipeline.Pipeline.opening`): nothing was
+    # answered yet, and "it" or "they" is the article's subject.
+    opening: bool = False
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,8 @@ def test_a_follow_up_stays_with_the_previous_article(shelf: Path) -> None:
 
 def test_in_a_collection_an_opening_pronoun_is_nobodys(shelf: Path) -> None:
     engine = Engine.from_config(load_config(None, {"article.path": [str(shelf)]}, {}))
-    question = engine.pipeline.analyse("Who founded it?")
+    assert engine.pipeline.opening() is None
+    question = engine.pipeline.analyse("Who founded it?", engine.pipeline.opening())
     assert not question.query.inherited and set(question.query.terms) == {"found"}
 
 

@@ -167,15 +167,29 @@ def test_follow_ups_inherit_the_subject_and_passage(engine: Engine) -> None:
 
 
 def test_an_opening_pronoun_stands_for_the_articles_subject(engine: Engine) -> None:
-    question = engine.pipeline.analyse("where do they have their main office")
+    pipeline = engine.pipeline
+    opening = pipeline.opening()
+    question = pipeline.analyse("where do they have their main office", opening)
     assert question.query.terms.get("ecpat") == 0.5  # the name term the article uses most
     assert "ecpat" in question.query.inherited and not question.followup
     assert "ecpat" not in dict(question.words)  # what it asks about stays its own words
     # "this" or "there" may point anywhere; only it / they and their forms stand for it.
-    assert "ecpat" not in engine.pipeline.analyse("where is this office").query.terms
+    assert "ecpat" not in pipeline.analyse("where is this office", opening).query.terms
+    # After a declined question "it" may be that question's topic: nothing is lent.
+    assert "ecpat" not in pipeline.analyse("where was it held").query.terms
     # After an answer the pronoun is the previous answer's subject, as before.
-    context = engine.pipeline.answer("whats the code?").context()
-    assert "ecpat" not in engine.pipeline.analyse("who came up with it?", context).query.terms
+    context = pipeline.answer("whats the code?").context()
+    assert "ecpat" not in pipeline.analyse("who came up with it?", context).query.terms
+
+
+def test_the_engine_lends_the_subject_only_to_a_conversations_first_question(
+    engine: Engine,
+) -> None:
+    _, first = engine.reply(Conversation(), "who founded it")
+    assert first.last is not None and "ecpat" in first.last.decision.question.query.terms
+    _, after = engine.reply(Conversation(), "qzxv wibble")
+    _, after = engine.reply(after, "who founded it")
+    assert after.last is not None and "ecpat" not in after.last.decision.question.query.terms
 
 
 def test_a_sentence_is_sourced_by_the_marker_closing_its_paragraph(engine: Engine) -> None:

@@ -53,7 +53,7 @@ def analysed(pipeline: Pipeline, question: Question, context: bool = True) -> An
     """``question`` read by the pipeline after its context was asked (None: small talk)."""
     if intent(question.question) is not None:
         return None
-    previous = None
+    previous = pipeline.opening()  # as the engine starts a conversation
     for earlier in question.context if context else ():
         if intent(earlier) is None:
             previous = _context(pipeline.answer(earlier, previous))
