@@ -73,6 +73,7 @@ class QuestionAnalyzer:
             ws + [IRREGULAR[w] for w in ws if w in IRREGULAR] for ws in documents
         )
         self._speller: Speller | None = None
+        self._stem_speller: Speller | None = None
         self._forms: dict[str, str] | None = None
         self._name_only = name_only_terms(texts)
         self._names_by_prefix = names_by_prefix(texts)
@@ -125,8 +126,22 @@ class QuestionAnalyzer:
         if english is not None and (english in STOP_WORDS or stem(english) in self.index.doc_freq):
             return english
         if self._nonword(word):
-            fixed = self._spell(word, loose=True)
+            fixed = self._spell(word, loose=True) or self._spell_stem(word)
         return fixed or english
+
+    def _spell_stem(self, word: str) -> str | None:
+        """A non-word whose ending differs from the article's word as well ("hedquarter" for
+        "headquarters", two letters short): its stem, read loosely against the article's
+        stems, where the ending costs no edit; the article's commonest word for the stem."""
+        if self._stem_speller is None:  # built on first need, as the speller is
+            counts: dict[str, int] = {}
+            for known, count in self._word_counts.items():
+                key = stem(known)
+                counts[key] = counts.get(key, 0) + count
+            settings = self.settings
+            self._stem_speller = Speller(counts, settings.max_edits, settings.max_typo_chars)
+        term = self._stem_speller.correct(stem(word), loose=True)
+        return None if term is None else self._written(term)
 
     def _split(self, word: str) -> str | None:
         """Two words the article writes side by side, run together ("bodyshop": body shop)."""
@@ -293,8 +308,12 @@ class QuestionAnalyzer:
         """
         covering = dict(query.alternatives)
         known = self.index.doc_freq
+        # A term standing in for a question word ("headquarters" for "address") is covered by
+        # nothing else: its fellow stand-ins would count that one word again and again.
+        own = {t for t, _ in query.spelled} | query.inherited
+        standing_in = frozenset().union(*covering.values()) - own
         for term, _ in query.weights:
-            if term not in covering and term in known:
+            if term not in covering and term in known and term not in standing_in:
                 related = self._relatives(term)
                 if related:
                     covering[term] = related

@@ -517,6 +517,27 @@ def test_typo_of_an_irregular_base_is_corrected(ecpat: Retriever, engine: Engine
     assert_answered(engine.ask("What does ECPAT stnad for?"), STOOD_FOR, "Lead")
 
 
+@pytest.mark.parametrize("typed", ["hedquarter", "headquater"])
+def test_a_slip_with_another_ending_is_read_by_its_stem(ecpat: Retriever, typed: str) -> None:
+    # Two letters from "headquarters" (one slip, one ending): too far for the surface words,
+    # one edit from the article's stem "headquart".
+    text = " ".join(p.text for p in load_article().passages)
+    assert build_speller([words(text)]).correct(typed, loose=True) is None
+    query = ecpat.query(f"wher is ecpat {typed}")
+    assert (typed, "headquarters") in query.corrections and "headquart" in query.terms
+
+
+def test_stand_ins_for_one_word_count_as_that_word_once(ecpat: Retriever) -> None:
+    # "address": the article never uses it; "headquarters", "based" and "secretariat" stand
+    # in for it. They do not also cover one another, so the line naming the website wins.
+    query = ecpat.query("whats their website address pls")
+    assert dict(query.alternatives)["address"] >= {"headquart", "base", "secretariat"}
+    assert set(ecpat.covering(query)) == {"address"}
+    infobox = next(h for h in ecpat.rank(query) if h.passage.id == "infobox")
+    chosen = ecpat.choose(infobox, query).sentences
+    assert [infobox.passage.sentences[i].text for i in chosen] == ["Website: www.ecpat.net."]
+
+
 # -- config ------------------------------------------------------------------------------------
 
 
