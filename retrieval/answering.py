@@ -86,6 +86,10 @@ def answering_sentences(
         after = chosen[0] + 1
         if after < len(scores) and continuing[after]:
             chosen = (chosen[0], after)
+    if max_sentences > 1 and len(chosen) == 1 and chosen[0] > 0 and continuing[chosen[0]]:
+        # A sentence that carries the one before on ("As a result, ECPAT grew ...", "Its
+        # secretariat is ...") is quoted with it: alone, a reader cannot tell what it follows.
+        chosen = (chosen[0] - 1, chosen[0])
     return chosen
 
 

@@ -45,13 +45,24 @@ _OPENING = re.compile(
 
 
 # Words that, opening a sentence, carry the one before on: its pronouns, and connectives.
-CONTINUING = PRONOUNS | frozenset("such but however yet thus therefore".split())
+CONTINUING = PRONOUNS | frozenset(
+    "such but however yet thus therefore consequently accordingly hence".split()
+)
+# Opening phrases that say the sentence follows from the one before ("As a result, ...").
+_FOLLOWING = re.compile(
+    r"^\W*(?:as an? (?:result|consequence)|as such|because of (?:this|that|these|it)"
+    r"|for (?:this|that|these) reasons?|in (?:response|turn))\b",
+    re.IGNORECASE,
+)
 
 
 def continues(sentence: str) -> bool:
-    """True when the sentence's first word carries the previous sentence on (``CONTINUING``)."""
+    """True when the sentence's first word carries the previous sentence on (``CONTINUING``),
+    or an opening phrase says it follows from it ("As a result, ...")."""
     first = _WORD.search(sentence)
-    return first is not None and first.group().casefold() in CONTINUING
+    if first is not None and first.group().casefold() in CONTINUING:
+        return True
+    return _FOLLOWING.match(sentence) is not None
 
 
 def opens_with_pronoun(sentence: str) -> bool:

@@ -394,7 +394,7 @@ def test_search_respects_k_and_returns_hits() -> None:
 def test_answering_sentence_is_the_one_with_the_question() -> None:
     text = (
         Sentence("The guild met in spring."),
-        Sentence("Its lighthouse stood on the cape."),
+        Sentence("A lighthouse stood on the cape."),
         Sentence("Members paid dues."),
     )
     passage = Passage("p1", "Guild", " ".join(s.text for s in text), text)

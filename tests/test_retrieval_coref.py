@@ -69,7 +69,9 @@ def test_pronoun_sentence_answers_what_its_subject_does(ecpat: Retriever) -> Non
     # "It focuses on ..." is about ECPAT; another passage's "initial focus on Asia" is not.
     hit = ecpat.search(ecpat.query("What does ECPAT focus on?"), 1)[0]
     assert hit.passage.id == "lead-1"
-    assert hit.passage.sentences[hit.sentences[0]].text.startswith("It focuses on")
+    # Quoted after the sentence it continues, so a reader knows what "It" is.
+    assert hit.passage.sentences[hit.sentences[-1]].text.startswith("It focuses on")
+    assert hit.sentences == (0, 1)
 
 
 def test_continuing_sentence_is_quoted_with_the_one_it_continues(ecpat: Retriever) -> None:
@@ -90,7 +92,7 @@ def test_pronoun_sentence_answers_but_ranks_by_its_own_words() -> None:
     )
     retriever = Retriever(article.passages, RetrievalSettings())
     hit = retriever.search(retriever.query("Is Acme old?"), 1)[0]
-    assert hit.passage.sentences[hit.sentences[0]].text == "It is old."
+    assert [hit.passage.sentences[i].text for i in hit.sentences][-1] == "It is old."
     # Sentence evidence for ranking sees the sentence's own words only.
     facts = passage_facts(article.passages[0], analyze(article.passages[0].text), False)
     assert sentence_scores(facts, {"acm": 1.0}) == [1.0, 0.0]
@@ -102,6 +104,16 @@ def test_answer_spanning_two_sentences_quotes_both(ecpat: Retriever) -> None:
     hit = ecpat.search(ecpat.query("What did ECPAT grow into after the 1996 congress?"), 1)[0]
     assert hit.passage.id == "lead-4"
     assert hit.sentences == (1, 2)
+
+
+def test_a_sentence_following_from_the_one_before_is_quoted_with_it() -> None:
+    article = article_from_paragraphs(
+        "Test",
+        ["The guild won a charter in 1702. As a result, the guild grew into a national body."],
+    )
+    retriever = Retriever(article.passages, RetrievalSettings())
+    hit = retriever.search(retriever.query("What did the guild grow into?"), 1)[0]
+    assert hit.sentences == (0, 1)  # "As a result" of what: the sentence before says
 
 
 def test_pair_must_hold_clearly_more_than_the_best_sentence() -> None:
@@ -124,6 +136,10 @@ def test_pair_must_hold_clearly_more_than_the_best_sentence() -> None:
         ("However, the plan failed.", True),
         ("Richard left Messina.", False),
         ("Butter was traded.", False),
+        ("As a result, ECPAT grew from a regional campaign.", True),
+        ("Because of this, the plan failed.", True),
+        ("As a rule, anvils are heavy.", False),
+        ("Asa resulted in nothing.", False),
     ],
 )
 def test_continuing_sentences(sentence: str, carries_on: bool) -> None:
