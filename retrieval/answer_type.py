@@ -109,6 +109,15 @@ _AGENT = re.compile(
     re.IGNORECASE,
 )
 _CAPITALISED = re.compile(r"(?<=[\w,;:)\]'\"’”] )[A-Z][\w'’.-]*")
+# "What were their names?": only a name answers, not "researchers and activists".
+_ASKS_NAMES = re.compile(r"\bnames?\b", re.IGNORECASE)
+# "In what month ...?", "which day": a finer date than a year, so a year alone does not answer.
+_ASKS_DAY = re.compile(r"\b(?:month|months|day|days)\b", re.IGNORECASE)
+_MONTH = re.compile(
+    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?=\s+\d)|\b(?:january|february|"
+    r"march|april|may|june|july|august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
 
 
 _ASKS_DATE = re.compile(
@@ -183,7 +192,11 @@ def fits(question: str, answer: str, kind: str | None = "") -> bool:
         asked |= {w.casefold() for w in re.findall(r"[\w'’-]+", question)}
         asked |= _spelled_out(question, answer)
         names = {w.casefold().strip(".'’") for w in _CAPITALISED.findall(answer)}
+        if _ASKS_NAMES.search(question):
+            return bool(names - asked)
         return bool(names - asked) or bool(_AGENT.search(answer))
+    if kind == "date" and _ASKS_DAY.search(question):
+        return _MONTH.search(answer) is not None
     return kind in answer_types(answer)
 
 

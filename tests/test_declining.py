@@ -385,6 +385,13 @@ def test_asked_kind_is_stricter_than_expected_type_about_when() -> None:
         ("When was ECPAT founded?", "Founded: 1990.", True),
         ("In what year was it founded?", "It was founded in the 20th century.", True),
         ("When was ECPAT founded?", "It was founded by researchers and activists.", False),
+        # a month or day asked for: a year alone is too coarse
+        ("In what month of 1990 was it founded?", "Founded: 1990.", False),
+        ("Which day was the congress opened?", "It opened on 27 August 1996.", True),
+        ("What month did it start?", "It started in Aug. 1996.", True),
+        # names asked for: people-like nouns are no names
+        ("Who founded ECPAT? names pls", "It was founded by researchers and activists.", False),
+        ("Who founded it, by name?", "It was founded by Ann Lee and Bo Li.", True),
         # other shapes always fit
         ("What is caught when fishing?", "Nothing at all.", True),
         ("What is The Code?", "Type: NGO.", True),
