@@ -28,7 +28,7 @@ from retrieval.names import (
 from retrieval.records import Query, RetrievalSettings
 from retrieval.stopwords import STOP_WORDS
 from retrieval.synonyms import related_terms, single_words
-from retrieval.typos import Speller, word_counts
+from retrieval.typos import Speller, osa_distance, word_counts
 from retrieval.wordstats import english_spelling, function_word_spelling, zipf
 
 # How people open a question without saying anything about its topic: "What do you know
@@ -143,6 +143,40 @@ class QuestionAnalyzer:
         term = self._stem_speller.correct(stem(word), loose=True)
         return None if term is None else self._written(term)
 
+    def _rejoined(self, found: list[str]) -> list[str]:
+        """``found`` with a word split in two joined again: one the article writes as one
+        word ("head quarters"), or a name dictation split because it did not know it ("eck
+        pat", "stock home", "bell amy": one half not the article's, together a slip for a name
+        the article uses)."""
+        joined: list[str] = []
+        i = 0
+        while i < len(found):
+            whole = self._whole(found[i], found[i + 1]) if i + 1 < len(found) else None
+            if whole is not None:
+                joined.append(whole)
+                i += 2
+            else:
+                joined.append(found[i])
+                i += 1
+        return joined
+
+    def _whole(self, a: str, b: str) -> str | None:
+        """The article's word that ``a`` and ``b`` were split from, if any (see above)."""
+        if not (a.isalpha() and b.isalpha()) or a in STOP_WORDS or b in STOP_WORDS:
+            return None
+        known = self.index.doc_freq
+        if (stem(a) in known and stem(b) in known) or not self._correctable(a + b, 0):
+            return None  # two words of the article: "Sky HD" is not "SkyHD"
+        if a + b in self._word_counts:
+            return a + b
+        whole = self._spell(a + b, loose=True)
+        # One slip at most ("rank gps" is not "ranges"), and each half must count: "ecpat hq"
+        # is no slip for "ecpat" with "hq" dropped.
+        if whole is None or osa_distance(a + b, whole) > min(1, len(a) - 1, len(b) - 1):
+            return None
+        term = stem(whole)
+        return whole if term in self._names_by_prefix.get(term[:NAME_PREFIX], ()) else None
+
     def _split(self, word: str) -> str | None:
         """Two words the article writes side by side, run together ("bodyshop": body shop)."""
         for i in range(_MIN_PART, len(word) - _MIN_PART + 1):
@@ -170,7 +204,7 @@ class QuestionAnalyzer:
         text = core or folded
         surface: dict[str, str] = {}
         fixes: dict[str, str | None] = {}  # each distinct word is corrected once
-        for word in words(self._spell_out(core)):
+        for word in self._rejoined(words(self._spell_out(core))):
             check(deadline, "reading the question")
             term = stem(word)
             if term not in known and self.settings.max_edits:

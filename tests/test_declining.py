@@ -537,6 +537,28 @@ def test_a_slip_with_another_ending_is_read_by_its_stem(ecpat: Retriever, typed:
     assert (typed, "headquarters") in query.corrections and "headquart" in query.terms
 
 
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("what does eck pat stand for", "ecpat"),  # dictation splits a name it does not know
+        ("the stock holm congress", "stockholm"),
+        ("is carol bell amy the chair", "bellami"),
+        ("where are the head quarters", "headquart"),  # one word in the article
+    ],
+)
+def test_a_word_split_in_two_is_read_whole(ecpat: Retriever, typed: str, term: str) -> None:
+    assert term in ecpat.query(typed).terms
+
+
+@pytest.mark.parametrize(
+    "typed", ["what is the body shop", "new york office", "world war", "where is ecpat hq"]
+)
+def test_two_words_are_not_joined_into_one_the_article_lacks(ecpat: Retriever, typed: str) -> None:
+    query = ecpat.query(typed)
+    # "ecpat hq" is no slip for "ecpat": each half of a joined name must count.
+    assert len([t for t, _ in query.spelled]) == 2 + ("office" in typed)
+
+
 def test_stand_ins_for_one_word_count_as_that_word_once(ecpat: Retriever) -> None:
     # "address": the article never uses it; "headquarters", "based" and "secretariat" stand
     # in for it. They do not also cover one another, so the line naming the website wins.
