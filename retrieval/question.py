@@ -143,36 +143,42 @@ class QuestionAnalyzer:
         term = self._stem_speller.correct(stem(word), loose=True)
         return None if term is None else self._written(term)
 
-    def _rejoined(self, found: list[str]) -> list[str]:
-        """``found`` with a word split in two joined again: one the article writes as one
-        word ("head quarters"), or a name dictation split because it did not know it ("eck
-        pat", "stock home", "bell amy": one half not the article's, together a slip for a name
-        the article uses)."""
+    def _rejoined(self, found: list[str]) -> tuple[list[str], int]:
+        """``found`` with a word split in two joined again, and how many pairs were looked up
+        (they count against ``max_typo_words``): one the article writes as one word ("head
+        quarters"), or a name dictation split because it did not know it ("eck pat", "bell
+        amy": one half not the article's, together one slip from a name the article uses)."""
         joined: list[str] = []
-        i = 0
+        tried = i = 0
         while i < len(found):
-            whole = self._whole(found[i], found[i + 1]) if i + 1 < len(found) else None
+            whole = None
+            if i + 1 < len(found) and self._joinable(found[i], found[i + 1], tried):
+                tried += 1
+                whole = self._whole(found[i] + found[i + 1])
             if whole is not None:
                 joined.append(whole)
                 i += 2
             else:
                 joined.append(found[i])
                 i += 1
-        return joined
+        return joined, tried
 
-    def _whole(self, a: str, b: str) -> str | None:
-        """The article's word that ``a`` and ``b`` were split from, if any (see above)."""
+    def _joinable(self, a: str, b: str, tried: int) -> bool:
+        """Whether ``a`` and ``b`` may be halves of one word: letters, no stop word, not both
+        the article's ("Sky HD" is not "SkyHD"), and the lookup budget not spent."""
         if not (a.isalpha() and b.isalpha()) or a in STOP_WORDS or b in STOP_WORDS:
-            return None
+            return False
         known = self.index.doc_freq
-        if (stem(a) in known and stem(b) in known) or not self._correctable(a + b, 0):
-            return None  # two words of the article: "Sky HD" is not "SkyHD"
-        if a + b in self._word_counts:
-            return a + b
-        whole = self._spell(a + b, loose=True)
-        # One slip at most ("rank gps" is not "ranges"), and each half must count: "ecpat hq"
+        return not (stem(a) in known and stem(b) in known) and self._correctable(a + b, tried)
+
+    def _whole(self, typed: str) -> str | None:
+        """The article's word ``typed`` (two halves run together) stands for, if any."""
+        if typed in self._word_counts:
+            return typed
+        whole = self._spell(typed, loose=True)
+        # One slip at most ("rank gps" is not "ranges"); and each half must count: "ecpat hq"
         # is no slip for "ecpat" with "hq" dropped.
-        if whole is None or osa_distance(a + b, whole) > min(1, len(a) - 1, len(b) - 1):
+        if whole is None or osa_distance(typed, whole) > 1 or len(whole) < len(typed) - 1:
             return None
         term = stem(whole)
         return whole if term in self._names_by_prefix.get(term[:NAME_PREFIX], ()) else None
@@ -204,11 +210,12 @@ class QuestionAnalyzer:
         text = core or folded
         surface: dict[str, str] = {}
         fixes: dict[str, str | None] = {}  # each distinct word is corrected once
-        for word in self._rejoined(words(self._spell_out(core))):
+        found, tried = self._rejoined(words(self._spell_out(core)))
+        for word in found:
             check(deadline, "reading the question")
             term = stem(word)
             if term not in known and self.settings.max_edits:
-                if word not in fixes and self._correctable(word, len(fixes)):
+                if word not in fixes and self._correctable(word, len(fixes) + tried):
                     fixes[word] = self._fix(word)
                 fixed = fixes.get(word)
                 if fixed is not None and fixed != word:
