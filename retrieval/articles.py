@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze
+from retrieval.bm25 import BM25Index
 from retrieval.definitions import defined_kind
 from retrieval.quoting import INFOBOX
 from retrieval.records import Hit, Query
@@ -48,6 +49,15 @@ class ArticleTerms:
     def names(self, article: str) -> frozenset[str]:
         """The terms of ``article``'s name (empty for an article it does not know)."""
         return self._names.get(article, frozenset())
+
+    def most_used_name(self, index: BM25Index) -> tuple[str, str] | None:
+        """For one article, the term of its name its passages use most ("ecpat", not "end"
+        or "child"), with the article's key; None for a collection, or a name it never uses."""
+        if self.several or not self._names:
+            return None
+        ((article, names),) = self._names.items()
+        held = {t: len(row[0]) for t in sorted(names) if (row := index.row(t)) is not None}
+        return (article, max(held, key=held.__getitem__)) if held else None
 
     def named(self, terms: Sequence[str]) -> str | None:
         """The article whose name holds every one of ``terms`` ("ecpat"), if any."""

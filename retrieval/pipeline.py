@@ -87,7 +87,13 @@ class Pipeline:
         self.associations: Associations = {}
         self.familiar: frozenset[str] = frozenset()
         self.use_associations(learned_associations(self.model) if settings.associations else {})
-        self._opening = self._opening_context()
+        # A conversation's first "it": the article's name term its passages use most.
+        named = self.articles.most_used_name(self.retriever.index)
+        self._opening = (
+            None
+            if named is None
+            else Context(((named[1], settings.followup_weight),), article=named[0], opening=True)
+        )
 
     def use_associations(self, tables: Tables) -> None:
         """Read questions with ``tables``, learned stand-ins for question words per article
@@ -176,20 +182,6 @@ class Pipeline:
         article's subject (None for a collection, whose "it" is anyone's). A question after
         a declined one leans on nothing: its pronoun may be the declined question's topic."""
         return self._opening
-
-    def _opening_context(self) -> Context | None:
-        """The term of the article's name its passages use most ("ecpat", not "end" or
-        "child"), weighed as a follow-up's inherited terms."""
-        if self.articles.several or not self.retriever.passages:
-            return None
-        index = self.retriever.index
-        article = self.retriever.passages[0].article
-        names = self.articles.names(article)
-        held = {t: len(row[0]) for t in sorted(names) if (row := index.row(t)) is not None}
-        if not held:
-            return None
-        term = max(held, key=held.__getitem__)
-        return Context(((term, self.settings.followup_weight),), article=article, opening=True)
 
     @staticmethod
     def _bare_name(text: str) -> str | None:

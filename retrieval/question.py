@@ -17,7 +17,6 @@ from retrieval.analyzer import analyze, stem, words
 from retrieval.answer_type import MEASURE_QUESTION
 from retrieval.bm25 import BM25Index
 from retrieval.budget import Deadline, check
-from retrieval.lemmas import IRREGULAR
 from retrieval.names import (
     NAME_PREFIX,
     lowercase_words,
@@ -26,10 +25,10 @@ from retrieval.names import (
     question_names,
 )
 from retrieval.records import Query, RetrievalSettings
+from retrieval.spelling import Spelling
 from retrieval.stopwords import STOP_WORDS
 from retrieval.synonyms import related_terms, single_words
-from retrieval.typos import Speller, osa_distance, word_counts
-from retrieval.wordstats import english_spelling, function_word_spelling, zipf
+from retrieval.wordstats import zipf
 
 # How people open a question without saying anything about its topic: "What do you know
 # about ...", "Can you tell me ...", "I'd like to know ...". ("know" would meet "now known as".)
@@ -40,9 +39,6 @@ _FRAME = re.compile(
     re.IGNORECASE,
 )
 
-# The shortest part a run-together word is split into ("bodyshop": body shop).
-_MIN_PART = 3
-
 # An acronym as a question may write it: "ITU", "IWF".
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 
@@ -50,9 +46,9 @@ _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 class QuestionAnalyzer:
     """Turns question text into a :class:`Query` over one article's index.
 
-    ``documents`` are the indexed words of each passage (for the speller, built on first
-    need); ``texts`` are the article's headings and sentences (to find words used only inside
-    names); ``bigrams`` are all adjacent term pairs the article holds.
+    ``documents`` are the surface words of each passage (for spelling,
+    :mod:`retrieval.spelling`); ``texts`` are the article's headings and sentences (to find
+    words used only inside names); ``bigrams`` are all adjacent term pairs the article holds.
     """
 
     def __init__(
@@ -65,131 +61,12 @@ class QuestionAnalyzer:
     ) -> None:
         self.index = index
         self.settings = settings
-        # Only how many passages use each word is kept for the speller, not the words of
-        # every passage (a large article's word lists were a fifth of its index's memory).
-        # Base forms of irregular words count as known: "stnad" is a slip for "stand", which
-        # the article spells "stood".
-        self._word_counts = word_counts(
-            ws + [IRREGULAR[w] for w in ws if w in IRREGULAR] for ws in documents
-        )
-        self._speller: Speller | None = None
-        self._stem_speller: Speller | None = None
-        self._forms: dict[str, str] | None = None
         self._name_only = name_only_terms(texts)
         self._names_by_prefix = names_by_prefix(texts)
         self._expansions = expansions(texts)
         self._initialisms = initialisms(texts)
         self._all_bigrams = bigrams
-
-    def _written(self, term: str) -> str | None:
-        """The article's commonest word for ``term`` ("countries" for "countri"); of equally
-        common ones the first in alphabetical order, so no run depends on a set's order."""
-        if self._forms is None:  # built on first need, from the speller's word counts
-            best: dict[str, tuple[int, str]] = {}
-            for word, count in self._word_counts.items():
-                key = stem(word)
-                held = best.get(key)
-                if held is None or count > held[0] or (count == held[0] and word < held[1]):
-                    best[key] = (count, word)
-            self._forms = {key: word for key, (_, word) in best.items()}
-        return self._forms.get(term)
-
-    def _spell(self, word: str, loose: bool = False) -> str | None:
-        if self._speller is None:  # built on first need: most questions never ask for it
-            settings = self.settings
-            self._speller = Speller(self._word_counts, settings.max_edits, settings.max_typo_chars)
-        return self._speller.correct(word, loose)
-
-    def _nonword(self, word: str) -> bool:
-        """Whether ``word`` is no English word, nor a form of one ("govts" is "govt"s)."""
-        floor = self.settings.nonword_zipf
-        return zipf(word) < floor and zipf(stem(word)) < floor
-
-    def _correctable(self, word: str, tried: int) -> bool:
-        """Whether to try correcting ``word``: not when it is too long to be a slip, nor once
-        ``tried`` words of the question were tried (see :class:`RetrievalSettings`)."""
-        settings = self.settings
-        return len(word) <= settings.max_typo_chars and tried < settings.max_typo_words
-
-    def _fix(self, word: str) -> str | None:
-        """The article's own words first; then common English ("chiarperson", "hw mny ppl",
-        "wat", "thier"), so a slip or chat spelling is read as the word meant. A word that is
-        no English word is read as an English word one edit away whose stem the article uses
-        ("colect": collect, as in "collected"), else as an article word two edits away
-        ("fundet": founded, not the English "funded")."""
-        fixed = self._spell(word) or self._split(word)
-        if fixed is not None:
-            return fixed
-        english = None
-        if self.settings.english_spelling:
-            english = english_spelling(word) or function_word_spelling(word, STOP_WORDS)
-        if english is not None and (english in STOP_WORDS or stem(english) in self.index.doc_freq):
-            return english
-        if self._nonword(word):
-            fixed = self._spell(word, loose=True) or self._spell_stem(word)
-        return fixed or english
-
-    def _spell_stem(self, word: str) -> str | None:
-        """A non-word whose ending differs from the article's word as well ("hedquarter" for
-        "headquarters", two letters short): its stem, read loosely against the article's
-        stems, where the ending costs no edit; the article's commonest word for the stem."""
-        if self._stem_speller is None:  # built on first need, as the speller is
-            counts: dict[str, int] = {}
-            for known, count in self._word_counts.items():
-                key = stem(known)
-                counts[key] = counts.get(key, 0) + count
-            settings = self.settings
-            self._stem_speller = Speller(counts, settings.max_edits, settings.max_typo_chars)
-        term = self._stem_speller.correct(stem(word), loose=True)
-        return None if term is None else self._written(term)
-
-    def _rejoined(self, found: list[str]) -> tuple[list[str], int]:
-        """``found`` with a word split in two joined again, and how many pairs were looked up
-        (they count against ``max_typo_words``): one the article writes as one word ("head
-        quarters"), or a name dictation split because it did not know it ("eck pat", "bell
-        amy": one half not the article's, together one slip from a name the article uses)."""
-        joined: list[str] = []
-        tried = i = 0
-        while i < len(found):
-            whole = None
-            if i + 1 < len(found) and self._joinable(found[i], found[i + 1], tried):
-                tried += 1
-                whole = self._whole(found[i] + found[i + 1])
-            if whole is not None:
-                joined.append(whole)
-                i += 2
-            else:
-                joined.append(found[i])
-                i += 1
-        return joined, tried
-
-    def _joinable(self, a: str, b: str, tried: int) -> bool:
-        """Whether ``a`` and ``b`` may be halves of one word: letters, no stop word, not both
-        the article's ("Sky HD" is not "SkyHD"), and the lookup budget not spent."""
-        if not (a.isalpha() and b.isalpha()) or a in STOP_WORDS or b in STOP_WORDS:
-            return False
-        known = self.index.doc_freq
-        return not (stem(a) in known and stem(b) in known) and self._correctable(a + b, tried)
-
-    def _whole(self, typed: str) -> str | None:
-        """The article's word ``typed`` (two halves run together) stands for, if any."""
-        if typed in self._word_counts:
-            return typed
-        whole = self._spell(typed, loose=True)
-        # One slip at most ("rank gps" is not "ranges"); and each half must count: "ecpat hq"
-        # is no slip for "ecpat" with "hq" dropped.
-        if whole is None or osa_distance(typed, whole) > 1 or len(whole) < len(typed) - 1:
-            return None
-        term = stem(whole)
-        return whole if term in self._names_by_prefix.get(term[:NAME_PREFIX], ()) else None
-
-    def _split(self, word: str) -> str | None:
-        """Two words the article writes side by side, run together ("bodyshop": body shop)."""
-        for i in range(_MIN_PART, len(word) - _MIN_PART + 1):
-            a, b = word[:i], word[i:]
-            if (stem(a), stem(b)) in self._all_bigrams:
-                return f"{a} {b}"
-        return None
+        self._spelling = Spelling(index, settings, documents, self._names_by_prefix, bigrams)
 
     def query(
         self,
@@ -210,13 +87,13 @@ class QuestionAnalyzer:
         text = core or folded
         surface: dict[str, str] = {}
         fixes: dict[str, str | None] = {}  # each distinct word is corrected once
-        found, tried = self._rejoined(words(self._spell_out(core)))
+        found, tried = self._spelling.rejoined(words(self._spell_out(core)))
         for word in found:
             check(deadline, "reading the question")
             term = stem(word)
             if term not in known and self.settings.max_edits:
-                if word not in fixes and self._correctable(word, len(fixes) + tried):
-                    fixes[word] = self._fix(word)
+                if word not in fixes and self._spelling.correctable(word, len(fixes) + tried):
+                    fixes[word] = self._spelling.fix(word)
                 fixed = fixes.get(word)
                 if fixed is not None and fixed != word:
                     corrections.append((word, fixed))
@@ -229,7 +106,7 @@ class QuestionAnalyzer:
                 order.append(term)
                 if term in known and not zipf(part):
                     # "countrys" stems like "countries": its statistics are the article word's.
-                    part = self._written(term) or part
+                    part = self._spelling.written(term) or part
                 surface.setdefault(term, part)
         alternatives = []
         names = question_names(self._spell_out(text))

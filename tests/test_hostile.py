@@ -55,7 +55,8 @@ def test_a_very_long_word_is_never_corrected(article: Article) -> None:
     engine = _engine(article)
     reply, _, peak = _measured(engine, "a" * 4000)
     assert reply.kind is ReplyKind.DECLINE
-    assert engine.retriever._questions._speller is None  # the corrector was never even built
+    # The corrector was never even built.
+    assert engine.retriever._questions._spelling._speller is None
     assert peak < 20_000_000  # its deletions of this word alone were over 800 MB
 
 
@@ -73,7 +74,7 @@ def test_only_a_bounded_number_of_words_is_corrected_per_question(article: Artic
         "".join(rng.choices(string.ascii_lowercase, k=rng.randint(5, 9))) for _ in range(4000)
     )
     _, spent, peak = _measured(engine, message)
-    speller = engine.retriever._questions._speller
+    speller = engine.retriever._questions._spelling._speller
     assert speller is not None
     # Each word is looked up at most twice: as typed, then (no English word) read loosely.
     assert len(speller._cache) <= 2 * engine.config.retrieval.max_typo_words
