@@ -288,7 +288,13 @@ def test_one_line_network_errors_do_not_show_the_token(caplog: pytest.LogCapture
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
-    "question", ["Where was the 1996 world congress held?", "hw mny ppl signed the petition"]
+    "question",
+    [
+        "Where was the 1996 world congress held?",
+        "hw mny ppl signed the petition",
+        "where is their secretariat",  # a first "their" is the article's subject
+        "what dose eck pat stand for",  # a name split in two
+    ],
 )
 async def test_telegram_quotes_the_sentence_and_footnotes_ask_does(
     api: FakeBotApi, engine: Engine, question: str
