@@ -288,9 +288,12 @@ class Engine:
     ) -> tuple[Reply, Conversation]:
         cfg = self.config
         # A follow-up leans on the latest answer: a declined question has no subject to lend.
-        lent = next((c for t in reversed(conversation.turns) if (c := t.decision.context())), None)
-        if not conversation.turns:
-            lent = self.pipeline.opening()
+        # A conversation's first question leans on the article's subject (see Pipeline.opening).
+        lent = (
+            next((c for t in reversed(conversation.turns) if (c := t.decision.context())), None)
+            if conversation.turns
+            else self.pipeline.opening()
+        )
         decision = self.pipeline.answer(text, lent, deadline)
         hits = decision.ranked[: cfg.retrieval.top_k]
         if decision.answered and decision.best is not None:

@@ -45,6 +45,7 @@ from retrieval.records import (
     Context,
     Decision,
     Hit,
+    Query,
     Question,
     Reason,
     RetrievalSettings,
@@ -131,8 +132,7 @@ class Pipeline:
         prefer = within = None
         followup = False
         own = len(query.spelled)
-        # The adjective of "how old", "how long" asks for a kind of answer, not a topic.
-        words = tuple((t, w) for t, w in query.spelled if t not in query.measure)
+        words = _own_words(query)
         # A short question of common words naming nothing ("which city?", "how many
         # countries tho") right after an answer is about that answer, as much as one with a
         # pronoun is; "Where is the secretariat?" names a topic of its own.
@@ -153,16 +153,11 @@ class Pipeline:
             else:
                 prefer = context.passage
                 within = context.article if self.articles.several else None
-            words = tuple(
-                (t, w) for t, w in query.spelled if t not in query.inherited | query.measure
-            )
-            words = words or context.words
+            words = _own_words(query) or context.words
         elif opening is not None and names_by_pronoun(text):
             # Opening a conversation about one article, "it" and "they" are its subject.
             query = retriever.query(text, dict(opening.terms), deadline)
-            words = tuple(
-                (t, w) for t, w in query.spelled if t not in query.inherited | query.measure
-            )
+            words = _own_words(query)
         return Question(
             text=text,
             query=query,
@@ -349,3 +344,9 @@ class Pipeline:
             said=sum((terms_of(best.passage.sentences[i].text) for i in chosen(best)), ()),
             bigrams=query.bigrams,
         )
+
+
+def _own_words(query: Query) -> tuple[tuple[str, str], ...]:
+    """The (term, word) pairs a question asks about: its own, not those a follow-up inherits,
+    nor the adjective of "how old", "how long" (it asks for a kind of answer, not a topic)."""
+    return tuple((t, w) for t, w in query.spelled if t not in query.inherited | query.measure)

@@ -46,22 +46,31 @@ class Spelling:
         )
         self._speller: Speller | None = None
         self._stem_speller: Speller | None = None
-        self._forms: dict[str, str] | None = None
+        self._forms: dict[str, str] | None = None  # see _by_stem
+        self._stem_counts: dict[str, int] = {}
         self._names_by_prefix = names
         self._all_bigrams = bigrams
 
     def written(self, term: str) -> str | None:
         """The article's commonest word for ``term`` ("countries" for "countri"); of equally
         common ones the first in alphabetical order, so no run depends on a set's order."""
-        if self._forms is None:  # built on first need, from the speller's word counts
+        return self._by_stem().get(term)
+
+    def _by_stem(self) -> dict[str, str]:
+        """The article's commonest word per stem, and (``_stem_counts``) how often each stem is
+        used: both read off the word counts in one pass, on first need."""
+        if self._forms is None:
             best: dict[str, tuple[int, str]] = {}
+            counts: dict[str, int] = {}
             for word, count in self._word_counts.items():
                 key = stem(word)
+                counts[key] = counts.get(key, 0) + count
                 held = best.get(key)
                 if held is None or count > held[0] or (count == held[0] and word < held[1]):
                     best[key] = (count, word)
+            self._stem_counts = counts
             self._forms = {key: word for key, (_, word) in best.items()}
-        return self._forms.get(term)
+        return self._forms
 
     def _spell(self, word: str, loose: bool = False) -> str | None:
         if self._speller is None:  # built on first need: most questions never ask for it
@@ -103,12 +112,11 @@ class Spelling:
         "headquarters", two letters short): its stem, read loosely against the article's
         stems, where the ending costs no edit; the article's commonest word for the stem."""
         if self._stem_speller is None:  # built on first need, as the speller is
-            counts: dict[str, int] = {}
-            for known, count in self._word_counts.items():
-                key = stem(known)
-                counts[key] = counts.get(key, 0) + count
+            self._by_stem()
             settings = self.settings
-            self._stem_speller = Speller(counts, settings.max_edits, settings.max_typo_chars)
+            self._stem_speller = Speller(
+                self._stem_counts, settings.max_edits, settings.max_typo_chars
+            )
         term = self._stem_speller.correct(stem(word), loose=True)
         return None if term is None else self.written(term)
 

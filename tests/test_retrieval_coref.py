@@ -8,6 +8,7 @@ from corpus import article_from_paragraphs, load_article
 from retrieval import RetrievalSettings, Retriever, analyze
 from retrieval.coref import continues, opens_with_pronoun, resolve, subject_terms
 from retrieval.evidence import passage_facts, resolved_scores, sentence_scores
+from retrieval.records import Hit
 
 
 @pytest.fixture(scope="module")
@@ -106,23 +107,27 @@ def test_answer_spanning_two_sentences_quotes_both(ecpat: Retriever) -> None:
     assert hit.sentences == (1, 2)
 
 
-def test_a_sentence_following_from_the_one_before_is_quoted_with_it() -> None:
-    article = article_from_paragraphs(
-        "Test",
-        ["The guild won a charter in 1702. As a result, the guild grew into a national body."],
+def best_hit(paragraph: str, question: str) -> Hit:
+    """The best hit for ``question`` in an article of the one ``paragraph``."""
+    retriever = Retriever(
+        article_from_paragraphs("Test", [paragraph]).passages, RetrievalSettings()
     )
-    retriever = Retriever(article.passages, RetrievalSettings())
-    hit = retriever.search(retriever.query("What did the guild grow into?"), 1)[0]
+    return retriever.search(retriever.query(question), 1)[0]
+
+
+def test_a_sentence_following_from_the_one_before_is_quoted_with_it() -> None:
+    hit = best_hit(
+        "The guild won a charter in 1702. As a result, the guild grew into a national body.",
+        "What did the guild grow into?",
+    )
     assert hit.sentences == (0, 1)  # "As a result" of what: the sentence before says
 
 
 def test_pair_must_hold_clearly_more_than_the_best_sentence() -> None:
-    article = article_from_paragraphs(
-        "Test",
-        ["Anvils are heavy iron blocks. Smiths use anvils daily. Anvils ring when struck."],
+    hit = best_hit(
+        "Anvils are heavy iron blocks. Smiths use anvils daily. Anvils ring when struck.",
+        "Why are anvils heavy?",
     )
-    retriever = Retriever(article.passages, RetrievalSettings())
-    hit = retriever.search(retriever.query("Why are anvils heavy?"), 1)[0]
     assert hit.sentences[0] == 0  # the pair (0, 1) adds no question word: no pair
     assert 2 not in hit.sentences
 
