@@ -14,9 +14,11 @@ from dataclasses import replace
 from corpus.records import Passage
 from retrieval.analyzer import analyze
 from retrieval.bm25 import BM25Index
-from retrieval.definitions import defined_kind
+from retrieval.definitions import defined_kind, definition_subject
 from retrieval.quoting import INFOBOX
+from retrieval.reading import about_the_article, bare_name
 from retrieval.records import Hit, Query
+from retrieval.wordstats import is_english
 
 
 class ArticleTerms:
@@ -65,6 +67,24 @@ class ArticleTerms:
         if not wanted:
             return None
         return next((key for key, names in self._names.items() if wanted <= names), None)
+
+    def overview(self, text: str, followed: str | None, title: str) -> str:
+        """``text``, or "What is <article>?" when it asks what the article is about ("What is
+        this article about?") or what an article's coined name is ("What is ecpat?", or just
+        "ecpat"): the same overview. ``followed``: the article a follow-up continues (None for
+        a first question); ``title``: the article of passages that name none.
+
+        Only a coined name counts ("ECPAT"), not common words ("child prostitution").
+        """
+        subject = definition_subject(text) or bare_name(text)
+        article = followed or title
+        if not subject or not article:
+            return text
+        if about_the_article(subject, followed is not None):
+            return f"What is {article}?"
+        coined = not all(is_english(w.casefold()) for w in subject.split())
+        named = self.named(analyze(subject)) if coined else None
+        return text if named is None else f"What is {named or title}?"
 
     def names_other(self, query: Query, article: str) -> bool:
         """Whether the question's own words name an article other than ``article`` ("And

@@ -24,7 +24,6 @@ import logging
 from collections.abc import Sequence
 
 from corpus.records import Passage
-from retrieval.analyzer import analyze
 from retrieval.answer_type import asked_kind, asks_how_to, asks_yes_no
 from retrieval.articles import ArticleTerms, lift_article
 from retrieval.associations import Associations, Tables, known, merged
@@ -32,11 +31,10 @@ from retrieval.budget import Deadline, OverBudget, check
 from retrieval.decision import Model, learned_associations, load_model
 from retrieval.definitions import definition_subject
 from retrieval.followup import inherited, is_followup, names_by_pronoun
-from retrieval.quoting import INFOBOX, chosen, content, quote, sources, terms_of
+from retrieval.quoting import INFOBOX, chosen, content, quote, sourced, sources, terms_of
 from retrieval.ranker import Retriever
 from retrieval.reading import (
     TOPIC_INFORMATION,
-    about_the_article,
     clean,
     repeated_phrase,
 )
@@ -45,18 +43,14 @@ from retrieval.records import (
     Context,
     Decision,
     Hit,
-    Query,
     Question,
     Reason,
     RetrievalSettings,
 )
 from retrieval.signals import Asked, Candidate, asked_of, margin, measure
-from retrieval.wordstats import information, is_english
+from retrieval.wordstats import information
 
 log = logging.getLogger(__name__)
-
-BARE_NAME_WORDS = 3  # the longest message read as nothing but a name ("ecpat international")
-_PUNCTUATION = "?!.,;:'\"()[]{}<>*_~`"
 
 
 class Pipeline:
@@ -114,25 +108,13 @@ class Pipeline:
         # A conversation's start lends only the subject of its pronouns; it is no follow-up.
         opening = context if context is not None and context.opening else None
         context = None if opening is not None else context
-        # A message that is only a coined name asks what it is: "ecpat" reads "What is ECPAT?"
-        # when it names an article (checked below, as for "What is ecpat?").
-        subject = definition_subject(text) or self._bare_name(text)
-        title = (context.article if context else "") or self.title
-        if subject and title:
-            # "What is this article about?" and "What is ECPAT?" ask for the same overview.
-            # Only a coined name counts ("ECPAT"), not common words ("child prostitution").
-            coined = not all(is_english(w.casefold()) for w in subject.split())
-            named = self.articles.named(analyze(subject)) if coined else None
-            if about_the_article(subject, context is not None):
-                text = f"What is {title}?"
-            elif named is not None:
-                text = f"What is {named or self.title}?"
+        text = self.articles.overview(text, context.article if context else None, self.title)
         retriever, settings = self.retriever, self.settings
         query = retriever.query(text, None, deadline)
         prefer = within = None
         followup = False
         own = len(query.spelled)
-        words = _own_words(query)
+        words = query.own_words()
         # A short question of common words naming nothing ("which city?", "how many
         # countries tho") right after an answer is about that answer, as much as one with a
         # pronoun is; "Where is the secretariat?" names a topic of its own.
@@ -153,11 +135,11 @@ class Pipeline:
             else:
                 prefer = context.passage
                 within = context.article if self.articles.several else None
-            words = _own_words(query) or context.words
+            words = query.own_words() or context.words
         elif opening is not None and names_by_pronoun(text):
             # Opening a conversation about one article, "it" and "they" are its subject.
             query = retriever.query(text, dict(opening.terms), deadline)
-            words = _own_words(query)
+            words = query.own_words()
         return Question(
             text=text,
             query=query,
@@ -177,17 +159,6 @@ class Pipeline:
         article's subject (None for a collection, whose "it" is anyone's). A question after
         a declined one leans on nothing: its pronoun may be the declined question's topic."""
         return self._opening
-
-    @staticmethod
-    def _bare_name(text: str) -> str | None:
-        """``text`` when every word of it is one no English speaker uses ("ecpat", "ECPAT?"),
-        stop words included: "where is ecpat" asks where, not what."""
-        found = text.split()
-        if not 0 < len(found) <= BARE_NAME_WORDS:
-            return None
-        if any(is_english(w.strip(_PUNCTUATION).casefold()) for w in found):
-            return None
-        return text
 
     # -- 2. rank ----------------------------------------------------------------------------
 
@@ -244,7 +215,7 @@ class Pipeline:
         if not assessed:
             return Decision(question, False, Reason.NO_MATCH, 0.0, ranked)
         best, values, confidence = max(assessed, key=lambda a: a[2])
-        best = self._sourced(best, [hit for hit, _, _ in assessed])
+        best = sourced(best, [hit for hit, _, _ in assessed], self._terms)
         answered = confidence >= self.settings.min_confidence
         # The ranked passages, the quoted one with its sentences chosen.
         ranked = tuple(best if h.passage.id == best.passage.id else h for h in ranked)
@@ -279,19 +250,6 @@ class Pipeline:
             return Decision(Question.unread(text), False, Reason.OVER_BUDGET, 0.0)
 
     # -- helpers ----------------------------------------------------------------------------
-
-    def _sourced(self, best: Hit, others: Sequence[Hit]) -> Hit:
-        """``best``; but when its quote has no footnote and another candidate's says the same
-        with one, that one."""
-        if sources(best):
-            return best
-        said = self._terms(best)
-        for other in others:
-            terms = self._terms(other)
-            overlap = len(said & terms) / max(1, len(said | terms))
-            if other is not best and overlap >= 0.8 and sources(other):
-                return other
-        return best
 
     def _terms(self, hit: Hit) -> frozenset[str]:
         facts = self.retriever.facts(hit.passage.id)
@@ -344,9 +302,3 @@ class Pipeline:
             said=sum((terms_of(best.passage.sentences[i].text) for i in chosen(best)), ()),
             bigrams=query.bigrams,
         )
-
-
-def _own_words(query: Query) -> tuple[tuple[str, str], ...]:
-    """The (term, word) pairs a question asks about: its own, not those a follow-up inherits,
-    nor the adjective of "how old", "how long" (it asks for a kind of answer, not a topic)."""
-    return tuple((t, w) for t, w in query.spelled if t not in query.inherited | query.measure)

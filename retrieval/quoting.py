@@ -3,6 +3,7 @@ and the footnotes that source them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from corpus.records import INFOBOX
@@ -55,3 +56,22 @@ def sources(hit: Hit) -> tuple[int, ...]:
     """The footnotes that source the quoted sentences (see :class:`corpus.records.Sentence`)."""
     numbers = (n for i in chosen(hit) for n in hit.passage.sentences[i].sources)
     return tuple(dict.fromkeys(numbers))
+
+
+# A quote without a footnote gives way to another saying this much the same (shared terms over
+# all their terms).
+SAME_FACT = 0.8
+
+
+def sourced(best: Hit, others: Sequence[Hit], said: Callable[[Hit], frozenset[str]]) -> Hit:
+    """``best``; but when its quote has no footnote and another candidate's says the same
+    (``said``: the terms a hit's quote states) with one, that one."""
+    if sources(best):
+        return best
+    terms = said(best)
+    for other in others:
+        theirs = said(other)
+        overlap = len(terms & theirs) / max(1, len(terms | theirs))
+        if other is not best and overlap >= SAME_FACT and sources(other):
+            return other
+    return best

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from retrieval.analyzer import analyze
+from retrieval.wordstats import is_english
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _MARKDOWN = re.compile(r"```+|`|\*\*?|__|~~|^\s*(?:#{1,6}|>)\s*", re.MULTILINE)
@@ -35,6 +36,21 @@ def about_the_article(subject: str, followup: bool) -> bool:
     if not words <= _DEICTIC | _ARTICLE:
         return False
     return bool(words & _ARTICLE) or not followup
+
+
+BARE_NAME_WORDS = 3  # the longest message read as nothing but a name ("ecpat international")
+_PUNCTUATION = "?!.,;:'\"()[]{}<>*_~`"
+
+
+def bare_name(text: str) -> str | None:
+    """``text`` when every word of it is one no English speaker uses ("ecpat", "ECPAT?"),
+    stop words included: "where is ecpat" asks where, not what (it asks what ECPAT is)."""
+    found = text.split()
+    if not 0 < len(found) <= BARE_NAME_WORDS:
+        return None
+    if any(is_english(w.strip(_PUNCTUATION).casefold()) for w in found):
+        return None
+    return text
 
 
 # "@ecpat_bot": a chat user's name, not an e-mail address's second half.

@@ -76,6 +76,11 @@ class Query:
     def terms(self) -> dict[str, float]:
         return dict(self.weights)
 
+    def own_words(self) -> tuple[tuple[str, str], ...]:
+        """The (term, word) pairs the question asks about: its own, not those a follow-up
+        inherits, nor the adjective of "how old", "how long" (a kind of answer, not a topic)."""
+        return tuple((t, w) for t, w in self.spelled if t not in self.inherited | self.measure)
+
 
 @dataclass(frozen=True)
 class Hit:
