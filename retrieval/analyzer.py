@@ -3,8 +3,8 @@
 Unicode normalisation, case folding and accent folding (a question typed without accents,
 "Herve", must still meet "Hervé"), digit grouping removed ("1,300" -> "1300"), English stop
 words dropped, irregular forms led to their base ("stood" -> "stand", "children" -> "child",
-which Snowball leaves apart), Snowball stemming (PyStemmer), "-ify" verbs joined to their
-"-ification" nouns.
+"chairmen" -> "chairman", which Snowball leaves apart), Snowball stemming (PyStemmer),
+"-ify" verbs joined to their "-ification" nouns.
 """
 
 from __future__ import annotations
@@ -93,11 +93,21 @@ def stem(word: str) -> str:
     return _stem(word) if len(word) > CACHED_WORD_CHARS else remembered_stem(word)
 
 
+# "chairmen", "businessmen": a plural Snowball leaves apart from its singular. From seven
+# letters on, no English word ending in "men" is anything else whose "-man" form is a word
+# of its own ("abdomen", "specimen" fold to non-words, harmlessly; "omen" and "ramen" are
+# shorter).
+_PLURAL_MEN = 7
+
+
 def _stem(word: str) -> str:
     if word.isdigit():
         return word
+    base = IRREGULAR.get(word, word)
+    if len(base) >= _PLURAL_MEN and base.endswith("men"):
+        base = base[:-3] + "man"
     with _STEMMER_LOCK:
-        term = _STEMMER.stemWord(american(IRREGULAR.get(word, word)))
+        term = _STEMMER.stemWord(american(base))
     # Snowball leaves "ratification" (ratif) apart from "ratify" (ratifi), and would join
     # "specify" to "specific" if the verb were cut instead: the noun joins its verb.
     if word.endswith(("ification", "ifications")) and term.endswith("if"):

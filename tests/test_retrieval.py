@@ -461,6 +461,17 @@ def test_irregular_forms_meet_their_base() -> None:
     assert ranked(retriever, "Where does the lamp stand?") == ["p1"]
 
 
+def test_plurals_in_men_meet_their_singular() -> None:
+    assert analyze("chairmen") == analyze("chairman")
+    assert analyze("businessmen spokesmen") == analyze("businessman spokesman")
+    assert analyze("omen") != analyze("oman")  # too short to be a plural in "-men"
+    retriever = Retriever(
+        passages("Ships pass the cape.", "The guild's chairman is Ada Lovelace."),
+        RetrievalSettings(),
+    )
+    assert ranked(retriever, "Who are the guild chairmen?") == ["p2"]
+
+
 def test_ification_nouns_meet_their_ify_verbs() -> None:
     assert analyze("ratification") == analyze("ratify") == analyze("ratified")
     assert analyze("specification") == analyze("specify")
