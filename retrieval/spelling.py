@@ -15,6 +15,7 @@ from retrieval.lemmas import IRREGULAR
 from retrieval.names import NAME_PREFIX
 from retrieval.records import RetrievalSettings
 from retrieval.stopwords import STOP_WORDS
+from retrieval.synonyms import related_terms
 from retrieval.typos import Speller, osa_distance, word_counts
 from retrieval.wordstats import english_spelling, function_word_spelling, zipf
 
@@ -97,7 +98,7 @@ class Spelling:
         ("fundet": founded, not the English "funded")."""
         fixed = self._spell(word) or self._split(word)
         if fixed is not None:
-            return fixed
+            return self._closer_english(word, fixed) or fixed
         english = None
         if self.settings.english_spelling:
             english = english_spelling(word) or function_word_spelling(word, STOP_WORDS)
@@ -105,7 +106,22 @@ class Spelling:
             return english
         if self._nonword(word):
             fixed = self._spell(word, loose=True) or self._spell_stem(word)
-        return fixed or english
+        if fixed is None:
+            return english
+        return self._closer_english(word, fixed) or fixed
+
+    def _closer_english(self, word: str, fixed: str) -> str | None:
+        """An English word fewer edits from ``word`` than the article's ``fixed`` that the
+        article uses, or stands for by a thesaurus relative: "startd" is "started" (one edit),
+        which "founded" answers, rather than "stand" (two), the base of the article's "stood".
+        None when there is none: "fundet" stays "founded", as the article has no "fund"."""
+        if not self.settings.english_spelling or " " in fixed or osa_distance(word, fixed) < 2:
+            return None
+        english = english_spelling(word)
+        if english is None or osa_distance(word, english) >= osa_distance(word, fixed):
+            return None
+        term, known = stem(english), self.index.doc_freq
+        return english if term in known or related_terms(term) & known.keys() else None
 
     def _spell_stem(self, word: str) -> str | None:
         """A non-word whose ending differs from the article's word as well ("hedquarter" for

@@ -287,6 +287,9 @@ def test_a_loose_reading_keeps_the_first_letter_and_skips_short_words() -> None:
         ("wen was ecpat fundet", "fundet", "founded"),  # not the English "funded"
         ("hw many signitures did the petion get", "petion", "petition"),  # not "potion"
         ("wat did the bodyshop campain colect", "colect", "collect"),  # English, as "collected"
+        # One edit from "start", which the article says as "founded"; two from "stand", the
+        # base form of the article's "stood".
+        ("wen was ecpat startd", "startd", "start"),
     ],
 )
 def test_a_non_word_is_read_as_the_word_the_article_uses(
