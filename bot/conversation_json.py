@@ -82,6 +82,8 @@ class ConversationCodec:
         d = _get(data, "decision", dict)
         ranked = tuple(self._hit(h) for h in _get(d, "ranked", list))
         best = d.get("best")
+        # Absent from conversations kept before answers recorded whom they named.
+        named = _get(d, "named", list) if "named" in d else []
         analysed = Question(
             text=question,
             query=Query(question, _pairs(_get(d, "terms", list), str, _number)),
@@ -101,6 +103,7 @@ class ConversationCodec:
             best=None if best is None else ranked[_index(best, ranked)],
             quote=_get(d, "quote", str),
             sources=tuple(_integer(n) for n in _get(d, "sources", list)),
+            named=frozenset(_text(t) for t in named),
         )
         a = _get(data, "answer", dict)
         confidence = a.get("confidence")
@@ -166,6 +169,7 @@ def _turn(turn: Turn) -> dict[str, Any]:
             "sources": list(d.sources),
             "terms": [list(pair) for pair in d.question.query.weights],
             "words": [list(pair) for pair in d.question.words],
+            "named": sorted(d.named),
         },
         "answer": {
             "text": a.text,

@@ -18,6 +18,9 @@ _PRONOUNS = frozenset(
 # The pronouns that stand for an organisation, a thing or a people: what a question opening a
 # conversation about one article means by them is the article's subject ("who founded it?").
 _SUBJECT_PRONOUNS = frozenset("it its it's they them their theirs".split())
+# The pronouns that stand for a person: after an answer naming one, "when did she start?"
+# asks about that person, not about what the previous question asked.
+_PERSONAL_PRONOUNS = frozenset("he him his himself she her hers herself".split())
 _OPENERS = re.compile(
     r"^\s*(?:and|also|but|so|then|what about|how about|and what about|what of|same for|"
     r"in which|in what|in how|of which|for which|for how)\b",
@@ -41,6 +44,12 @@ def names_by_pronoun(question: str) -> bool:
     article's subject ("when did they start?")."""
     tokens = {t.casefold().replace("’", "'") for t in _WORD.findall(question)}
     return bool(tokens & _SUBJECT_PRONOUNS)
+
+
+def names_a_person(question: str) -> bool:
+    """True when ``question`` speaks of someone as "he" or "she"."""
+    tokens = {t.casefold() for t in _WORD.findall(question)}
+    return bool(tokens & _PERSONAL_PRONOUNS)
 
 
 def inherited(terms: Mapping[str, float], weight: float) -> dict[str, float]:

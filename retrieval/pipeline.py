@@ -24,13 +24,14 @@ import logging
 from collections.abc import Sequence
 
 from corpus.records import Passage
-from retrieval.answer_type import asked_kind, asks_how_to, asks_yes_no
+from retrieval.analyzer import analyze
+from retrieval.answer_type import asked_kind, asks_how_to, asks_yes_no, people_named
 from retrieval.articles import ArticleTerms, lift_article
 from retrieval.associations import Associations, Tables, known, merged
 from retrieval.budget import Deadline, OverBudget, check
 from retrieval.decision import Model, learned_associations, load_model
 from retrieval.definitions import definition_subject
-from retrieval.followup import inherited, is_followup, names_by_pronoun
+from retrieval.followup import inherited, is_followup, names_a_person, names_by_pronoun
 from retrieval.quoting import INFOBOX, chosen, content, quote, sourced, sources, terms_of
 from retrieval.ranker import Retriever
 from retrieval.reading import (
@@ -113,6 +114,7 @@ class Pipeline:
         query = retriever.query(text, None, deadline)
         prefer = within = None
         followup = False
+        person: frozenset[str] = frozenset()
         own = len(query.spelled)
         words = query.own_words()
         # A short question of common words naming nothing ("which city?", "how many
@@ -123,6 +125,10 @@ class Pipeline:
         elliptic = own <= 2 and common and not named
         if context is not None and (is_followup(text, own) or elliptic):
             lent = inherited(dict(context.terms), settings.followup_weight)
+            if names_a_person(text):
+                # "when did she start?": she is whom the previous answer named, as if typed.
+                person = context.person
+                lent.update(dict.fromkeys(sorted(person), 1.0))
             query = retriever.query(text, lent, deadline)
             followup = True
             if self.articles.names_other(query, context.article):
@@ -152,6 +158,7 @@ class Pipeline:
             prefer=prefer,
             within=within,
             words=words,
+            person=person,
         )
 
     def opening(self) -> Context | None:
@@ -197,6 +204,8 @@ class Pipeline:
             picked = self.choose(hit, question)
             if picked.passage.section == INFOBOX and chosen(picked) == (0,):
                 continue  # an infobox's first line is its name: it states nothing
+            if question.person and not question.person & self._terms(picked):
+                continue  # a quote not naming her cannot say when she started
             measured.append((picked, measure(self.candidate(question, ranked, picked, i, asked))))
         # The model weighs every candidate in one call (one pass over its trees, not one each).
         rows = [values for _, values in measured]
@@ -219,6 +228,12 @@ class Pipeline:
         answered = confidence >= self.settings.min_confidence
         # The ranked passages, the quoted one with its sentences chosen.
         ranked = tuple(best if h.passage.id == best.passage.id else h for h in ranked)
+        # Whom the answer to a "who" question names: a next "she" or "he" (Decision.context).
+        named = (
+            frozenset(analyze(" ".join(people_named(question.text, content(best, self._labels)))))
+            if question.asked == "person"
+            else frozenset()
+        )
         return Decision(
             question,
             answered,
@@ -229,6 +244,7 @@ class Pipeline:
             quote(best),
             sources(best),
             tuple(values.items()),
+            named,
         )
 
     def answer(

@@ -131,6 +131,8 @@ class Context:
     # A conversation's start (see :meth:`retrieval.pipeline.Pipeline.opening`): nothing was
     # answered yet, and "it" or "they" is the article's subject.
     opening: bool = False
+    # The terms of the person the previous answer named, whom "she" or "he" stands for.
+    person: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ class Question:
     # (term, word) of what it asks about: its own words, or a follow-up's inherited ones
     words: tuple[tuple[str, str], ...] = ()
     how_to: bool = False  # asks how or where the asker can do something
+    # The terms of the person a follow-up's "she" or "he" stands for: a quote must name them.
+    person: frozenset[str] = frozenset()
 
     @classmethod
     def unread(cls, text: str) -> Question:
@@ -169,6 +173,8 @@ class Decision:
     quote: str = ""
     sources: tuple[int, ...] = ()
     signals: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    # The terms of the people the quote names in answer to a "who" question ("Carol Bellamy").
+    named: frozenset[str] = frozenset()
 
     def context(self) -> Context | None:
         """What the next question may inherit: only an answered question lends a subject."""
@@ -176,4 +182,6 @@ class Decision:
             return None
         question = self.question
         best = self.best.passage
-        return Context(question.query.weights, best.id, question.words, best.article)
+        return Context(
+            question.query.weights, best.id, question.words, best.article, person=self.named
+        )

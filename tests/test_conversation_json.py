@@ -30,6 +30,7 @@ def _talk(engine: Engine, *messages: str) -> Conversation:
         ("When was ECPAT founded?", "Who developed The Code?", "more", "more"),
         ("What colour is the moon?",),  # a decline: nothing to lend a follow-up
         ("What is The Code?", "What colour is the moon?"),
+        ("Who chairs ECPAT?",),  # an answer naming a person, whom "she" stands for next
     ],
 )
 def test_a_restored_conversation_answers_follow_ups_more_and_sources_the_same(
@@ -42,10 +43,21 @@ def test_a_restored_conversation_answers_follow_ups_more_and_sources_the_same(
     assert [t.answer for t in restored.turns] == [t.answer for t in conversation.turns]
     assert [t.shown for t in restored.turns] == [t.shown for t in conversation.turns]
     assert restored.updated_at == conversation.updated_at
-    for then in ("more", "sources", "Who developed it?", "When?"):
+    for then in ("more", "sources", "Who developed it?", "When?", "what was her name again"):
         reply, _ = engine.reply(restored, then, now=NOW + 1)
         assert reply == engine.reply(conversation, then, now=NOW + 1)[0], then
     assert codec.dumps(restored) == text, "writing what was read gives the same text"
+
+
+def test_a_conversation_kept_before_answers_recorded_whom_they_named_still_loads(
+    engine: Engine,
+) -> None:
+    codec = ConversationCodec(engine.collection)
+    data = json.loads(codec.dumps(_talk(engine, "Who chairs ECPAT?")))
+    assert data["turns"][0]["decision"]["named"] == ["bellami", "carol"]
+    del data["turns"][0]["decision"]["named"]
+    restored = codec.loads(json.dumps(data))
+    assert restored.turns[0].decision.named == frozenset()
 
 
 def test_the_empty_conversation(engine: Engine) -> None:
@@ -80,6 +92,8 @@ def _tampered(engine: Engine, change: str) -> str:
         del turn["answer"]
     elif change == "unknown reason":
         turn["decision"]["reason"] = "GUESSED"
+    elif change == "named not a list":
+        turn["decision"]["named"] = "carol"
     elif change == "newer format":
         data["v"] = 99
     return json.dumps(data)
@@ -96,6 +110,7 @@ def _tampered(engine: Engine, change: str) -> str:
         "wrong types",
         "missing key",
         "unknown reason",
+        "named not a list",
         "newer format",
     ],
 )

@@ -104,6 +104,19 @@ def test_follow_up_after_the_chair(engine: Engine) -> None:
     assert "Bangkok" in reply.text
 
 
+def test_she_is_the_person_the_previous_answer_named(engine: Engine) -> None:
+    # Only the infobox names the chair, and nothing says when she took the chair: "Founded:
+    # 1990" is ECPAT's start, not hers.
+    (chair, when), _ = talk(engine, "Who chairs ECPAT?", "when did she start")
+    assert "Carol Bellamy" in chair.text
+    assert when.kind == "decline", when.text
+    (_, name), _ = talk(engine, "Who chairs ECPAT?", "what was her name again")
+    assert name.kind == "answer" and "Carol Bellamy" in name.text
+    # "it" is no person: the same question about ECPAT is answered with its founding.
+    (_, founded), _ = talk(engine, "Who chairs ECPAT?", "when did it start")
+    assert founded.kind == "answer" and "1990" in founded.text
+
+
 def test_standalone_question_is_not_bent_by_the_previous_one(engine: Engine) -> None:
     (_, reply), _ = talk(engine, "What is The Code?", "When was ECPAT founded?")
     assert "1990" in reply.text
