@@ -11,8 +11,10 @@ from cli_helpers import run_main
 from test_eval_squad import TINY_SQUAD
 
 from bot.config import Config
+from bot.engine import Conversation, Engine
+from bot.evaluation.questions import Question as EvalQuestion
 from bot.evaluation.train import FAMILY_WEIGHT, cross_validate, figures, train, weights
-from bot.evaluation.training_rows import Row, collect
+from bot.evaluation.training_rows import Row, analysed, collect
 from retrieval.decision import load_model
 from retrieval.signals import NAMES
 
@@ -129,3 +131,29 @@ def test_a_corrupt_model_file_is_one_line(isolated: Path, capsys) -> None:
     code, out, err = run_main(capsys, "ask", "When was ECPAT founded?")
     assert (code, out) == (2, "")
     assert err.startswith("ecpat-bot: error: cannot read decision model") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        (),  # a first question: "it" is the article's subject
+        ("Who chairs ECPAT?",),  # "she" is the chair
+        ("What colour is the moon?",),  # declined: nothing to lean on
+        ("What is The Code?", "What colour is the moon?"),  # the latest answered question
+        ("hello", "Who developed The Code?"),  # small talk is no turn
+    ],
+)
+@pytest.mark.parametrize("text", ["when did she start", "when was it founded", "when?"])
+def test_training_reads_a_question_after_others_as_the_engine_does(
+    engine: Engine, earlier: tuple[str, ...], text: str
+) -> None:
+    conversation = Conversation()
+    for message in earlier:
+        _, conversation = engine.reply(conversation, message)
+    reply, _ = engine.reply(conversation, text)
+    read = analysed(engine.pipeline, EvalQuestion("q", text, context=earlier))
+    assert read is not None
+    decision = engine.pipeline.decide(read, engine.pipeline.rank(read))
+    assert decision.quote == ("" if reply.answer is None else reply.answer.text) or (
+        reply.abstained and not decision.answered
+    )

@@ -42,22 +42,24 @@ class Row:
     share: float = 1.0  # of its question's weight
 
 
-def _context(decision: Decision) -> Context | None:
-    if decision.best is None:
-        return None
-    question = decision.question
-    return Context(question.query.weights, decision.best.passage.id, question.words)
-
-
 def analysed(pipeline: Pipeline, question: Question, context: bool = True) -> Analysed | None:
-    """``question`` read by the pipeline after its context was asked (None: small talk)."""
+    """``question`` read by the pipeline after its context was asked (None: small talk), as
+    the engine reads a conversation: a follow-up leans on the latest answered question, the
+    first question on the article's subject (:meth:`Pipeline.opening`)."""
     if intent(question.question) is not None:
         return None
-    previous = pipeline.opening()  # as the engine starts a conversation
+    asked: list[Decision] = []
     for earlier in question.context if context else ():
         if intent(earlier) is None:
-            previous = _context(pipeline.answer(earlier, previous))
-    return pipeline.analyse(question.question, previous)
+            asked.append(pipeline.answer(earlier, _lent(pipeline, asked)))
+    return pipeline.analyse(question.question, _lent(pipeline, asked))
+
+
+def _lent(pipeline: Pipeline, asked: Sequence[Decision]) -> Context | None:
+    """What the next question leans on after the decisions ``asked`` (see ``Engine``)."""
+    if not asked:
+        return pipeline.opening()
+    return next((c for d in reversed(asked) if (c := d.context()) is not None), None)
 
 
 def ask(
