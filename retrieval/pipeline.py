@@ -32,7 +32,7 @@ from retrieval.budget import Deadline, OverBudget, check
 from retrieval.decision import Model, learned_associations, load_model
 from retrieval.definitions import definition_subject
 from retrieval.followup import inherited, is_followup, names_a_person, names_by_pronoun
-from retrieval.quoting import INFOBOX, chosen, content, quote, sourced, sources, terms_of
+from retrieval.quoting import INFOBOX, chosen, content, quote, sourced, sources
 from retrieval.ranker import Retriever
 from retrieval.reading import (
     TOPIC_INFORMATION,
@@ -48,7 +48,8 @@ from retrieval.records import (
     Reason,
     RetrievalSettings,
 )
-from retrieval.signals import Asked, Candidate, asked_of, margin, measure
+from retrieval.signals import measure
+from retrieval.weighing import Asked, Candidate, asked_of, weighed
 from retrieval.wordstats import information
 
 log = logging.getLogger(__name__)
@@ -282,39 +283,13 @@ class Pipeline:
         """What the decision reads about quoting ``best``, ranked ``rank`` (from 0);
         ``asked``: what :func:`asked_of` says of the question (worked out once per question)."""
         asked = asked or asked_of(question, self.retriever, self.associations)
-        facts = self.retriever.facts(best.passage.id)
-        # Every passage is about its article's subject, named or not.
-        subject = self.articles.subject(best.passage.article)
-        quoted = self._terms(best) | frozenset(terms_of(best.passage.heading)) | subject
-        query = question.query
-        return Candidate(
-            words=question.words,
-            focus=asked.focus,
-            counted=asked.counted,
-            covering=asked.covering,
-            absent=asked.absent,
-            foreign=bool(question.foreign),
-            yes_no=question.yes_no,
-            how_to=question.how_to,
-            asked=question.asked,
-            definition=question.definition,
-            followup=question.followup,
-            corrections=len(query.corrections),
-            rank=rank,
-            margin=margin(ranked, rank),
-            best=best,
-            held=facts.held | subject,
-            quoted=quoted,
-            content=content(best, self._labels),
-            question_text=query.text,
-            infobox=best.passage.section == INFOBOX,
-            lifted=question.prefer == best.passage.id,
-            bm25_unit=asked.mass,
-            idf=asked.idf,
-            information=asked.information,
-            near=asked.near,
-            linked=asked.linked,
-            familiar=(best.passage.article or self.title) in self.familiar,
-            said=sum((terms_of(best.passage.sentences[i].text) for i in chosen(best)), ()),
-            bigrams=query.bigrams,
+        article = best.passage.article
+        terms = (
+            self.retriever.facts(best.passage.id).held,
+            self._terms(best),
+            self.articles.subject(article),
+        )
+        familiar = (article or self.title) in self.familiar
+        return weighed(
+            question, ranked, best, rank, asked, terms, content(best, self._labels), familiar
         )

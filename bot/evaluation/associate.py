@@ -15,7 +15,7 @@ from bot.evaluation.training_rows import Row, Sources, analysed, rows_of
 from retrieval.associations import Example, LearnSettings, Tables, learn
 from retrieval.pipeline import Pipeline
 from retrieval.quoting import quote, terms_of
-from retrieval.signals import asked_of
+from retrieval.weighing import asked_of
 from retrieval.wordstats import information
 
 FOLDS = 4
