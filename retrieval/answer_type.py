@@ -203,12 +203,10 @@ def fits(question: str, answer: str, kind: str | None = "") -> bool:
 _NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:and|of|for|the|&)\s+)*[A-Z][\w'’.-]*)+")
 
 
-def people_named(question: str, answer: str) -> tuple[str, ...]:
-    """The names of two or more capitalised words in ``answer`` that ``question`` does not
-    give: whom the answer to a "who" question names ("Carol Bellamy")."""
-    asked = {w.casefold() for w in re.findall(r"[\w'’-]+", question)}
-    runs = (run.group() for run in _NAME_RUN.finditer(answer))
-    return tuple(r for r in runs if not {w.casefold() for w in r.split()} <= asked)
+def names_in(answer: str) -> tuple[str, ...]:
+    """The names of two or more capitalised words in ``answer`` ("Carol Bellamy", "The Body
+    Shop"): whom or what a next "she" or "he" may stand for."""
+    return tuple(run.group() for run in _NAME_RUN.finditer(answer))
 
 
 def _spelled_out(question: str, answer: str) -> set[str]:

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from corpus.records import Passage
 from retrieval.analyzer import analyze
-from retrieval.answer_type import asked_kind, asks_how_to, asks_yes_no, people_named
+from retrieval.answer_type import asked_kind, asks_how_to, asks_yes_no, names_in
 from retrieval.articles import ArticleTerms, lift_article
 from retrieval.associations import Associations, Tables, known, merged
 from retrieval.budget import Deadline, OverBudget, check
@@ -229,12 +229,11 @@ class Pipeline:
         answered = confidence >= self.settings.min_confidence
         # The ranked passages, the quoted one with its sentences chosen.
         ranked = tuple(best if h.passage.id == best.passage.id else h for h in ranked)
-        # Whom the answer to a "who" question names: a next "she" or "he" (Decision.context).
-        named = (
-            frozenset(analyze(" ".join(people_named(question.text, content(best, self._labels)))))
-            if question.asked == "person"
-            else frozenset()
-        )
+        # Whom the quote names, but the article's own names: a next "she" or "he" stands for
+        # them (Decision.context).
+        subjects = self.articles.all_subjects
+        names = (frozenset(analyze(n)) for n in names_in(content(best, self._labels)))
+        named = frozenset().union(*(terms for terms in names if terms - subjects))
         return Decision(
             question,
             answered,

@@ -173,7 +173,7 @@ class Decision:
     quote: str = ""
     sources: tuple[int, ...] = ()
     signals: tuple[tuple[str, float], ...] = field(default=(), compare=False)
-    # The terms of the people the quote names in answer to a "who" question ("Carol Bellamy").
+    # The terms of the names the quote gives but the article's own ("Carol Bellamy").
     named: frozenset[str] = frozenset()
 
     def context(self) -> Context | None:

@@ -110,6 +110,8 @@ def test_she_is_the_person_the_previous_answer_named(engine: Engine) -> None:
     (chair, when), _ = talk(engine, "Who chairs ECPAT?", "when did she start")
     assert "Carol Bellamy" in chair.text
     assert when.kind == "decline", when.text
+    (_, asked_by_name), _ = talk(engine, "who is carol bellamy", "when did she start")
+    assert asked_by_name.kind == "decline", asked_by_name.text
     (_, name), _ = talk(engine, "Who chairs ECPAT?", "what was her name again")
     assert name.kind == "answer" and "Carol Bellamy" in name.text
     # "it" is no person: the same question about ECPAT is answered with its founding.
