@@ -129,6 +129,21 @@ async def test_follow_up_and_buttons_use_the_chats_conversation(
 
 
 @pytest.mark.asyncio
+async def test_she_after_a_named_person_is_read_as_ask_reads_it(
+    api: FakeBotApi, engine: Engine
+) -> None:
+    async with OfflineBot(api, engine) as bot:
+        await bot.send(text_message(USER, "Who chairs ECPAT?"))
+        [when] = sent_texts(await bot.send(text_message(USER, "when did she start")))
+        [name] = sent_texts(await bot.send(text_message(USER, "what was her name again")))
+    first = engine.reply(Conversation(), "Who chairs ECPAT?")[1]
+    expected_when, after = engine.reply(first, "when did she start")
+    assert expected_when.kind == "decline" and when.startswith(expected_when.text)
+    expected_name, _ = engine.reply(after, "what was her name again")
+    assert "Carol Bellamy" in expected_name.text and name.startswith(expected_name.text)
+
+
+@pytest.mark.asyncio
 async def test_groups_answer_only_when_addressed(api: FakeBotApi, engine: Engine) -> None:
     async with OfflineBot(api, engine) as bot:
         assert await bot.send(group_message(GROUP, "Who chairs ECPAT? asking the room")) == []
