@@ -127,8 +127,24 @@ _ASKS_DATE = re.compile(
 )
 
 
+# "Where ...?", "so where is it", "in which city ...": a question answered with a place.
+_PLACE_QUESTION = re.compile(
+    r"^\W*(?:\w+\W+){0,4}?where\b"
+    r"|\b(?:what|which)\s+(?:city|cities|country|countries|town|continent|region|place|nation)\b",
+    re.IGNORECASE,
+)
+# A place named after a preposition ("in Geneva", "by the Government of Sweden", "focus on
+# Asia"), a "City, Country" pair, or a spread over countries ("in 93 countries", "worldwide").
+_PLACE = re.compile(
+    r"\b(?:in|at|from|to|near|across|throughout|on|by|of|into|within)\s+(?:the\s+)?[A-Z]"
+    r"|\b[A-Z][\w'’.-]*,\s+[A-Z]"
+    r"|\b(?:countries|worldwide|nationwide|around\s+the\s+world)\b"
+)
+
+
 def asked_kind(question: str) -> str | None:
-    """What a question must be answered with: money, person, count, number, date, or None.
+    """What a question must be answered with: money, person, count, number, date, place, or
+    None.
 
     Stricter than :func:`expected_type` (which only breaks ties): "when" must open the
     question, so "What is caught when fishing?" asks for no date.
@@ -143,6 +159,8 @@ def asked_kind(question: str) -> str | None:
         return "number"
     if _ASKS_DATE.search(question):
         return "date"
+    if _PLACE_QUESTION.search(question):
+        return "place"
     return None
 
 
@@ -195,6 +213,8 @@ def fits(question: str, answer: str, kind: str | None = "") -> bool:
         if _ASKS_NAMES.search(question):
             return bool(names - asked)
         return bool(names - asked) or bool(_AGENT.search(answer))
+    if kind == "place":
+        return _PLACE.search(answer) is not None
     if kind == "date" and _ASKS_DAY.search(question):
         return _MONTH.search(answer) is not None
     return kind in answer_types(answer)

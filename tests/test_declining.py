@@ -346,6 +346,13 @@ def test_coverage_stays_within_zero_and_one(
         ("who is ECPAT's chair", "person"),
         ("Who was chair after Carol Bellamy?", "person"),
         ("who is head of ecpat", "person"),
+        # where: a place
+        ("Where is ECPAT based?", "place"),
+        ("hi, do you know where the congress was", "place"),
+        ("in which city is the secretariat", "place"),
+        ("what country hosted it", "place"),
+        ("When and where was it held?", "date"),  # the first kind asked wins
+        ("What is the place of The Code in tourism?", None),
     ],
 )
 def test_asked_kind(question: str, kind: str | None) -> None:
@@ -395,6 +402,13 @@ def test_asked_kind_is_stricter_than_expected_type_about_when() -> None:
         # names asked for: people-like nouns are no names
         ("Who founded ECPAT? names pls", "It was founded by researchers and activists.", False),
         ("Who founded it, by name?", "It was founded by Ann Lee and Bo Li.", True),
+        # place: a name after a preposition, "City, Country", or a spread over countries
+        ("Where is it based?", "Its secretariat is based in Bangkok, Thailand.", True),
+        ("Where is it based?", "Headquarters: Phayathai Road, Rachathewi, Bangkok.", True),
+        ("Which country hosted it?", HOSTED_BY_SWEDEN, True),
+        ("Where does it work?", NETWORK_93, True),
+        ("Where is it based?", "It is a global network of civil society organisations.", False),
+        ("Where?", "The Code was developed in 1996.", False),
         # other shapes always fit
         ("What is caught when fishing?", "Nothing at all.", True),
         ("What is The Code?", "Type: NGO.", True),
@@ -718,7 +732,7 @@ def test_long_adversarial_questions_are_handled_like_any_other(engine: Engine, t
     # overlapping quantifiers. The engine answers or declines; the raw functions return.
     text = text[:4000]
     assert engine.ask(text).kind in ("answer", "decline")
-    assert asked_kind(text) in (None, "person", "count", "number", "date", "money")
+    assert asked_kind(text) in (None, "person", "count", "number", "date", "money", "place")
     assert expected_type(text) in (None, "count", "number", "date")
     assert fits(text, text) in (True, False)
     assert definition_subject(text) is None  # none of them asks what something is
