@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from retrieval.analyzer import analyze
 from retrieval.stopwords import STOP_WORDS
 
 # How much of the question's weight a sentence holding the expected kind of answer is credited
@@ -191,13 +192,17 @@ def _is_who_is_name(question: str) -> bool:
     return not cased or all(w[0].isupper() for w in rest)
 
 
-def fits(question: str, answer: str, kind: str | None = "") -> bool:
+def fits(
+    question: str, answer: str, kind: str | None = "", known: frozenset[str] = frozenset()
+) -> bool:
     """Whether ``answer`` holds the kind of thing ``question`` asks for.
 
     A "who" question needs a name the question doesn't already give, or people-like nouns;
     "how much money" a currency; "how many" a number; "when" a date. Questions of other
     shapes always fit. Used to decline rather than quote a sentence that cannot answer.
-    ``kind`` may be passed when already known (``asked_kind(question)``).
+    ``kind`` may be passed when already known (``asked_kind(question)``). ``known``: terms of
+    the article's own name and subject; a name made only of them is no new name ("who runs
+    it?" is not answered by "End Child Prostitution and Trafficking (ECPAT) is ...").
     """
     if kind == "":  # not given: work it out
         kind = asked_kind(question)
@@ -210,9 +215,12 @@ def fits(question: str, answer: str, kind: str | None = "") -> bool:
         asked |= {w.casefold() for w in re.findall(r"[\w'’-]+", question)}
         asked |= _spelled_out(question, answer)
         names = {w.casefold().strip(".'’") for w in _CAPITALISED.findall(answer)}
+        if known:
+            names = {w for w in names if not (terms := analyze(w)) or not known.issuperset(terms)}
         if _ASKS_NAMES.search(question):
             return bool(names - asked)
-        return bool(names - asked) or bool(_AGENT.search(answer))
+        agents = (m.group() for m in _AGENT.finditer(answer))
+        return bool(names - asked) or any(not known.issuperset(analyze(a)) for a in agents)
     if kind == "place":
         return _PLACE.search(answer) is not None
     if kind == "date" and _ASKS_DAY.search(question):

@@ -95,7 +95,7 @@ def _heading(c: Candidate) -> float:
 
 
 def _fits(c: Candidate) -> float:
-    return float(c.asked is not None and fits(c.question_text, c.content, c.asked))
+    return float(c.asked is not None and fits(c.question_text, c.content, c.asked, c.subject))
 
 
 Signal = Callable[[Candidate], float]

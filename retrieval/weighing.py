@@ -115,6 +115,7 @@ class Candidate:
     linked: Mapping[str, frozenset[str]]  # per own term, what covers it by association only
     familiar: bool  # its article has learned associations (retrieval.associations)
     said: tuple[str, ...]  # the quote's own terms, in order (no heading, subject or pronoun)
+    subject: frozenset[str]  # its article's subject and name terms: no news in an answer
     bigrams: tuple[tuple[str, str], ...]  # the question's adjacent word pairs
     _cache: dict[str, list[tuple[str, float, bool]]] = field(default_factory=dict, compare=False)
 
@@ -192,5 +193,6 @@ def weighed(
         linked=asked.linked,
         familiar=familiar,
         said=sum((terms_of(best.passage.sentences[i].text) for i in chosen(best)), ()),
+        subject=subject,
         bigrams=query.bigrams,
     )

@@ -419,6 +419,21 @@ def test_fits(question: str, answer: str, ok: bool) -> None:
     assert fits(question, answer, asked_kind(question)) is ok  # the kind, worked out once
 
 
+def test_the_articles_own_name_is_no_answer_to_who() -> None:
+    # "Who runs it?" is not answered by the lead naming ECPAT and what it is; a new name or
+    # people-like noun still is.
+    own = frozenset(analyze("End Child Prostitution and Trafficking ECPAT International"))
+    own |= frozenset(analyze("a global network of civil society organisations"))
+    lead = (
+        "The End Child Prostitution and Trafficking (ECPAT) is a global network of civil "
+        "society organisations that works to end the sexual exploitation of children."
+    )
+    assert fits("who runs it", lead, "person")  # without the article's terms: a name
+    assert not fits("who runs it", lead, "person", own)
+    assert fits("who made it", "The Code was developed by ECPAT Sweden in 1996.", "person", own)
+    assert fits("who founded it", FOUNDED_1990, "person", own)  # researchers and activists
+
+
 def test_fits_with_a_given_kind_does_not_work_it_out_again() -> None:
     assert fits("What is it?", "Founded: 1990.", "date")
     assert not fits("What is it?", "Type: NGO.", "date")
