@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # bumped when what is pickled changes shape (4: the kinds of evidence in use)
+FORMAT = 5  # bumped when what is pickled changes shape (5: the speller reads long slips)
 _KEEP = 8  # cache files kept in the folder, newest first
 _SOURCES = ("corpus", "retrieval")
 

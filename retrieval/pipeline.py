@@ -38,6 +38,7 @@ from retrieval.reading import (
     TOPIC_INFORMATION,
     clean,
     repeated_phrase,
+    respelled,
 )
 from retrieval.records import (
     AnswerSettings,
@@ -49,6 +50,7 @@ from retrieval.records import (
     RetrievalSettings,
 )
 from retrieval.signals import measure
+from retrieval.stopwords import STOP_WORDS
 from retrieval.weighing import Asked, Candidate, asked_of, weighed
 from retrieval.wordstats import information
 
@@ -147,12 +149,13 @@ class Pipeline:
             # Opening a conversation about one article, "it" and "they" are its subject.
             query = retriever.query(text, dict(opening.terms), deadline)
             words = query.own_words()
+        shape = respelled(query.text, query.corrections, STOP_WORDS)  # "wen" asks "when"
         return Question(
             text=text,
             query=query,
-            asked=asked_kind(query.text),
-            yes_no=asks_yes_no(query.text),
-            how_to=asks_how_to(query.text),
+            asked=asked_kind(shape),
+            yes_no=asks_yes_no(shape),
+            how_to=asks_how_to(shape),
             definition=definition_subject(query.text) is not None,
             followup=followup,
             foreign=retriever.foreign_names(query),

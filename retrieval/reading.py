@@ -9,6 +9,7 @@ reads them with these.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from retrieval.analyzer import analyze
 from retrieval.wordstats import is_english
@@ -122,3 +123,14 @@ def repeated_phrase(text: str, times: int) -> bool:
             if run >= needed:
                 return True
     return False
+
+
+def respelled(text: str, corrections: Sequence[tuple[str, str]], known: frozenset[str]) -> str:
+    """``text`` with each word corrected to one of ``known`` (the function words) written as
+    meant, so its shape is read right: "wen was it founded" asks for a date, "hw mny ppl" for
+    a count. Other corrections stay as typed: the shape of a question is in its small words."""
+    fixes = {typed: meant for typed, meant in corrections if meant in known and typed.isalpha()}
+    if not fixes:
+        return text
+    typed = re.compile(r"\b(?:" + "|".join(map(re.escape, fixes)) + r")\b", re.IGNORECASE)
+    return typed.sub(lambda m: fixes.get(m.group().casefold(), m.group()), text)

@@ -30,9 +30,12 @@ _CACHE_LOCK = threading.Lock()
 
 # Shortest word read loosely: a four-letter non-word is two edits from too many words.
 LOOSE_MIN_CHARS = 5
-# Below this length two edits can hide from the one-deletion index (from eight letters on they
-# were always allowed, as the index found them); a longer word is not scanned for.
+# Below this length two edits can hide from the one-deletion index, so every known word with
+# the same first letter is checked. From this length on only those sharing the first
+# PREFIX_CHARS letters are, and only when the index found nothing: a slip and a second one
+# ("headquaterd": headquarters) share no one-deletion key, and few words share a long start.
 LOOSE_FULL_CHARS = 8
+PREFIX_CHARS = 3
 
 
 def _deletes(word: str) -> set[str]:
@@ -77,7 +80,7 @@ def _is_transposition(a: str, b: str) -> bool:
     )
 
 
-def _kept(typed: str, meant: str) -> int:
+def kept_letters(typed: str, meant: str) -> int:
     """How many of the letters typed are, in order, letters of the word meant (the longest
     common subsequence): between words equally far, a dropped letter is the likelier slip
     ("petion" is "petition", not "person")."""
@@ -112,6 +115,7 @@ class Speller:
                 self._keys.setdefault(key, set()).add(word)
         self._cache: OrderedDict[tuple[str, bool], str | None] = OrderedDict()
         self._initials: dict[str, set[str]] | None = None
+        self._prefixes: dict[str, set[str]] | None = None
 
     def _starting(self, letter: str) -> set[str]:
         """The known words starting with ``letter``: a one-deletion index misses words two
@@ -123,6 +127,17 @@ class Speller:
                 initials.setdefault(known[:1], set()).add(known)
             self._initials = initials
         return self._initials.get(letter, set())
+
+    def _sharing_start(self, word: str) -> set[str]:
+        """The known words starting with ``word``'s first :data:`PREFIX_CHARS` letters (built
+        on first need)."""
+        if self._prefixes is None:
+            prefixes: dict[str, set[str]] = {}
+            for known in self._counts:
+                if len(known) >= LOOSE_FULL_CHARS - 1:
+                    prefixes.setdefault(known[:PREFIX_CHARS], set()).add(known)
+            self._prefixes = prefixes
+        return self._prefixes.get(word[:PREFIX_CHARS], set())
 
     def correct(self, word: str, loose: bool = False) -> str | None:
         """The closest known word within the allowed edits, or None (ties: the one keeping more
@@ -147,21 +162,32 @@ class Speller:
                 candidates |= self._keys.get(key, set())
             if loose and limit > 1 and len(word) < LOOSE_FULL_CHARS:
                 candidates |= self._starting(word[0])
-            for cand in candidates:
-                if abs(len(cand) - len(word)) > limit or len(cand) < 4:
-                    continue
-                if cand[0] != word[0] or not (loose or plausible_slip(word, cand)):
-                    continue
-                dist = osa_distance(word, cand)
-                if dist <= limit:
-                    rank = (dist, -_kept(word, cand), -self._counts[cand], cand)
-                    best = rank if best is None or rank < best else best
+            best = self._closest(word, candidates, limit, loose)
+            if best is None and loose and limit > 1 and len(word) >= LOOSE_FULL_CHARS:
+                best = self._closest(word, self._sharing_start(word), limit, loose)
         result = best[3] if best else None
         with _CACHE_LOCK:
             self._cache[asked] = result
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return result
+
+    def _closest(
+        self, word: str, candidates: Iterable[str], limit: int, loose: bool
+    ) -> tuple[int, int, int, str] | None:
+        """The best of ``candidates`` within ``limit`` edits of ``word`` (fewest edits, then
+        most letters kept, then commonest), as its sort key; None when none is."""
+        best: tuple[int, int, int, str] | None = None
+        for cand in candidates:
+            if abs(len(cand) - len(word)) > limit or len(cand) < 4:
+                continue
+            if cand[0] != word[0] or not (loose or plausible_slip(word, cand)):
+                continue
+            dist = osa_distance(word, cand)
+            if dist <= limit:
+                rank = (dist, -kept_letters(word, cand), -self._counts[cand], cand)
+                best = rank if best is None or rank < best else best
+        return best
 
 
 def word_counts(documents: Iterable[Iterable[str]]) -> dict[str, int]:

@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from retrieval.analyzer import CACHED_WORD_CHARS
+from retrieval.typos import kept_letters
 
 # Words below this Zipf value are left out of the table and count as rare (and as no English
 # word, so a typo of one can be corrected).
@@ -161,11 +162,13 @@ CHAT_RARER = 2.0
 
 
 def function_word_spelling(word: str, function_words: frozenset[str]) -> str | None:
-    """The function word (one of ``function_words``) that ``word`` is a chat spelling of."""
+    """The function word (one of ``function_words``) that ``word`` is a chat spelling of; of
+    several, the one keeping most letters typed (a dropped letter is the likelier slip: "wher"
+    is "where", not "when"), then the commonest."""
     if not word.isalpha() or not 2 <= len(word) <= 6 or (common := zipf(word)) >= CHAT_MAX_ZIPF:
         return None
     floor = common + CHAT_RARER
     found = [
         w for w in _edits(word) if w in function_words and w[0] == word[0] and zipf(w) >= floor
     ]
-    return max(found, key=lambda w: (zipf(w), w)) if found else None
+    return max(found, key=lambda w: (kept_letters(word, w), zipf(w), w)) if found else None

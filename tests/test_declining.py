@@ -556,14 +556,32 @@ def test_typo_of_an_irregular_base_is_corrected(ecpat: Retriever, engine: Engine
     assert_answered(engine.ask("What does ECPAT stnad for?"), STOOD_FOR, "Lead")
 
 
-@pytest.mark.parametrize("typed", ["hedquarter", "headquater"])
+@pytest.mark.parametrize("typed", ["hedquarter", "headquater", "headquaterd"])
 def test_a_slip_with_another_ending_is_read_by_its_stem(ecpat: Retriever, typed: str) -> None:
-    # Two letters from "headquarters" (one slip, one ending): too far for the surface words,
-    # one edit from the article's stem "headquart".
+    # Two letters from "headquarters" (one slip, one ending): "hedquarter" is too far for the
+    # surface words, one edit from the article's stem "headquart"; a long word sharing the
+    # first three letters is checked whole ("headquaterd": a letter dropped, one changed).
     text = " ".join(p.text for p in load_article().passages)
-    assert build_speller([words(text)]).correct(typed, loose=True) is None
+    if typed == "hedquarter":
+        assert build_speller([words(text)]).correct(typed, loose=True) is None
     query = ecpat.query(f"wher is ecpat {typed}")
     assert (typed, "headquarters") in query.corrections and "headquart" in query.terms
+    assert ("wher", "where") in query.corrections  # the letter dropped, not "when"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("wen was ecpat founded", "date"),
+        ("wher is the secretariat", "place"),
+        ("hw mny ppl signed the petition", "count"),
+        ("wat is ecpat", None),
+    ],
+)
+def test_a_chat_spelled_question_word_is_read_as_meant(
+    engine: Engine, typed: str, kind: str | None
+) -> None:
+    assert engine.pipeline.analyse(typed).asked == kind
 
 
 @pytest.mark.parametrize(
