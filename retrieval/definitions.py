@@ -13,7 +13,7 @@ import re
 # the patterns below cannot try the same spaces as both subject and separator.
 _SUBJECT = r"[^\s?!.](?:[^?!.]*[^\s?!.])?"
 _DEFINITION_QUESTION = re.compile(
-    r"^\W*(?:what(?:'s|’s|\s+(?:is|are|was|were))|(?:please\s+)?tell\s+me\s+about|about|"
+    r"^\W*(?:what(?:'s|’s|s\b|\s+(?:is|are|was|were))|(?:please\s+)?tell\s+me\s+about|about|"
     r"what\s+(?:do|can)\s+you\s+(?:know|tell\s+me)\s+about|"
     rf"describe|explain)\s+(?P<subject>{_SUBJECT})[\s?!.]*$"
     # "What does ECPAT do?", "what is ECPAT about": what it is, in other words.

@@ -38,7 +38,6 @@ from retrieval.reading import (
     TOPIC_INFORMATION,
     clean,
     repeated_phrase,
-    respelled,
 )
 from retrieval.records import (
     AnswerSettings,
@@ -50,7 +49,6 @@ from retrieval.records import (
     RetrievalSettings,
 )
 from retrieval.signals import measure
-from retrieval.stopwords import STOP_WORDS
 from retrieval.weighing import Asked, Candidate, asked_of, weighed
 from retrieval.wordstats import information
 
@@ -149,14 +147,14 @@ class Pipeline:
             # Opening a conversation about one article, "it" and "they" are its subject.
             query = retriever.query(text, dict(opening.terms), deadline)
             words = query.own_words()
-        shape = respelled(query.text, query.corrections, STOP_WORDS)  # "wen" asks "when"
+        shape = query.shaped  # "hey, wen was it founded" asks "when"
         return Question(
             text=text,
             query=query,
             asked=asked_kind(shape),
             yes_no=asks_yes_no(shape),
             how_to=asks_how_to(shape),
-            definition=definition_subject(query.text) is not None,
+            definition=definition_subject(shape) is not None,
             followup=followup,
             foreign=retriever.foreign_names(query),
             prefer=prefer,

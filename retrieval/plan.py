@@ -42,6 +42,6 @@ def make_plan(query: Query, index: BM25Index) -> Plan | None:
     mass = sum(weighted.values()) + unseen
     if mass <= 0:
         return None
-    asks_for = definition_subject(query.text)
+    asks_for = definition_subject(query.shaped)
     subject = frozenset(analyze(asks_for)) & terms.keys() if asks_for else frozenset()
-    return Plan(weighted, mass, expected_type(query.text), subject, asked_kind(query.text))
+    return Plan(weighted, mass, expected_type(query.shaped), subject, asked_kind(query.shaped))

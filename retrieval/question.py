@@ -24,6 +24,7 @@ from retrieval.names import (
     names_by_prefix,
     question_names,
 )
+from retrieval.reading import shape_of
 from retrieval.records import Query, RetrievalSettings
 from retrieval.spelling import Spelling
 from retrieval.stopwords import STOP_WORDS
@@ -163,6 +164,7 @@ class QuestionAnalyzer:
             unseen,
             measure & weights.keys(),
             tuple(surface.items()),
+            shape_of(text, tuple(corrections), STOP_WORDS),
         )
 
     def _spell_out(self, text: str) -> str:

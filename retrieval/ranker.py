@@ -274,7 +274,7 @@ class Retriever:
         sentence_scores = evidence.resolved_scores(facts, own, related)
         extra = evidence.type_bonus(facts, sentence_scores, kind, bonus, subject)
         chosen = answering_sentences(
-            query.text,
+            query.shaped,
             plan.asked,
             sentence_scores,
             extra,

@@ -125,6 +125,23 @@ def repeated_phrase(text: str, times: int) -> bool:
     return False
 
 
+# Greetings, thanks and fillers before a question ("hey, when was it founded?", "ok so is it
+# a charity"): the question's shape starts after them.
+_LEAD_IN = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|hiya|yo|ok|okay|so|and|but|then|well|um+|uh+|hmm+|btw|also|sorry|"
+    r"pls|please|thanks|thank\s+you|thx|excuse\s+me|quick\s+(?:question|q)|one\s+more|"
+    r"good\s+(?:morning|afternoon|evening))\b\W*)+",
+    re.IGNORECASE,
+)
+
+
+def shape_of(text: str, corrections: Sequence[tuple[str, str]], known: frozenset[str]) -> str:
+    """The question as its kind, yes/no and "what is" patterns read it: its small words
+    respelled as meant (:func:`respelled`), greetings and fillers before it left out."""
+    respelled_text = respelled(text, corrections, known)
+    return _LEAD_IN.sub("", respelled_text, count=1) or respelled_text
+
+
 def respelled(text: str, corrections: Sequence[tuple[str, str]], known: frozenset[str]) -> str:
     """``text`` with each word corrected to one of ``known`` (the function words) written as
     meant, so its shape is read right: "wen was it founded" asks for a date, "hw mny ppl" for

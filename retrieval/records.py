@@ -71,10 +71,18 @@ class Query:
     # The question's own terms with the word each was read from (after spelling fixes), for
     # general word statistics (:mod:`retrieval.wordstats`).
     spelled: tuple[tuple[str, str], ...] = ()
+    # The text its kind of answer, yes/no and "what is" are read from: small words respelled
+    # as meant, greetings before it left out (retrieval.reading.shape_of); empty: ``text``.
+    shape: str = ""
 
     @property
     def terms(self) -> dict[str, float]:
         return dict(self.weights)
+
+    @property
+    def shaped(self) -> str:
+        """The question as its shape is read (``shape``, else ``text``)."""
+        return self.shape or self.text
 
     def own_words(self) -> tuple[tuple[str, str], ...]:
         """The (term, word) pairs the question asks about: its own, not those a follow-up

@@ -64,8 +64,8 @@ def asked_of(
             covering[term] = covering.get(term, frozenset()) | found
             alternatives.add(term)  # what it stands for is in the article: it is not absent
     return Asked(
-        focus=focus_term(query.text),
-        counted=counted_term(query.text),
+        focus=focus_term(query.shaped),
+        counted=counted_term(query.shaped),
         covering=covering,
         absent=frozenset(t for t, _ in words if t not in known and t not in alternatives),
         mass=sum(w * retriever.index.idf(t) for t, w in query.weights),
@@ -183,7 +183,7 @@ def weighed(
         held=held | subject,
         quoted=stated | frozenset(terms_of(best.passage.heading)) | subject,
         content=content,
-        question_text=query.text,
+        question_text=query.shaped,
         infobox=best.passage.section == INFOBOX,
         lifted=question.prefer == best.passage.id,
         bm25_unit=asked.mass,

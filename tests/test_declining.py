@@ -576,12 +576,21 @@ def test_a_slip_with_another_ending_is_read_by_its_stem(ecpat: Retriever, typed:
         ("wher is the secretariat", "place"),
         ("hw mny ppl signed the petition", "count"),
         ("wat is ecpat", None),
+        ("hey, when was it founded", "date"),  # a greeting before it: the same question
+        ("thanks! who chairs it", "person"),
     ],
 )
 def test_a_chat_spelled_question_word_is_read_as_meant(
     engine: Engine, typed: str, kind: str | None
 ) -> None:
     assert engine.pipeline.analyse(typed).asked == kind
+
+
+@pytest.mark.parametrize("typed", ["whats ecpat", "hey whats ecpat", "ok so what is ecpat?"])
+def test_what_is_is_read_through_chat_spelling_and_greetings(engine: Engine, typed: str) -> None:
+    question = engine.pipeline.analyse(typed)
+    assert question.definition and not question.yes_no
+    assert engine.pipeline.analyse("ok so is ecpat a charity").yes_no
 
 
 @pytest.mark.parametrize(
