@@ -16,7 +16,7 @@ from retrieval.analyzer import analyze
 from retrieval.bm25 import BM25Index
 from retrieval.definitions import defined_kind, definition_subject
 from retrieval.quoting import INFOBOX
-from retrieval.reading import about_the_article, bare_name
+from retrieval.reading import about_the_article, bare_name, past_greetings
 from retrieval.records import Hit, Query
 from retrieval.wordstats import is_english
 
@@ -76,7 +76,8 @@ class ArticleTerms:
 
         Only a coined name counts ("ECPAT"), not common words ("child prostitution").
         """
-        subject = definition_subject(text) or bare_name(text)
+        asked = past_greetings(text)  # "hey, what's ecpat?" asks the same
+        subject = definition_subject(asked) or bare_name(asked)
         article = followed or title
         if not subject or not article:
             return text

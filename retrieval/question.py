@@ -135,7 +135,8 @@ class QuestionAnalyzer:
         order_seen = [t for t in order if t not in unseen]
         pairs = list(pairwise(order_seen))
         # "What is ECPAT short for?" is answered by the words the letters stand for.
-        long_form = asked_expansion(text, self._expansions)
+        shape = shape_of(text, tuple(corrections), STOP_WORDS)
+        long_form = asked_expansion(shape, self._expansions)
         if long_form is not None:
             spelled = analyze(long_form)
             for term in spelled:
@@ -164,7 +165,7 @@ class QuestionAnalyzer:
             unseen,
             measure & weights.keys(),
             tuple(surface.items()),
-            shape_of(text, tuple(corrections), STOP_WORDS),
+            shape,
         )
 
     def _spell_out(self, text: str) -> str:

@@ -138,8 +138,12 @@ _LEAD_IN = re.compile(
 def shape_of(text: str, corrections: Sequence[tuple[str, str]], known: frozenset[str]) -> str:
     """The question as its kind, yes/no and "what is" patterns read it: its small words
     respelled as meant (:func:`respelled`), greetings and fillers before it left out."""
-    respelled_text = respelled(text, corrections, known)
-    return _LEAD_IN.sub("", respelled_text, count=1) or respelled_text
+    return past_greetings(respelled(text, corrections, known))
+
+
+def past_greetings(text: str) -> str:
+    """``text`` without the greetings and fillers it opens with (all of it if that is all)."""
+    return _LEAD_IN.sub("", text, count=1) or text
 
 
 def respelled(text: str, corrections: Sequence[tuple[str, str]], known: frozenset[str]) -> str:

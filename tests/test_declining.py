@@ -591,6 +591,7 @@ def test_what_is_is_read_through_chat_spelling_and_greetings(engine: Engine, typ
     question = engine.pipeline.analyse(typed)
     assert question.definition and not question.yes_no
     assert engine.pipeline.analyse("ok so is ecpat a charity").yes_no
+    assert engine.ask(typed).text == engine.ask("What is ECPAT?").text  # the same overview
 
 
 @pytest.mark.parametrize(
