@@ -31,6 +31,8 @@ _ASKS = (
     r"\b(?:full\s+(?:name|form|title)|acronym|abbreviation|letters|initials|long\s+form)\s+"
     r"(?:of\s+|for\s+)?(?:the\s+)?(?:name\s+|acronym\s+|abbreviation\s+)?{a}\b",
     r"\b{a}\s+(?:is\s+)?an?\s+(?:acronym|abbreviation)\b",
+    r"\b{a}(?:['’]s)?\s+(?:initials|letters|acronym|abbreviation)\s+(?:\w+\s+)?"
+    r"(?:mean|meant|stand|stood|expand|expanded|short)\b",
 )
 
 

@@ -129,7 +129,7 @@ def repeated_phrase(text: str, times: int) -> bool:
 # a charity"): the question's shape starts after them.
 _LEAD_IN = re.compile(
     r"^\W*(?:(?:hi|hello|hey|hiya|yo|ok|okay|so|and|but|then|well|um+|uh+|hmm+|btw|also|sorry|"
-    r"pls|please|thanks|thank\s+you|thx|excuse\s+me|quick\s+(?:question|q)|one\s+more|"
+    r"pls|please|thanks|thank\s+you|thx|ty|excuse\s+me|quick\s+(?:question|q)|one\s+more|"
     r"good\s+(?:morning|afternoon|evening))\b\W*)+",
     re.IGNORECASE,
 )

@@ -102,6 +102,8 @@ class Spelling:
         english = None
         if self.settings.english_spelling:
             english = english_spelling(word) or function_word_spelling(word, STOP_WORDS)
+            if english is not None and len(word) < 3 and english not in STOP_WORDS:
+                english = None  # two letters stand for a small word ("hw": how), not "toy"
         if english is not None and (english in STOP_WORDS or stem(english) in self.index.doc_freq):
             return english
         if self._nonword(word):

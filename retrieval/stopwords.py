@@ -20,7 +20,7 @@ _TEXT = """
     across along alongside among amongst around beside besides beyond despite inside near onto
     outside per since toward towards upon via within without
     stuff thing things kind kinds sort sorts
-    sorry thanks thank thx pls plz hello hi hey
+    sorry thanks thank thx ty tysm pls plz hello hi hey
     tho though btw lol lmao idk imo fyi omg ya yeah yep nope ok okay u ur
     actually basically specifically exactly literally anyway anyways dumb stupid silly quick
     like kinda sorta nah atm gonna wanna gotta lemme roughly approximately

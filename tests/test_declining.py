@@ -577,6 +577,7 @@ def test_a_slip_with_another_ending_is_read_by_its_stem(ecpat: Retriever, typed:
         ("hw mny ppl signed the petition", "count"),
         ("wat is ecpat", None),
         ("hey, when was it founded", "date"),  # a greeting before it: the same question
+        ("ty! wen was it founded", "date"),
         ("thanks! who chairs it", "person"),
     ],
 )
@@ -824,3 +825,10 @@ def test_asking_what_the_asker_should_do(question: str, how_to: bool) -> None:
 def test_a_question_on_what_the_asker_should_do_is_declined(engine: Engine, question: str) -> None:
     # The research section speaks of "reports"; it tells no reader how to report anything.
     assert engine.ask(question).kind == "decline"
+
+
+def test_two_letters_stand_for_a_small_word_not_a_content_word(ecpat: Retriever) -> None:
+    # "hw" is "how"; "ty" (thank you) is no "toy", and "toy" would search for "play".
+    assert ("hw", "how") in ecpat.query("hw many signed").corrections
+    query = ecpat.query("got to go, ty")
+    assert "toy" not in query.terms and "play" not in query.terms

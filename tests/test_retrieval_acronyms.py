@@ -59,6 +59,8 @@ KNOWN = {"ecpat": "End Child Prostitution and Trafficking"}
         "What does ECPAT's name stand for?",
         "What is the full form of the acronym ECPAT?",
         "ECPAT is an abbreviation, right? Of what?",
+        "what did the ECPAT initials originally expand to?",
+        "what do ecpat's letters stand for",
     ],
 )
 def test_questions_asking_for_the_expansion(question: str) -> None:
