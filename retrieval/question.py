@@ -88,6 +88,7 @@ class QuestionAnalyzer:
         text = core or folded
         surface: dict[str, str] = {}
         fixes: dict[str, str | None] = {}  # each distinct word is corrected once
+        core = self._spelling.glued(core)  # "e cpat": ecpat, before single letters are dropped
         found, tried = self._spelling.rejoined(words(self._spell_out(core)))
         for word in found:
             check(deadline, "reading the question")

@@ -7,6 +7,7 @@ itself (:mod:`retrieval.typos`) knows nothing of articles.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from retrieval.analyzer import stem
@@ -21,6 +22,9 @@ from retrieval.wordstats import english_spelling, function_word_spelling, zipf
 
 # The shortest part a run-together word is split into ("bodyshop": body shop).
 _MIN_PART = 3
+# A letter standing alone before a word (not "a" or "I", which are words): dictation splits
+# a name it does not know ("e cpat").
+_LONE_LETTER = re.compile(r"\b([b-hj-z])\s+([a-z]{2,})\b", re.IGNORECASE)
 
 
 class Spelling:
@@ -137,6 +141,18 @@ class Spelling:
             )
         term = self._stem_speller.correct(stem(word), loose=True)
         return None if term is None else self.written(term)
+
+    def glued(self, text: str) -> str:
+        """``text`` with a lone letter joined to the next word when together they are a word
+        the article uses ("e cpat": ecpat); word lists drop single letters, so this comes
+        first."""
+        counts = self._word_counts
+
+        def join(match: re.Match[str]) -> str:
+            whole = match.group(1) + match.group(2)
+            return whole if whole.casefold() in counts else match.group()
+
+        return _LONE_LETTER.sub(join, text)
 
     def rejoined(self, found: list[str]) -> tuple[list[str], int]:
         """``found`` with a word split in two joined again, and how many pairs were looked up
