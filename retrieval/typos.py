@@ -36,6 +36,9 @@ LOOSE_MIN_CHARS = 5
 # ("headquaterd": headquarters) share no one-deletion key, and few words share a long start.
 LOOSE_FULL_CHARS = 8
 PREFIX_CHARS = 3
+# A start shared by more known words than this is not scanned: on a large collection a common
+# start ("con") holds thousands of words, and each costs an edit distance in Python.
+PREFIX_SCAN_MAX = 300
 
 
 def _deletes(word: str) -> set[str]:
@@ -164,7 +167,9 @@ class Speller:
                 candidates |= self._starting(word[0])
             best = self._closest(word, candidates, limit, loose)
             if best is None and loose and limit > 1 and len(word) >= LOOSE_FULL_CHARS:
-                best = self._closest(word, self._sharing_start(word), limit, loose)
+                sharing = self._sharing_start(word)
+                if len(sharing) <= PREFIX_SCAN_MAX:
+                    best = self._closest(word, sharing, limit, loose)
         result = best[3] if best else None
         with _CACHE_LOCK:
             self._cache[asked] = result

@@ -12,7 +12,7 @@ from corpus.records import Passage, Sentence
 from retrieval import BM25Index, Hit, RetrievalSettings, Retriever, analyze, words
 from retrieval.answer_type import answer_types, expected_type
 from retrieval.definitions import defined_subject, definition_subject
-from retrieval.typos import build_speller, plausible_slip
+from retrieval.typos import PREFIX_SCAN_MAX, build_speller, plausible_slip
 
 
 def passages(*texts: str) -> tuple[Passage, ...]:
@@ -273,6 +273,15 @@ def test_a_non_word_is_read_loosely_as_the_nearest_article_word(typo: str, meant
     speller = build_speller([["founded", "funding", "petition", "person", "committee"]])
     assert speller.correct(typo) is None  # two edits from a short word: not as typed
     assert speller.correct(typo, loose=True) == meant  # "petion" keeps all its letters in order
+
+
+def test_a_long_slip_two_edits_off_is_found_among_words_sharing_its_start() -> None:
+    # "headquaterd" shares no one-deletion key with "headquarters" (a letter dropped, one
+    # changed): the words starting "hea" are checked, unless too many start that way.
+    speller = build_speller([["headquarters", "health", "heavy"]])
+    assert speller.correct("headquaterd", loose=True) == "headquarters"
+    crowded = [f"hea{n:06d}x" for n in range(PREFIX_SCAN_MAX)] + ["headquarters"]
+    assert build_speller([crowded]).correct("headquaterd", loose=True) is None
 
 
 def test_a_loose_reading_keeps_the_first_letter_and_skips_short_words() -> None:
